@@ -1,0 +1,175 @@
+//! Writing a model (named parts, each a mesh with a PBR material) as a binary glTF 2.0 file.
+
+use serde_json::{Value, json};
+
+use crate::mesh::Mesh;
+
+/// A metallic-roughness material with a flat colour.
+#[derive(Clone, Debug)]
+pub struct Material {
+    pub name: &'static str,
+    /// Linear RGBA.
+    pub color: [f32; 4],
+    pub metallic: f32,
+    pub roughness: f32,
+}
+
+/// A named piece of a model with one material.
+#[derive(Clone, Debug)]
+pub struct Part {
+    pub name: String,
+    pub mesh: Mesh,
+    pub material: Material,
+}
+
+/// A whole site model.
+#[derive(Clone, Debug, Default)]
+pub struct Model {
+    pub name: String,
+    pub parts: Vec<Part>,
+}
+
+const ARRAY_BUFFER: u32 = 34962;
+const ELEMENT_ARRAY_BUFFER: u32 = 34963;
+const FLOAT: u32 = 5126;
+const UNSIGNED_SHORT: u32 = 5123;
+const UNSIGNED_INT: u32 = 5125;
+
+impl Model {
+    pub fn new(name: &str) -> Model {
+        Model {
+            name: name.to_owned(),
+            parts: Vec::new(),
+        }
+    }
+
+    /// Adds `mesh` moved by `offset` to the part named `name`, creating it if needed.
+    pub fn add(&mut self, name: &str, material: &Material, mesh: &Mesh, offset: [f32; 3]) {
+        match self.parts.iter_mut().find(|p| p.name == name) {
+            Some(part) => part.mesh.merge(mesh, offset),
+            None => {
+                let mut m = Mesh::default();
+                m.merge(mesh, offset);
+                self.parts.push(Part {
+                    name: name.to_owned(),
+                    mesh: m,
+                    material: material.clone(),
+                });
+            }
+        }
+    }
+
+    pub fn triangles(&self) -> usize {
+        self.parts.iter().map(|p| p.mesh.triangles()).sum()
+    }
+
+    /// The GLB bytes: a JSON chunk and one binary buffer, deterministic for the same model.
+    pub fn to_glb(&self) -> Vec<u8> {
+        let mut bin: Vec<u8> = Vec::new();
+        let mut views: Vec<Value> = Vec::new();
+        let mut accessors: Vec<Value> = Vec::new();
+        let mut meshes = Vec::new();
+        let mut materials = Vec::new();
+        let mut nodes = Vec::new();
+
+        let mut push_view = |bin: &mut Vec<u8>, bytes: &[u8], target: u32| -> usize {
+            while bin.len() % 4 != 0 {
+                bin.push(0);
+            }
+            views.push(json!({
+                "buffer": 0, "byteOffset": bin.len(), "byteLength": bytes.len(), "target": target
+            }));
+            bin.extend_from_slice(bytes);
+            views.len() - 1
+        };
+
+        for (i, part) in self.parts.iter().enumerate() {
+            let m = &part.mesh;
+            let floats = |v: &[[f32; 3]]| -> Vec<u8> {
+                v.iter().flatten().flat_map(|f| f.to_le_bytes()).collect()
+            };
+            let (min, max) = m.bounds();
+            let pos_view = push_view(&mut bin, &floats(&m.positions), ARRAY_BUFFER);
+            accessors.push(json!({
+                "bufferView": pos_view, "componentType": FLOAT, "count": m.positions.len(),
+                "type": "VEC3", "min": min, "max": max
+            }));
+            let pos = accessors.len() - 1;
+            let norm_view = push_view(&mut bin, &floats(&m.normals), ARRAY_BUFFER);
+            accessors.push(json!({
+                "bufferView": norm_view, "componentType": FLOAT, "count": m.normals.len(),
+                "type": "VEC3"
+            }));
+            let norm = accessors.len() - 1;
+            let (index_bytes, component): (Vec<u8>, u32) = if m.positions.len() <= 65535 {
+                let b = m
+                    .indices
+                    .iter()
+                    .flat_map(|&i| (i as u16).to_le_bytes())
+                    .collect();
+                (b, UNSIGNED_SHORT)
+            } else {
+                let b = m.indices.iter().flat_map(|&i| i.to_le_bytes()).collect();
+                (b, UNSIGNED_INT)
+            };
+            let idx_view = push_view(&mut bin, &index_bytes, ELEMENT_ARRAY_BUFFER);
+            accessors.push(json!({
+                "bufferView": idx_view, "componentType": component, "count": m.indices.len(),
+                "type": "SCALAR"
+            }));
+            let idx = accessors.len() - 1;
+
+            materials.push(json!({
+                "name": part.material.name,
+                "pbrMetallicRoughness": {
+                    "baseColorFactor": part.material.color,
+                    "metallicFactor": part.material.metallic,
+                    "roughnessFactor": part.material.roughness,
+                }
+            }));
+            meshes.push(json!({
+                "name": part.name,
+                "primitives": [{
+                    "attributes": {"POSITION": pos, "NORMAL": norm},
+                    "indices": idx, "material": i, "mode": 4
+                }]
+            }));
+            nodes.push(json!({"name": part.name, "mesh": i}));
+        }
+        while bin.len() % 4 != 0 {
+            bin.push(0);
+        }
+        let children: Vec<usize> = (0..self.parts.len()).collect();
+        nodes.push(json!({"name": self.name, "children": children}));
+        let root = nodes.len() - 1;
+
+        let doc = json!({
+            "asset": {"version": "2.0", "generator": "disan-assetgen"},
+            "scene": 0,
+            "scenes": [{"name": self.name, "nodes": [root]}],
+            "nodes": nodes,
+            "meshes": meshes,
+            "materials": materials,
+            "accessors": accessors,
+            "bufferViews": views,
+            "buffers": [{"byteLength": bin.len()}],
+        });
+        let mut json_bytes = serde_json::to_vec(&doc).expect("a JSON value always serialises");
+        while json_bytes.len() % 4 != 0 {
+            json_bytes.push(b' ');
+        }
+
+        let total = 12 + 8 + json_bytes.len() + 8 + bin.len();
+        let mut out = Vec::with_capacity(total);
+        out.extend_from_slice(b"glTF");
+        out.extend_from_slice(&2u32.to_le_bytes());
+        out.extend_from_slice(&(total as u32).to_le_bytes());
+        out.extend_from_slice(&(json_bytes.len() as u32).to_le_bytes());
+        out.extend_from_slice(b"JSON");
+        out.extend_from_slice(&json_bytes);
+        out.extend_from_slice(&(bin.len() as u32).to_le_bytes());
+        out.extend_from_slice(b"BIN\0");
+        out.extend_from_slice(&bin);
+        out
+    }
+}

@@ -1,0 +1,56 @@
+//! Generates Disan's site models deterministically from code: the same source always writes
+//! the same GLB bytes, so the committed files in `assets/models/` can be checked for drift.
+
+pub mod glb;
+pub mod mesh;
+pub mod sites;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+pub use glb::Model;
+
+/// Every generated model, by site slug.
+pub fn models() -> Vec<(&'static str, Model)> {
+    vec![
+        ("bao-tang-chien-thang-dien-bien-phu", sites::museum()),
+        ("doi-a1", sites::hill_a1()),
+        ("ham-do-cat", sites::de_castries_bunker()),
+    ]
+}
+
+/// Where a site's full model lives below the assets folder.
+pub fn model_path(slug: &str) -> PathBuf {
+    Path::new("models").join(format!("{slug}.glb"))
+}
+
+/// What was written for one site.
+#[derive(Debug, Clone)]
+pub struct Written {
+    pub slug: &'static str,
+    pub path: PathBuf,
+    pub bytes: usize,
+    pub triangles: usize,
+}
+
+/// Writes every model below `assets_dir`, replacing each file atomically.
+pub fn write_all(assets_dir: &Path) -> anyhow::Result<Vec<Written>> {
+    let mut out = Vec::new();
+    for (slug, model) in models() {
+        let path = assets_dir.join(model_path(slug));
+        let glb = model.to_glb();
+        let dir = path.parent().context("model path has a folder")?;
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let tmp = path.with_extension("glb.tmp");
+        std::fs::write(&tmp, &glb).with_context(|| format!("writing {}", tmp.display()))?;
+        std::fs::rename(&tmp, &path).with_context(|| format!("replacing {}", path.display()))?;
+        out.push(Written {
+            slug,
+            path,
+            bytes: glb.len(),
+            triangles: model.triangles(),
+        });
+    }
+    Ok(out)
+}

@@ -1,0 +1,255 @@
+//! The site catalogue: reads `content/sites/*.toml` (the source of truth), checks it and
+//! reports every problem at once with its file and field.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use disan_types::{
+    Commune, Localized, ModelLevel, ModelRef, Position, SiteDetail, SiteKind, SiteSummary,
+};
+use serde::Deserialize;
+use unicode_normalization::is_nfc;
+
+/// One site file as people write it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteFile {
+    pub slug: String,
+    pub kind: SiteKind,
+    pub name: Localized,
+    pub summary: Localized,
+    pub description: Localized,
+    pub ranking: Localized,
+    pub visiting: Localized,
+    pub position: Position,
+    pub commune: Commune,
+    pub models: Vec<ModelFile>,
+    #[serde(default)]
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFile {
+    pub level: ModelLevel,
+    /// Path relative to the assets folder.
+    pub path: String,
+}
+
+/// One thing wrong with the content, located by file and field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "{}: {}", self.file.display(), self.message)
+        } else {
+            write!(f, "{}: {}: {}", self.file.display(), self.field, self.message)
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ContentError {
+    #[error("cannot read content folder {path}: {source}")]
+    ReadDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("content has {} problem(s):\n{}", .0.len(), list(.0))]
+    Invalid(Vec<Problem>),
+}
+
+fn list(problems: &[Problem]) -> String {
+    problems
+        .iter()
+        .map(|p| format!("  - {p}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// All sites, checked, in a stable order.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    sites: BTreeMap<String, SiteDetail>,
+}
+
+impl Catalog {
+    /// Loads and checks `content_dir/sites/*.toml` against the files in `assets_dir`.
+    pub fn load(content_dir: &Path, assets_dir: &Path) -> Result<Catalog, ContentError> {
+        let sites_dir = content_dir.join("sites");
+        let entries = std::fs::read_dir(&sites_dir).map_err(|source| ContentError::ReadDir {
+            path: sites_dir.clone(),
+            source,
+        })?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+
+        let mut problems = Vec::new();
+        let mut sites = BTreeMap::new();
+        if files.is_empty() {
+            problems.push(Problem {
+                file: sites_dir.clone(),
+                field: String::new(),
+                message: "no site files (*.toml)".into(),
+            });
+        }
+        for file in files {
+            let mut report = |field: &str, message: String| {
+                problems.push(Problem {
+                    file: file.clone(),
+                    field: field.to_owned(),
+                    message,
+                })
+            };
+            let text = match std::fs::read(&file).map(String::from_utf8) {
+                Ok(Ok(text)) => text,
+                Ok(Err(_)) => {
+                    report("", "is not valid UTF-8".into());
+                    continue;
+                }
+                Err(e) => {
+                    report("", format!("cannot be read: {e}"));
+                    continue;
+                }
+            };
+            let site: SiteFile = match toml::from_str(&text) {
+                Ok(site) => site,
+                Err(e) => {
+                    report("", format!("is not a valid site file: {}", e.message()));
+                    continue;
+                }
+            };
+            check_site(&file, &site, assets_dir, &mut report);
+            if sites.contains_key(&site.slug) {
+                report("slug", format!("{:?} is used by another file", site.slug));
+                continue;
+            }
+            let models = site
+                .models
+                .iter()
+                .map(|m| ModelRef {
+                    level: m.level,
+                    url: format!("/assets/{}", m.path),
+                    path: m.path.clone(),
+                    bytes: std::fs::metadata(assets_dir.join(&m.path))
+                        .map(|md| md.len())
+                        .unwrap_or(0),
+                })
+                .collect();
+            let detail = SiteDetail {
+                site: SiteSummary {
+                    tour_url: format!("/tour/{}", site.slug),
+                    slug: site.slug.clone(),
+                    name: site.name,
+                    kind: site.kind,
+                    position: site.position,
+                    commune: site.commune,
+                    summary: site.summary,
+                },
+                description: site.description,
+                ranking: site.ranking,
+                visiting: site.visiting,
+                models,
+                sources: site.sources,
+            };
+            sites.insert(site.slug, detail);
+        }
+        if problems.is_empty() {
+            Ok(Catalog { sites })
+        } else {
+            Err(ContentError::Invalid(problems))
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.sites.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sites.is_empty()
+    }
+
+    pub fn get(&self, slug: &str) -> Option<&SiteDetail> {
+        self.sites.get(slug)
+    }
+
+    pub fn summaries(&self) -> impl Iterator<Item = &SiteSummary> {
+        self.sites.values().map(|d| &d.site)
+    }
+}
+
+/// A slug is lowercase ASCII letters, digits and single hyphens: it appears in URLs.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.len() <= 80
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+        && !slug.contains("--")
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn check_site(file: &Path, site: &SiteFile, assets_dir: &Path, report: &mut impl FnMut(&str, String)) {
+    if !is_valid_slug(&site.slug) {
+        report(
+            "slug",
+            format!("{:?} must be lowercase ASCII words joined by '-'", site.slug),
+        );
+    }
+    if file.file_stem().and_then(|s| s.to_str()) != Some(site.slug.as_str()) {
+        report(
+            "slug",
+            format!("{:?} does not match the file name", site.slug),
+        );
+    }
+    for (field, text) in [
+        ("name", &site.name),
+        ("summary", &site.summary),
+        ("description", &site.description),
+        ("ranking", &site.ranking),
+        ("visiting", &site.visiting),
+    ] {
+        for (lang, value) in [("vi", &text.vi), ("en", &text.en)] {
+            if value.trim().is_empty() {
+                report(&format!("{field}.{lang}"), "is empty".into());
+            } else if !is_nfc(value) {
+                report(&format!("{field}.{lang}"), "is not NFC-normalised".into());
+            }
+        }
+    }
+    let p = &site.position;
+    if !(-90.0..=90.0).contains(&p.lat) || !(-180.0..=180.0).contains(&p.lon) {
+        report(
+            "position",
+            format!("({}, {}) is not a WGS84 latitude/longitude", p.lat, p.lon),
+        );
+    }
+    if site.models.is_empty() {
+        report("models", "a site needs at least one model".into());
+    }
+    for (i, model) in site.models.iter().enumerate() {
+        let field = format!("models[{i}].path");
+        if !model.path.ends_with(".glb") {
+            report(&field, format!("{:?} is not a .glb file", model.path));
+        }
+        if crate::files::safe_relative(&model.path).is_err() {
+            report(&field, format!("{:?} is not a plain relative path", model.path));
+        } else if !assets_dir.join(&model.path).is_file() {
+            report(
+                &field,
+                format!("{:?} does not exist in {}", model.path, assets_dir.display()),
+            );
+        }
+    }
+}

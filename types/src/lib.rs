@@ -1,0 +1,204 @@
+//! Serde types shared by the Disan server and the viewer: the wire format of the HTTP API.
+//!
+//! Architecture invariant: this crate does no IO and builds for `wasm32-unknown-unknown`.
+//! The viewer talks to the server only through these types.
+
+use serde::{Deserialize, Serialize};
+
+/// A language of the user interface and of the content. Vietnamese comes first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Vi, Lang::En];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses a language code such as `vi`, `en`, `en-GB` or `vi-VN`.
+    pub fn from_code(code: &str) -> Option<Lang> {
+        let primary = code.split(['-', '_']).next()?.trim().to_ascii_lowercase();
+        match primary.as_str() {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+}
+
+/// A text given in every language of the product.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Localized {
+    pub vi: String,
+    pub en: String,
+}
+
+impl Localized {
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Vi => &self.vi,
+            Lang::En => &self.en,
+        }
+    }
+}
+
+/// What kind of place a site is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SiteKind {
+    Museum,
+    HistoricRelic,
+    Monument,
+    Natural,
+    Spiritual,
+    CulturalVillage,
+}
+
+impl SiteKind {
+    pub fn label(self) -> Localized {
+        let (vi, en) = match self {
+            SiteKind::Museum => ("Bảo tàng", "Museum"),
+            SiteKind::HistoricRelic => ("Di tích lịch sử", "Historic relic"),
+            SiteKind::Monument => ("Tượng đài", "Monument"),
+            SiteKind::Natural => ("Danh thắng", "Natural site"),
+            SiteKind::Spiritual => ("Di tích tâm linh", "Spiritual site"),
+            SiteKind::CulturalVillage => ("Bản văn hoá", "Cultural village"),
+        };
+        Localized {
+            vi: vi.to_owned(),
+            en: en.to_owned(),
+        }
+    }
+}
+
+/// A WGS84 position with how far it may be from the truth.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    pub lat: f64,
+    pub lon: f64,
+    /// Radius within which the real place lies; large for estimated positions.
+    pub accuracy_m: u32,
+}
+
+/// The administrative unit a site lies in, after the 1 July 2025 reorganisation and before.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Commune {
+    pub current: String,
+    pub former: String,
+}
+
+/// One entry of `GET /api/sites`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SiteSummary {
+    pub slug: String,
+    pub name: Localized,
+    pub kind: SiteKind,
+    pub position: Position,
+    pub commune: Commune,
+    pub summary: Localized,
+    /// Where the web app opens this site's tour, e.g. `/tour/doi-a1`.
+    pub tour_url: String,
+}
+
+/// How detailed a model is: the light one is shown first, the full one replaces it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelLevel {
+    Light,
+    Full,
+}
+
+/// A model file of a site, as served under `/assets/`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelRef {
+    pub level: ModelLevel,
+    /// Absolute URL path, e.g. `/assets/models/doi-a1.glb`.
+    pub url: String,
+    /// Path relative to the assets root, e.g. `models/doi-a1.glb`.
+    pub path: String,
+    pub bytes: u64,
+}
+
+/// `GET /api/sites/{slug}`: everything the viewer needs to show a site.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SiteDetail {
+    #[serde(flatten)]
+    pub site: SiteSummary,
+    pub description: Localized,
+    pub ranking: Localized,
+    pub visiting: Localized,
+    pub models: Vec<ModelRef>,
+    pub sources: Vec<String>,
+}
+
+impl SiteDetail {
+    /// The model to show first: the light one when there is one, else the full one.
+    pub fn first_model(&self) -> Option<&ModelRef> {
+        self.models
+            .iter()
+            .find(|m| m.level == ModelLevel::Light)
+            .or_else(|| self.models.first())
+    }
+}
+
+/// The JSON body of every error response: a stable snake_case code and a readable message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: String,
+    pub message: String,
+}
+
+/// `GET /healthz`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Health {
+    pub status: String,
+    pub sites: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lang_codes() {
+        for (code, want) in [
+            ("vi", Some(Lang::Vi)),
+            ("vi-VN", Some(Lang::Vi)),
+            ("EN", Some(Lang::En)),
+            ("en_GB", Some(Lang::En)),
+            ("fr", None),
+            ("", None),
+        ] {
+            assert_eq!(Lang::from_code(code), want, "{code}");
+        }
+    }
+
+    #[test]
+    fn detail_flattens_summary() {
+        let json = serde_json::json!({
+            "slug": "x", "name": {"vi": "X", "en": "X"}, "kind": "historic_relic",
+            "position": {"lat": 21.0, "lon": 103.0, "accuracy_m": 300},
+            "commune": {"current": "a", "former": "b"},
+            "summary": {"vi": "s", "en": "s"}, "tour_url": "/tour/x",
+            "description": {"vi": "d", "en": "d"}, "ranking": {"vi": "r", "en": "r"},
+            "visiting": {"vi": "v", "en": "v"},
+            "models": [{"level": "full", "url": "/assets/m.glb", "path": "m.glb", "bytes": 3}],
+            "sources": []
+        });
+        let d: SiteDetail = serde_json::from_value(json).unwrap();
+        assert_eq!(d.site.kind, SiteKind::HistoricRelic);
+        assert_eq!(d.first_model().unwrap().url, "/assets/m.glb");
+    }
+}
