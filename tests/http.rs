@@ -1,1 +1,297 @@
-//! x
+//! HTTP tests: every route of the server, through a real server on a loopback port.
+
+use std::io::Read;
+
+use disan_tests::{TestServer, config_with_web, repo_root};
+use disan_types::{ApiError, Health, SiteDetail, SiteSummary};
+
+/// A web folder like `cargo xtask web` writes: the real index.html and a viewer build with
+/// precompressed variants (small stand-in files: these tests are about serving them).
+fn web_dir() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(repo_root().join("index.html"), dir.path().join("index.html")).unwrap();
+    let viewer = dir.path().join("viewer");
+    std::fs::create_dir(&viewer).unwrap();
+    let wasm: Vec<u8> = b"\0asm\x01\0\0\0"
+        .iter()
+        .copied()
+        .chain((0..20_000u32).flat_map(|i| (i % 251).to_le_bytes()))
+        .collect();
+    std::fs::write(viewer.join("disan_viewer_bg.wasm"), &wasm).unwrap();
+    let mut br = Vec::new();
+    brotli::CompressorReader::new(&wasm[..], 4096, 9, 22)
+        .read_to_end(&mut br)
+        .unwrap();
+    std::fs::write(viewer.join("disan_viewer_bg.wasm.br"), br).unwrap();
+    let mut gz = Vec::new();
+    flate2::read::GzEncoder::new(&wasm[..], flate2::Compression::best())
+        .read_to_end(&mut gz)
+        .unwrap();
+    std::fs::write(viewer.join("disan_viewer_bg.wasm.gz"), gz).unwrap();
+    std::fs::write(viewer.join("disan_viewer.js"), "export default function init() {}\n").unwrap();
+    dir
+}
+
+fn server() -> (TestServer, tempfile::TempDir) {
+    let web = web_dir();
+    (TestServer::start(config_with_web(web.path())).unwrap(), web)
+}
+
+#[test]
+fn healthz_counts_the_sites() {
+    let (s, _web) = server();
+    let mut r = s.client().get(&s.url("/healthz")).call().unwrap();
+    assert_eq!(r.status(), 200);
+    let h: Health = r.body_mut().read_json().unwrap();
+    assert_eq!(h.status, "ok");
+    assert!(h.sites >= 2, "{h:?}");
+}
+
+#[test]
+fn site_list_is_bilingual_and_links_to_tours() {
+    let (s, _web) = server();
+    let mut r = s.client().get(&s.url("/api/sites")).call().unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let sites: Vec<SiteSummary> = r.body_mut().read_json().unwrap();
+    assert!(sites.len() >= 2);
+    let a1 = sites.iter().find(|s| s.slug == "doi-a1").expect("Hill A1 listed");
+    assert_eq!(a1.name.vi, "Đồi A1");
+    assert_eq!(a1.name.en, "Hill A1 (Éliane 2)");
+    assert_eq!(a1.tour_url, "/tour/doi-a1");
+    assert_eq!(a1.position.accuracy_m, 300);
+    for site in &sites {
+        assert!(!site.name.vi.is_empty() && !site.name.en.is_empty(), "{site:?}");
+        assert!(!site.summary.vi.is_empty() && !site.summary.en.is_empty(), "{site:?}");
+    }
+}
+
+#[test]
+fn site_detail_points_to_a_model_that_is_served() {
+    let (s, _web) = server();
+    let mut r = s.client().get(&s.url("/api/sites/doi-a1")).call().unwrap();
+    assert_eq!(r.status(), 200);
+    let site: SiteDetail = r.body_mut().read_json().unwrap();
+    let model = site.first_model().expect("a model");
+    assert_eq!(model.url, "/assets/models/doi-a1.glb");
+    let mut r = s.client().get(&s.url(&model.url)).call().unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "model/gltf-binary");
+    assert!(r.headers().contains_key("etag"));
+    assert!(
+        r.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age")
+    );
+    let bytes = r.body_mut().with_config().limit(50 << 20).read_to_vec().unwrap();
+    assert_eq!(&bytes[..4], b"glTF");
+    assert_eq!(bytes.len() as u64, model.bytes);
+}
+
+#[test]
+fn unknown_site_is_a_json_404() {
+    let (s, _web) = server();
+    for path in ["/api/sites/nowhere", "/tour/nowhere"] {
+        let mut r = s.client().get(&s.url(path)).call().unwrap();
+        assert_eq!(r.status(), 404, "{path}");
+        let e: ApiError = r.body_mut().read_json().unwrap();
+        assert_eq!(e.error, "unknown_site");
+        assert!(e.message.contains("nowhere"), "{e:?}");
+    }
+    let mut r = s.client().get(&s.url("/no/such/route")).call().unwrap();
+    assert_eq!(r.status(), 404);
+    let e: ApiError = r.body_mut().read_json().unwrap();
+    assert_eq!(e.error, "not_found");
+}
+
+#[test]
+fn home_and_tour_pages_are_the_web_app() {
+    let (s, _web) = server();
+    for path in ["/", "/tour/doi-a1", "/tour/ham-do-cat"] {
+        let mut r = s.client().get(&s.url(path)).call().unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        let html = r.body_mut().read_to_string().unwrap();
+        assert!(html.contains("id=\"viewer-canvas\""), "{path}");
+        assert!(html.contains("/viewer/disan_viewer.js"), "{path}");
+    }
+}
+
+#[test]
+fn missing_web_build_is_explained() {
+    let empty = tempfile::tempdir().unwrap();
+    let s = TestServer::start(config_with_web(empty.path())).unwrap();
+    let mut r = s.client().get(&s.url("/")).call().unwrap();
+    assert_eq!(r.status(), 503);
+    let e: ApiError = r.body_mut().read_json().unwrap();
+    assert!(e.message.contains("cargo xtask web"), "{e:?}");
+}
+
+#[test]
+fn viewer_is_served_compressed_as_the_client_accepts() {
+    let (s, web) = server();
+    let raw = std::fs::read(web.path().join("viewer/disan_viewer_bg.wasm")).unwrap();
+    let url = s.url("/viewer/disan_viewer_bg.wasm");
+    for (accept, encoding) in [
+        ("br, gzip", Some("br")),
+        ("gzip, deflate", Some("gzip")),
+        ("br;q=0, gzip", Some("gzip")),
+        ("identity", None),
+    ] {
+        let mut r = s
+            .client()
+            .get(&url)
+            .header("accept-encoding", accept)
+            .call()
+            .unwrap();
+        assert_eq!(r.status(), 200, "{accept}");
+        assert_eq!(r.headers()["content-type"], "application/wasm");
+        assert_eq!(r.headers()["vary"], "Accept-Encoding");
+        let body = r.body_mut().with_config().limit(100 << 20).read_to_vec().unwrap();
+        let got = r.headers().get("content-encoding").map(|v| v.to_str().unwrap());
+        let decoded = match encoding {
+            Some("br") => {
+                assert_eq!(got, Some("br"), "{accept}");
+                let mut out = Vec::new();
+                brotli::Decompressor::new(&body[..], 4096)
+                    .read_to_end(&mut out)
+                    .unwrap();
+                assert_eq!(
+                    r.headers()["x-decoded-length"].to_str().unwrap(),
+                    raw.len().to_string()
+                );
+                out
+            }
+            Some(_) => {
+                assert_eq!(got, Some("gzip"), "{accept}");
+                let mut out = Vec::new();
+                flate2::read::GzDecoder::new(&body[..])
+                    .read_to_end(&mut out)
+                    .unwrap();
+                out
+            }
+            None => {
+                assert!(got.is_none() || got == Some("identity"), "{got:?}");
+                body
+            }
+        };
+        assert_eq!(decoded, raw, "{accept}");
+    }
+}
+
+#[test]
+fn etag_gives_304() {
+    let (s, _web) = server();
+    for (path, accept) in [
+        ("/assets/models/doi-a1.glb", "identity"),
+        ("/viewer/disan_viewer_bg.wasm", "br"),
+        ("/viewer/disan_viewer_bg.wasm", "identity"),
+    ] {
+        let r = s
+            .client()
+            .get(&s.url(path))
+            .header("accept-encoding", accept)
+            .call()
+            .unwrap();
+        let etag = r.headers()["etag"].to_str().unwrap().to_owned();
+        let mut again = s
+            .client()
+            .get(&s.url(path))
+            .header("accept-encoding", accept)
+            .header("if-none-match", &etag)
+            .call()
+            .unwrap();
+        assert_eq!(again.status(), 304, "{path} {accept}");
+        assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+        assert!(again.body_mut().read_to_vec().unwrap().is_empty());
+        let other = s
+            .client()
+            .get(&s.url(path))
+            .header("accept-encoding", accept)
+            .header("if-none-match", "\"something-else\"")
+            .call()
+            .unwrap();
+        assert_eq!(other.status(), 200, "{path}");
+    }
+}
+
+#[test]
+fn path_tricks_never_leave_the_folder() {
+    let (s, _web) = server();
+    for path in [
+        "/assets/../Cargo.toml",
+        "/assets/models/../../Cargo.toml",
+        "/assets/%2e%2e/Cargo.toml",
+        "/assets/%2E%2E%2FCargo.toml",
+        "/assets/models/%2e%2e/%2e%2e/Cargo.toml",
+        "/assets/..%2fCargo.toml",
+        "/assets/..%5cCargo.toml",
+        "/assets/%252e%252e/Cargo.toml",
+        "/assets//etc/passwd",
+        "/assets/%2fetc%2fpasswd",
+        "/assets/.%2e/Cargo.toml",
+        "/assets/models/%00.glb",
+        "/assets/%ff%fe",
+        "/assets/C:/Windows/win.ini",
+        "/viewer/../index.html",
+        "/viewer/%2e%2e/%2e%2e/Cargo.toml",
+        "/assets/",
+        "/assets/models",
+    ] {
+        let (status, body) = s.raw_get(path);
+        assert!(
+            status == 400 || status == 404,
+            "{path} gave {status}: {body}"
+        );
+        assert!(!body.contains("[workspace]"), "{path} leaked a file");
+        assert!(!body.contains("root:"), "{path} leaked a file");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_assets_folder_are_not_followed() {
+    let assets = tempfile::tempdir().unwrap();
+    std::fs::create_dir(assets.path().join("models")).unwrap();
+    for entry in std::fs::read_dir(repo_root().join("assets/models")).unwrap() {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, assets.path().join("models").join(p.file_name().unwrap())).unwrap();
+    }
+    std::os::unix::fs::symlink(
+        repo_root().join("Cargo.toml"),
+        assets.path().join("escape.glb"),
+    )
+    .unwrap();
+    let web = web_dir();
+    let mut config = config_with_web(web.path());
+    config.assets_dir = assets.path().to_owned();
+    let s = TestServer::start(config).unwrap();
+    let (status, body) = s.raw_get("/assets/escape.glb");
+    assert_eq!(status, 404, "{body}");
+    let (status, _) = s.raw_get("/assets/models/doi-a1.glb");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn api_responses_are_compressed() {
+    let (s, _web) = server();
+    let r = s
+        .client()
+        .get(&s.url("/api/sites"))
+        .header("accept-encoding", "gzip")
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+}
