@@ -1,1 +1,69 @@
-//! x
+//! The shipped models: generated deterministically, committed up to date, valid glTF that the
+//! server lists for each site.
+
+use disan_tests::repo_root;
+
+#[test]
+fn committed_models_match_the_generator() {
+    let assets = repo_root().join("assets");
+    for (slug, model) in disan_assetgen::models() {
+        let path = assets.join(disan_assetgen::model_path(slug));
+        let committed = std::fs::read(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (run `cargo xtask assets`)", path.display()));
+        assert!(
+            committed == model.to_glb(),
+            "{} is out of date: run `cargo xtask assets`",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn models_are_well_formed_gltf() {
+    for (slug, model) in disan_assetgen::models() {
+        let glb = model.to_glb();
+        let gltf = gltf::Gltf::from_slice(&glb).unwrap_or_else(|e| panic!("{slug}: {e}"));
+        let blob = gltf.blob.as_deref().expect("GLB has a binary chunk");
+        assert_eq!(gltf.scenes().count(), 1, "{slug}");
+        let mut triangles = 0;
+        for mesh in gltf.meshes() {
+            for prim in mesh.primitives() {
+                assert_eq!(prim.mode(), gltf::mesh::Mode::Triangles);
+                let reader = prim.reader(|_| Some(blob));
+                let positions: Vec<[f32; 3]> = reader.read_positions().expect("positions").collect();
+                let normals: Vec<[f32; 3]> = reader.read_normals().expect("normals").collect();
+                assert_eq!(positions.len(), normals.len(), "{slug}");
+                let indices: Vec<u32> = reader.read_indices().expect("indices").into_u32().collect();
+                assert_eq!(indices.len() % 3, 0);
+                assert!(indices.iter().all(|&i| (i as usize) < positions.len()), "{slug}");
+                triangles += indices.len() / 3;
+                let bb = prim.bounding_box();
+                for p in &positions {
+                    for k in 0..3 {
+                        assert!(p[k] >= bb.min[k] && p[k] <= bb.max[k], "{slug}: accessor min/max");
+                    }
+                }
+                assert!(prim.material().index().is_some(), "{slug}: material");
+            }
+        }
+        assert_eq!(triangles, model.triangles(), "{slug}");
+        assert!(triangles > 1000, "{slug} is too plain to be recognisable: {triangles}");
+        assert!(triangles <= 150_000, "{slug}: {triangles} triangles over budget");
+        assert!(glb.len() <= 1_500_000, "{slug}: {} bytes over budget", glb.len());
+    }
+}
+
+#[test]
+fn every_generated_model_belongs_to_a_site() {
+    let content = repo_root().join("content/sites");
+    for (slug, _) in disan_assetgen::models() {
+        let file = content.join(format!("{slug}.toml"));
+        let text = std::fs::read_to_string(&file)
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        assert!(
+            text.contains(&format!("path = \"models/{slug}.glb\"")),
+            "{} does not use its model",
+            file.display()
+        );
+    }
+}
