@@ -30,26 +30,44 @@ fn models_are_well_formed_gltf() {
             for prim in mesh.primitives() {
                 assert_eq!(prim.mode(), gltf::mesh::Mode::Triangles);
                 let reader = prim.reader(|_| Some(blob));
-                let positions: Vec<[f32; 3]> = reader.read_positions().expect("positions").collect();
+                let positions: Vec<[f32; 3]> =
+                    reader.read_positions().expect("positions").collect();
                 let normals: Vec<[f32; 3]> = reader.read_normals().expect("normals").collect();
                 assert_eq!(positions.len(), normals.len(), "{slug}");
-                let indices: Vec<u32> = reader.read_indices().expect("indices").into_u32().collect();
+                let indices: Vec<u32> =
+                    reader.read_indices().expect("indices").into_u32().collect();
                 assert_eq!(indices.len() % 3, 0);
-                assert!(indices.iter().all(|&i| (i as usize) < positions.len()), "{slug}");
+                assert!(
+                    indices.iter().all(|&i| (i as usize) < positions.len()),
+                    "{slug}"
+                );
                 triangles += indices.len() / 3;
                 let bb = prim.bounding_box();
                 for p in &positions {
                     for k in 0..3 {
-                        assert!(p[k] >= bb.min[k] && p[k] <= bb.max[k], "{slug}: accessor min/max");
+                        assert!(
+                            p[k] >= bb.min[k] && p[k] <= bb.max[k],
+                            "{slug}: accessor min/max"
+                        );
                     }
                 }
                 assert!(prim.material().index().is_some(), "{slug}: material");
             }
         }
         assert_eq!(triangles, model.triangles(), "{slug}");
-        assert!(triangles > 1000, "{slug} is too plain to be recognisable: {triangles}");
-        assert!(triangles <= 150_000, "{slug}: {triangles} triangles over budget");
-        assert!(glb.len() <= 1_500_000, "{slug}: {} bytes over budget", glb.len());
+        assert!(
+            triangles > 1000,
+            "{slug} is too plain to be recognisable: {triangles}"
+        );
+        assert!(
+            triangles <= 150_000,
+            "{slug}: {triangles} triangles over budget"
+        );
+        assert!(
+            glb.len() <= 1_500_000,
+            "{slug}: {} bytes over budget",
+            glb.len()
+        );
     }
 }
 
@@ -58,8 +76,8 @@ fn every_generated_model_belongs_to_a_site() {
     let content = repo_root().join("content/sites");
     for (slug, _) in disan_assetgen::models() {
         let file = content.join(format!("{slug}.toml"));
-        let text = std::fs::read_to_string(&file)
-            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let text =
+            std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         assert!(
             text.contains(&format!("path = \"models/{slug}.glb\"")),
             "{} does not use its model",

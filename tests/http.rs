@@ -9,7 +9,11 @@ use disan_types::{ApiError, Health, SiteDetail, SiteSummary};
 /// precompressed variants (small stand-in files: these tests are about serving them).
 fn web_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(repo_root().join("index.html"), dir.path().join("index.html")).unwrap();
+    std::fs::copy(
+        repo_root().join("index.html"),
+        dir.path().join("index.html"),
+    )
+    .unwrap();
     let viewer = dir.path().join("viewer");
     std::fs::create_dir(&viewer).unwrap();
     let wasm: Vec<u8> = b"\0asm\x01\0\0\0"
@@ -28,7 +32,11 @@ fn web_dir() -> tempfile::TempDir {
         .read_to_end(&mut gz)
         .unwrap();
     std::fs::write(viewer.join("disan_viewer_bg.wasm.gz"), gz).unwrap();
-    std::fs::write(viewer.join("disan_viewer.js"), "export default function init() {}\n").unwrap();
+    std::fs::write(
+        viewer.join("disan_viewer.js"),
+        "export default function init() {}\n",
+    )
+    .unwrap();
     dir
 }
 
@@ -60,14 +68,23 @@ fn site_list_is_bilingual_and_links_to_tours() {
     );
     let sites: Vec<SiteSummary> = r.body_mut().read_json().unwrap();
     assert!(sites.len() >= 2);
-    let a1 = sites.iter().find(|s| s.slug == "doi-a1").expect("Hill A1 listed");
+    let a1 = sites
+        .iter()
+        .find(|s| s.slug == "doi-a1")
+        .expect("Hill A1 listed");
     assert_eq!(a1.name.vi, "Đồi A1");
     assert_eq!(a1.name.en, "Hill A1 (Éliane 2)");
     assert_eq!(a1.tour_url, "/tour/doi-a1");
     assert_eq!(a1.position.accuracy_m, 300);
     for site in &sites {
-        assert!(!site.name.vi.is_empty() && !site.name.en.is_empty(), "{site:?}");
-        assert!(!site.summary.vi.is_empty() && !site.summary.en.is_empty(), "{site:?}");
+        assert!(
+            !site.name.vi.is_empty() && !site.name.en.is_empty(),
+            "{site:?}"
+        );
+        assert!(
+            !site.summary.vi.is_empty() && !site.summary.en.is_empty(),
+            "{site:?}"
+        );
     }
 }
 
@@ -89,7 +106,12 @@ fn site_detail_points_to_a_model_that_is_served() {
             .unwrap()
             .contains("max-age")
     );
-    let bytes = r.body_mut().with_config().limit(50 << 20).read_to_vec().unwrap();
+    let bytes = r
+        .body_mut()
+        .with_config()
+        .limit(50 << 20)
+        .read_to_vec()
+        .unwrap();
     assert_eq!(&bytes[..4], b"glTF");
     assert_eq!(bytes.len() as u64, model.bytes);
 }
@@ -158,8 +180,16 @@ fn viewer_is_served_compressed_as_the_client_accepts() {
         assert_eq!(r.status(), 200, "{accept}");
         assert_eq!(r.headers()["content-type"], "application/wasm");
         assert_eq!(r.headers()["vary"], "Accept-Encoding");
-        let body = r.body_mut().with_config().limit(100 << 20).read_to_vec().unwrap();
-        let got = r.headers().get("content-encoding").map(|v| v.to_str().unwrap());
+        let body = r
+            .body_mut()
+            .with_config()
+            .limit(100 << 20)
+            .read_to_vec()
+            .unwrap();
+        let got = r
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap());
         let decoded = match encoding {
             Some("br") => {
                 assert_eq!(got, Some("br"), "{accept}");
@@ -266,7 +296,11 @@ fn symlinks_out_of_the_assets_folder_are_not_followed() {
     std::fs::create_dir(assets.path().join("models")).unwrap();
     for entry in std::fs::read_dir(repo_root().join("assets/models")).unwrap() {
         let p = entry.unwrap().path();
-        std::fs::copy(&p, assets.path().join("models").join(p.file_name().unwrap())).unwrap();
+        std::fs::copy(
+            &p,
+            assets.path().join("models").join(p.file_name().unwrap()),
+        )
+        .unwrap();
     }
     std::os::unix::fs::symlink(
         repo_root().join("Cargo.toml"),

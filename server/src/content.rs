@@ -50,7 +50,13 @@ impl fmt::Display for Problem {
         if self.field.is_empty() {
             write!(f, "{}: {}", self.file.display(), self.message)
         } else {
-            write!(f, "{}: {}: {}", self.file.display(), self.field, self.message)
+            write!(
+                f,
+                "{}: {}: {}",
+                self.file.display(),
+                self.field,
+                self.message
+            )
         }
     }
 }
@@ -200,11 +206,19 @@ pub fn is_valid_slug(slug: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn check_site(file: &Path, site: &SiteFile, assets_dir: &Path, report: &mut impl FnMut(&str, String)) {
+fn check_site(
+    file: &Path,
+    site: &SiteFile,
+    assets_dir: &Path,
+    report: &mut impl FnMut(&str, String),
+) {
     if !is_valid_slug(&site.slug) {
         report(
             "slug",
-            format!("{:?} must be lowercase ASCII words joined by '-'", site.slug),
+            format!(
+                "{:?} must be lowercase ASCII words joined by '-'",
+                site.slug
+            ),
         );
     }
     if file.file_stem().and_then(|s| s.to_str()) != Some(site.slug.as_str()) {
@@ -244,11 +258,18 @@ fn check_site(file: &Path, site: &SiteFile, assets_dir: &Path, report: &mut impl
             report(&field, format!("{:?} is not a .glb file", model.path));
         }
         if crate::files::safe_relative(&model.path).is_err() {
-            report(&field, format!("{:?} is not a plain relative path", model.path));
+            report(
+                &field,
+                format!("{:?} is not a plain relative path", model.path),
+            );
         } else if !assets_dir.join(&model.path).is_file() {
             report(
                 &field,
-                format!("{:?} does not exist in {}", model.path, assets_dir.display()),
+                format!(
+                    "{:?} does not exist in {}",
+                    model.path,
+                    assets_dir.display()
+                ),
             );
         }
     }

@@ -143,7 +143,10 @@ impl StaticDir {
             }
             // Tells the compression middleware to leave the body as it is.
             None => {
-                resp.insert_header((header::CONTENT_ENCODING, HeaderValue::from_static("identity")));
+                resp.insert_header((
+                    header::CONTENT_ENCODING,
+                    HeaderValue::from_static("identity"),
+                ));
             }
         }
         Ok(resp.body(bytes))
@@ -234,8 +237,17 @@ mod tests {
             assert!(safe_relative(ok).is_ok(), "{ok}");
         }
         for bad in [
-            "", "/etc/passwd", "../x", "a/../../x", "a/./b", "a//b", ".git/config", "a\\b",
-            "C:/x", "a\0b", "models/",
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a/./b",
+            "a//b",
+            ".git/config",
+            "a\\b",
+            "C:/x",
+            "a\0b",
+            "models/",
         ] {
             assert!(safe_relative(bad).is_err(), "{bad:?}");
         }

@@ -8,6 +8,8 @@ use std::thread::JoinHandle;
 
 use disan_server::Config;
 
+pub mod webdriver;
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

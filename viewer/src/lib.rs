@@ -1,1 +1,61 @@
-//! placeholder
+//! Disan's 3D tour viewer: a bevy app that shows a site's model from the Disan server, in the
+//! browser (wasm32, WebGL2) or on the desktop. One plugin per feature; [`AppPlugin`] adds them.
+
+mod camera;
+mod loading;
+mod net;
+mod site;
+mod ui;
+
+use bevy::asset::AssetMetaCheck;
+use bevy::asset::io::{AssetSourceBuilder, AssetSourceId};
+use bevy::prelude::*;
+
+/// The whole viewer.
+pub struct AppPlugin;
+
+impl Plugin for AppPlugin {
+    fn build(&self, app: &mut App) {
+        let server = net::Server::from_env();
+        let progress = loading::Progress::default();
+        // Must come before `AssetPlugin`: every asset is read from the server with progress.
+        let reader = loading::HttpReader::new(server.clone(), progress.clone());
+        app.register_asset_source(
+            AssetSourceId::Default,
+            AssetSourceBuilder::new(move || Box::new(reader.clone())),
+        );
+        app.insert_resource(server).insert_resource(progress);
+        app.add_plugins(
+            DefaultPlugins
+                .set(WindowPlugin {
+                    primary_window: Some(Window {
+                        title: "Disan".into(),
+                        canvas: Some("#viewer-canvas".into()),
+                        fit_canvas_to_parent: true,
+                        prevent_default_event_handling: false,
+                        ..default()
+                    }),
+                    ..default()
+                })
+                .set(AssetPlugin {
+                    meta_check: AssetMetaCheck::Never,
+                    ..default()
+                }),
+        );
+        app.add_plugins((site::plugin, camera::plugin, ui::plugin));
+    }
+}
+
+/// Builds the viewer app.
+pub fn app() -> App {
+    let mut app = App::new();
+    app.add_plugins(AppPlugin);
+    app
+}
+
+/// Entry point in the browser: runs when the page initialises the wasm module.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    app().run();
+}

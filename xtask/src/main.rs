@@ -1,7 +1,155 @@
+//! `cargo xtask`: Disan's build chores in Rust, no shell scripts.
+//!
+//! - `cargo xtask serve [server flags]`: builds the web viewer, then runs the server on
+//!   127.0.0.1:8080 with the repository's content and assets.
+//! - `cargo xtask test`: formatting, clippy (native and wasm32), the web build, every test
+//!   (the browser test included). This is what CI runs.
+//! - `cargo xtask web [--dev]`: builds the viewer for wasm32 and runs wasm-bindgen into
+//!   `target/web/` (with `.br`/`.gz` variants unless `--dev`).
+//! - `cargo xtask assets`: regenerates the site models in `assets/models/`.
+
+mod tools;
+mod web;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
 fn main() -> anyhow::Result<()> {
-    let dir = std::path::Path::new("assets");
-    for w in disan_assetgen::write_all(dir)? {
-        println!("{} {} {}", w.slug, w.bytes, w.triangles);
+    let mut args = std::env::args().skip(1);
+    let cmd = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.collect();
+    let ws = Workspace::find()?;
+    match cmd.as_str() {
+        "serve" => serve(&ws, &rest),
+        "test" => test(&ws, &rest),
+        "web" => {
+            let dev = rest.iter().any(|a| a == "--dev");
+            web::build(&ws, dev).map(|_| ())
+        }
+        "assets" => assets(&ws),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <serve|test|web [--dev]|assets>\n\n\
+                 serve   build the web viewer and run the server on 127.0.0.1:8080\n\
+                 test    fmt, clippy, web build and every test (what CI runs)\n\
+                 web     build the wasm viewer into target/web (--dev: faster, bigger)\n\
+                 assets  regenerate the site models in assets/models"
+            );
+            if cmd.is_empty() || cmd == "help" || cmd == "--help" {
+                Ok(())
+            } else {
+                bail!("unknown command {cmd:?}")
+            }
+        }
+    }
+}
+
+/// Paths of the workspace this xtask belongs to.
+pub struct Workspace {
+    pub root: PathBuf,
+    pub target: PathBuf,
+}
+
+impl Workspace {
+    fn find() -> anyhow::Result<Workspace> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .context("xtask lives in the workspace")?
+            .to_owned();
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .map(|t| if t.is_absolute() { t } else { root.join(t) })
+            .unwrap_or_else(|| root.join("target"));
+        Ok(Workspace { root, target })
+    }
+
+    /// Where `cargo xtask web` puts the page and the viewer.
+    pub fn web_dir(&self) -> PathBuf {
+        self.target.join("web")
+    }
+
+    pub fn cargo(&self) -> Command {
+        let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        c.current_dir(&self.root);
+        c
+    }
+}
+
+/// Runs `cmd`, failing with its command line when it fails.
+pub fn run(cmd: &mut Command) -> anyhow::Result<()> {
+    let line = format!("{cmd:?}");
+    eprintln!("$ {line}");
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {line}"))?;
+    if !status.success() {
+        bail!("{line} failed ({status})");
+    }
+    Ok(())
+}
+
+fn serve(ws: &Workspace, flags: &[String]) -> anyhow::Result<()> {
+    web::build(ws, false)?;
+    run(ws
+        .cargo()
+        .args([
+            "run",
+            "--release",
+            "--package",
+            "disan-server",
+            "--bin",
+            "disan",
+            "--",
+        ])
+        .arg("--web-dir")
+        .arg(ws.web_dir())
+        .args(flags))
+}
+
+fn test(ws: &Workspace, rest: &[String]) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    run(ws.cargo().args(["fmt", "--all", "--check"]))?;
+    run(ws.cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    tools::ensure_wasm_target()?;
+    run(ws
+        .cargo()
+        .args([
+            "clippy",
+            "--package",
+            "disan-viewer",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--target-dir",
+        ])
+        .arg(web::wasm_target_dir(ws))
+        .args(["--", "-D", "warnings"]))?;
+    tools::ensure_chromium()?;
+    web::build(ws, rest.iter().any(|a| a == "--dev"))?;
+    run(ws
+        .cargo()
+        .args(["test", "--workspace", "--exclude", "disan-viewer"])
+        .env("DISAN_WEB_DIR", ws.web_dir()))?;
+    eprintln!(
+        "xtask test: everything passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn assets(ws: &Workspace) -> anyhow::Result<()> {
+    let written = disan_assetgen::write_all(&ws.root.join("assets"))?;
+    println!("{:<40} {:>10} {:>10}", "site", "bytes", "triangles");
+    for w in written {
+        println!("{:<40} {:>10} {:>10}", w.slug, w.bytes, w.triangles);
     }
     Ok(())
 }

@@ -1,0 +1,171 @@
+//! The orbit camera: drag to turn, wheel or pinch to zoom, framed on each new model, with
+//! limits so the model cannot be lost.
+
+use std::f32::consts::FRAC_PI_2;
+
+use bevy::core_pipeline::tonemapping::Tonemapping;
+use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
+use bevy::input::touch::Touches;
+use bevy::light::GlobalAmbientLight;
+use bevy::prelude::*;
+
+use crate::site::SiteShown;
+
+pub(super) fn plugin(app: &mut App) {
+    app.insert_resource(ClearColor(Color::srgb(0.74, 0.83, 0.90)))
+        .insert_resource(GlobalAmbientLight {
+            color: Color::WHITE,
+            brightness: 600.0,
+            affects_lightmapped_meshes: true,
+        })
+        .add_systems(Startup, spawn)
+        .add_systems(Update, (frame_new_model, orbit_input, place_camera).chain());
+}
+
+/// Where the camera looks from: angles and distance around a target point.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct Orbit {
+    pub target: Vec3,
+    pub yaw: f32,
+    pub pitch: f32,
+    pub distance: f32,
+    pub min_distance: f32,
+    pub max_distance: f32,
+}
+
+impl Default for Orbit {
+    fn default() -> Self {
+        Orbit {
+            target: Vec3::ZERO,
+            yaw: 0.7,
+            pitch: 0.6,
+            distance: 80.0,
+            min_distance: 5.0,
+            max_distance: 500.0,
+        }
+    }
+}
+
+impl Orbit {
+    const MIN_PITCH: f32 = 0.05;
+    const MAX_PITCH: f32 = FRAC_PI_2 - 0.05;
+
+    /// Turns by a drag of (dx, dy) pixels.
+    pub fn turn(&mut self, dx: f32, dy: f32) {
+        self.yaw -= dx * 0.006;
+        self.pitch = (self.pitch + dy * 0.004).clamp(Self::MIN_PITCH, Self::MAX_PITCH);
+    }
+
+    /// Zooms by a factor (< 1 is closer), within the limits.
+    pub fn zoom(&mut self, factor: f32) {
+        self.distance = (self.distance * factor).clamp(self.min_distance, self.max_distance);
+    }
+
+    pub fn eye(&self) -> Vec3 {
+        let dir = Vec3::new(
+            self.pitch.cos() * self.yaw.sin(),
+            self.pitch.sin(),
+            self.pitch.cos() * self.yaw.cos(),
+        );
+        self.target + dir * self.distance
+    }
+}
+
+fn spawn(mut commands: Commands) {
+    let orbit = Orbit::default();
+    commands.spawn((
+        Camera3d::default(),
+        // Needs no lookup-table textures, so the build can leave them out.
+        Tonemapping::AcesFitted,
+        Transform::from_translation(orbit.eye()).looking_at(orbit.target, Vec3::Y),
+        orbit,
+    ));
+    commands.spawn((
+        DirectionalLight {
+            illuminance: 9_000.0,
+            shadow_maps_enabled: false,
+            ..default()
+        },
+        Transform::from_xyz(40.0, 80.0, 30.0).looking_at(Vec3::ZERO, Vec3::Y),
+    ));
+}
+
+fn frame_new_model(mut shown: MessageReader<SiteShown>, mut orbits: Query<&mut Orbit>) {
+    let Some(site) = shown.read().last().copied() else {
+        return;
+    };
+    for mut orbit in &mut orbits {
+        *orbit = Orbit {
+            target: site.center,
+            distance: site.radius * 0.85,
+            min_distance: site.radius * 0.2,
+            max_distance: site.radius * 3.0,
+            ..Orbit::default()
+        };
+    }
+}
+
+fn orbit_input(
+    buttons: Res<ButtonInput<MouseButton>>,
+    motion: Res<AccumulatedMouseMotion>,
+    scroll: Res<AccumulatedMouseScroll>,
+    touches: Res<Touches>,
+    mut orbits: Query<&mut Orbit>,
+) {
+    let mut turn = Vec2::ZERO;
+    let mut zoom = 1.0;
+    if buttons.pressed(MouseButton::Left) {
+        turn += motion.delta;
+    }
+    if scroll.delta.y != 0.0 {
+        let lines = match scroll.unit {
+            MouseScrollUnit::Line => scroll.delta.y,
+            MouseScrollUnit::Pixel => scroll.delta.y / 100.0,
+        };
+        zoom *= 0.9f32.powf(lines);
+    }
+    let fingers: Vec<_> = touches.iter().collect();
+    match fingers.as_slice() {
+        [one] => turn += one.delta(),
+        [a, b] => {
+            let before = a.previous_position().distance(b.previous_position());
+            let now = a.position().distance(b.position());
+            if before > 1.0 && now > 1.0 {
+                zoom *= before / now;
+            }
+        }
+        _ => {}
+    }
+    if turn == Vec2::ZERO && zoom == 1.0 {
+        return;
+    }
+    for mut orbit in &mut orbits {
+        orbit.turn(turn.x, turn.y);
+        orbit.zoom(zoom);
+    }
+}
+
+fn place_camera(mut cameras: Query<(&Orbit, &mut Transform), Changed<Orbit>>) {
+    for (orbit, mut transform) in &mut cameras {
+        *transform = Transform::from_translation(orbit.eye()).looking_at(orbit.target, Vec3::Y);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_hold() {
+        let mut o = Orbit::default();
+        o.turn(0.0, 1e6);
+        assert!(o.pitch <= Orbit::MAX_PITCH);
+        o.turn(0.0, -1e6);
+        assert!(o.pitch >= Orbit::MIN_PITCH);
+        o.zoom(1e-6);
+        assert_eq!(o.distance, o.min_distance);
+        o.zoom(1e6);
+        assert_eq!(o.distance, o.max_distance);
+        assert!(o.eye().y > o.target.y, "camera stays above the ground");
+    }
+}

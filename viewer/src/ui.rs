@@ -1,0 +1,167 @@
+//! The page around the canvas: the site's name, the download progress bar and the status line
+//! in the page's language, and the viewer's state as `data-` attributes on `<body>` (for the
+//! page's scripts and the browser tests). On the desktop, the window title.
+
+use bevy::prelude::*;
+use disan_types::{Lang, Localized};
+
+use crate::loading::Progress;
+use crate::site::{CurrentSite, Failure, Phase};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Last, show);
+}
+
+fn text(vi: &str, en: &str) -> Localized {
+    Localized {
+        vi: vi.into(),
+        en: en.into(),
+    }
+}
+
+/// The status line for a phase, in both languages.
+fn status(phase: &Phase) -> Localized {
+    match phase {
+        Phase::Idle => text(
+            "Chọn một điểm di tích để xem mô hình 3D.",
+            "Choose a site to see its 3D model.",
+        ),
+        Phase::FetchingSite => text("Đang tải thông tin điểm di tích…", "Loading the site…"),
+        Phase::LoadingModel => text("Đang tải mô hình 3D…", "Loading the 3D model…"),
+        Phase::Ready => text("", ""),
+        Phase::Failed(Failure::UnknownSite) => text(
+            "Không có điểm di tích này. Hãy chọn một điểm trong danh sách.",
+            "There is no such site. Please choose one from the list.",
+        ),
+        Phase::Failed(Failure::Network(_)) => text(
+            "Không tải được dữ liệu. Hãy kiểm tra kết nối mạng rồi tải lại trang.",
+            "The data could not be loaded. Check the connection and reload the page.",
+        ),
+        Phase::Failed(Failure::Model(_)) => text(
+            "Không tải được mô hình 3D của điểm này.",
+            "The 3D model of this site could not be loaded.",
+        ),
+    }
+}
+
+/// What the page shows; written to the DOM only when it changes.
+#[derive(Default, PartialEq, Clone)]
+struct View {
+    phase: &'static str,
+    slug: String,
+    name: String,
+    status: String,
+    /// Download progress in [0, 1] while a download is under way.
+    progress: Option<f64>,
+}
+
+fn show(
+    current: Res<CurrentSite>,
+    progress: Res<Progress>,
+    mut last: Local<Option<View>>,
+    mut frames: Local<u64>,
+) {
+    let lang = page_lang();
+    let (received, total) = progress.get();
+    let view = View {
+        phase: current.phase.name(),
+        slug: current.slug.clone().unwrap_or_default(),
+        name: current
+            .detail
+            .as_ref()
+            .map(|d| d.site.name.get(lang).to_owned())
+            .unwrap_or_default(),
+        status: status(&current.phase).get(lang).to_owned(),
+        progress: match (&current.phase, total) {
+            (Phase::LoadingModel, Some(t)) if t > 0 => Some((received as f64 / t as f64).min(1.0)),
+            (Phase::LoadingModel | Phase::FetchingSite, _) => Some(0.0),
+            _ => None,
+        },
+    };
+    if let Phase::Failed(failure) = &current.phase {
+        if last.as_ref().is_none_or(|l| l.phase != "failed") {
+            warn!("site {:?} failed: {failure:?}", view.slug);
+        }
+    }
+    if current.phase == Phase::Ready && last.as_ref().is_some_and(|l| l.phase == "ready") {
+        *frames += 1;
+    } else {
+        *frames = 0;
+    }
+    if last.as_ref() != Some(&view) {
+        write(&view);
+        *last = Some(view);
+    }
+    write_frames(*frames);
+}
+
+#[cfg(target_arch = "wasm32")]
+fn page_lang() -> Lang {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("lang"))
+        .and_then(|l| Lang::from_code(&l))
+        .unwrap_or_default()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn page_lang() -> Lang {
+    std::env::var("DISAN_LANG")
+        .ok()
+        .and_then(|l| Lang::from_code(&l))
+        .unwrap_or_default()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn write(view: &View) {
+    use wasm_bindgen::JsCast;
+
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(body) = doc.body() {
+        let data = body.dataset();
+        data.set("viewer", view.phase).ok();
+        data.set("site", &view.slug).ok();
+    }
+    if let Some(el) = doc.get_element_by_id("site-name") {
+        el.set_text_content(Some(&view.name));
+    }
+    if let Some(el) = doc.get_element_by_id("status") {
+        el.set_text_content(Some(&view.status));
+    }
+    if let Some(bar) = doc
+        .get_element_by_id("progress")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlProgressElement>().ok())
+    {
+        match view.progress {
+            Some(p) => {
+                bar.set_hidden(false);
+                bar.set_value(p);
+            }
+            None => bar.set_hidden(true),
+        }
+    }
+    if !view.name.is_empty() {
+        doc.set_title(&format!("{} — Disan", view.name));
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn write_frames(frames: u64) {
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        body.dataset().set("frames", &frames.to_string()).ok();
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn write(view: &View) {
+    info!("{} {} {} {}", view.phase, view.slug, view.name, view.status);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn write_frames(_frames: u64) {}

@@ -1,0 +1,100 @@
+//! Installing the tools the build and the tests need on a fresh machine: the wasm32 target,
+//! the wasm-bindgen CLI at the exact version of the library, Debian's Chromium and ChromeDriver.
+
+use std::path::Path;
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+use crate::{Workspace, run};
+
+pub fn ensure_wasm_target() -> anyhow::Result<()> {
+    let out = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .context("rustup is needed to add the wasm32-unknown-unknown target")?;
+    if !String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    Ok(())
+}
+
+/// The wasm-bindgen version in Cargo.lock: the CLI must be exactly this one.
+pub fn locked_wasm_bindgen_version(ws: &Workspace) -> anyhow::Result<String> {
+    let lock = std::fs::read_to_string(ws.root.join("Cargo.lock")).context("reading Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+            {
+                return Ok(v.trim_matches('"').to_owned());
+            }
+        }
+    }
+    bail!("Cargo.lock has no wasm-bindgen package")
+}
+
+/// Makes sure `wasm-bindgen` at the locked version is on PATH, installing it when not.
+pub fn ensure_wasm_bindgen(ws: &Workspace) -> anyhow::Result<()> {
+    let want = locked_wasm_bindgen_version(ws)?;
+    let have = Command::new("wasm-bindgen")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    if have.as_deref() == Some(format!("wasm-bindgen {want}").as_str()) {
+        return Ok(());
+    }
+    eprintln!(
+        "wasm-bindgen {want} is needed (found: {}); installing it",
+        have.as_deref().unwrap_or("none")
+    );
+    let install = |locked: bool| {
+        let mut c = ws.cargo();
+        c.args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]);
+        if locked {
+            c.arg("--locked");
+        }
+        run(&mut c)
+    };
+    // The CLI's own lock file can name a crate version the registry no longer serves.
+    install(true).or_else(|e| {
+        eprintln!("installing with --locked failed ({e}); trying with fresh dependencies");
+        install(false)
+    })
+}
+
+/// Debian's Chromium and ChromeDriver for the browser test: installed when missing and
+/// running as root, otherwise a clear message says what to run.
+pub fn ensure_chromium() -> anyhow::Result<()> {
+    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+        return Ok(());
+    }
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    if !root {
+        bail!(
+            "the browser test needs Debian's Chromium and ChromeDriver: run \
+             `sudo apt-get install -y chromium chromium-driver`"
+        );
+    }
+    run(Command::new("apt-get").arg("update").arg("-qq"))?;
+    run(Command::new("apt-get")
+        .args([
+            "install",
+            "-y",
+            "-qq",
+            "--no-install-recommends",
+            "chromium",
+            "chromium-driver",
+        ])
+        .env("DEBIAN_FRONTEND", "noninteractive"))
+}

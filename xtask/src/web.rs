@@ -1,0 +1,119 @@
+//! The web build: viewer → wasm32 (size profile) → wasm-bindgen → `target/web/`, with the page
+//! and precompressed `.br`/`.gz` variants for the server to send.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+
+use crate::{Workspace, run, tools};
+
+/// A separate target folder, so wasm builds never wait on native builds' lock.
+pub fn wasm_target_dir(ws: &Workspace) -> PathBuf {
+    ws.target.join("web-build")
+}
+
+/// Sizes of the built viewer, for the notes and the benchmarks.
+#[derive(Debug)]
+pub struct WebBuild {
+    pub wasm_raw: u64,
+    pub wasm_gzip: Option<u64>,
+    pub wasm_brotli: Option<u64>,
+}
+
+pub fn build(ws: &Workspace, dev: bool) -> anyhow::Result<WebBuild> {
+    let started = Instant::now();
+    tools::ensure_wasm_target()?;
+    tools::ensure_wasm_bindgen(ws)?;
+    let profile = if dev { "web-dev" } else { "web" };
+    let target_dir = wasm_target_dir(ws);
+    run(ws
+        .cargo()
+        .args(["build", "--package", "disan-viewer", "--lib"])
+        .args(["--target", "wasm32-unknown-unknown", "--profile", profile])
+        .arg("--target-dir")
+        .arg(&target_dir))?;
+    let wasm = target_dir
+        .join("wasm32-unknown-unknown")
+        .join(profile)
+        .join("disan_viewer.wasm");
+
+    let out = ws.web_dir();
+    let viewer = out.join("viewer");
+    if viewer.exists() {
+        std::fs::remove_dir_all(&viewer)
+            .with_context(|| format!("clearing {}", viewer.display()))?;
+    }
+    std::fs::create_dir_all(&viewer)?;
+    run(std::process::Command::new("wasm-bindgen")
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "disan_viewer",
+        ])
+        .arg("--out-dir")
+        .arg(&viewer)
+        .arg(&wasm))?;
+    std::fs::copy(ws.root.join("index.html"), out.join("index.html"))
+        .context("copying index.html")?;
+
+    let bg = viewer.join("disan_viewer_bg.wasm");
+    let mut result = WebBuild {
+        wasm_raw: std::fs::metadata(&bg)?.len(),
+        wasm_gzip: None,
+        wasm_brotli: None,
+    };
+    if !dev {
+        for file in [bg.clone(), viewer.join("disan_viewer.js")] {
+            let (gz, br) = precompress(&file)?;
+            if file == bg {
+                result.wasm_gzip = Some(gz);
+                result.wasm_brotli = Some(br);
+            }
+        }
+    }
+    eprintln!(
+        "web build ({profile}) in {:.0} s: wasm {} raw, {} gzip, {} brotli → {}",
+        started.elapsed().as_secs_f64(),
+        mb(Some(result.wasm_raw)),
+        mb(result.wasm_gzip),
+        mb(result.wasm_brotli),
+        out.display()
+    );
+    Ok(result)
+}
+
+fn mb(bytes: Option<u64>) -> String {
+    bytes.map_or("-".into(), |b| format!("{:.2} MB", b as f64 / 1e6))
+}
+
+/// Writes `file.gz` and `file.br` beside `file`; returns their sizes.
+fn precompress(file: &Path) -> anyhow::Result<(u64, u64)> {
+    let data = std::fs::read(file)?;
+    let gz_path = with_suffix(file, "gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&data)?;
+    let gz = gz.finish()?;
+    std::fs::write(&gz_path, &gz)?;
+
+    let br_path = with_suffix(file, "br");
+    let mut br = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 24,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &data[..], &mut br, &params)?;
+    std::fs::write(&br_path, &br)?;
+    Ok((gz.len() as u64, br.len() as u64))
+}
+
+fn with_suffix(file: &Path, ext: &str) -> PathBuf {
+    let mut name = file.as_os_str().to_owned();
+    name.push(".");
+    name.push(ext);
+    PathBuf::from(name)
+}
