@@ -44,12 +44,8 @@ fn models_are_well_formed_gltf() {
                 triangles += indices.len() / 3;
                 let bb = prim.bounding_box();
                 for p in &positions {
-                    for k in 0..3 {
-                        assert!(
-                            p[k] >= bb.min[k] && p[k] <= bb.max[k],
-                            "{slug}: accessor min/max"
-                        );
-                    }
+                    let inside = (0..3).all(|k| p[k] >= bb.min[k] && p[k] <= bb.max[k]);
+                    assert!(inside, "{slug}: accessor min/max");
                 }
                 assert!(prim.material().index().is_some(), "{slug}: material");
             }

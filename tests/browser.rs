@@ -208,3 +208,149 @@ fn home_page_lists_sites_in_both_languages() {
     let errors = page_errors(&browser);
     assert!(errors.is_empty(), "page errors: {errors:?}");
 }
+
+/// The orbit camera's (yaw, pitch, distance), as the viewer writes it on the page.
+fn camera(browser: &Browser) -> [f64; 3] {
+    let v = browser
+        .eval("return document.body.dataset.camera;", json!([]))
+        .unwrap();
+    let parts: Vec<f64> = v
+        .as_str()
+        .unwrap_or("")
+        .split_whitespace()
+        .map(|p| p.parse().unwrap())
+        .collect();
+    assert_eq!(parts.len(), 3, "camera state {v}");
+    [parts[0], parts[1], parts[2]]
+}
+
+/// Waits until the camera differs from `before` and two more frames are drawn.
+fn wait_camera_moved(browser: &Browser, before: [f64; 3]) -> [f64; 3] {
+    let cond = format!(
+        "return document.body.dataset.camera !== '{:.3} {:.3} {:.3}';",
+        before[0], before[1], before[2]
+    );
+    browser.wait_for(&cond, LIMIT).unwrap();
+    let frames: u64 = browser
+        .eval("return Number(document.body.dataset.frames);", json!([]))
+        .unwrap()
+        .as_u64()
+        .unwrap();
+    browser
+        .wait_for(
+            &format!(
+                "return Number(document.body.dataset.frames) >= {};",
+                frames + 2
+            ),
+            LIMIT,
+        )
+        .unwrap();
+    camera(browser)
+}
+
+fn drag(kind: &str, from: (i64, i64), to: (i64, i64)) -> Value {
+    json!({"type": "pointer", "id": kind, "parameters": {"pointerType": kind}, "actions": [
+        {"type": "pointerMove", "duration": 0, "x": from.0, "y": from.1, "origin": "viewport"},
+        {"type": "pointerDown", "button": 0},
+        {"type": "pointerMove", "duration": 600, "x": (from.0 + to.0) / 2, "y": (from.1 + to.1) / 2, "origin": "viewport"},
+        {"type": "pointerMove", "duration": 600, "x": to.0, "y": to.1, "origin": "viewport"},
+        {"type": "pause", "duration": 300},
+        {"type": "pointerUp", "button": 0},
+    ]})
+}
+
+#[test]
+fn orbit_controls_turn_and_zoom_with_mouse_and_touch() {
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let server = TestServer::start(config_with_web(&web_dir())).unwrap();
+    let browser = Browser::start(720, 540).unwrap();
+    browser.goto(&server.url("/")).unwrap();
+    browser
+        .wait_for("return document.body.dataset.viewer === 'idle';", LIMIT)
+        .unwrap();
+    // Record whether the progress bar shows while the model downloads.
+    browser
+        .eval(
+            "window.__progressSeen = false; const bar = document.getElementById('progress'); \
+             new MutationObserver(() => { if (!bar.hidden) window.__progressSeen = true; }) \
+               .observe(bar, {attributes: true}); return true;",
+            json!([]),
+        )
+        .unwrap();
+    browser.click("a[data-slug='ham-do-cat']").unwrap();
+    wait_shown(&browser, "ham-do-cat", 3);
+    assert_eq!(
+        browser
+            .eval("return window.__progressSeen;", json!([]))
+            .unwrap(),
+        true,
+        "no progress bar while loading"
+    );
+    let start_shot = canvas_shot(&browser, "ham-do-cat");
+    assert_shows_a_model(&start_shot, "ham-do-cat");
+
+    let rect = browser
+        .eval(
+            "const r = document.getElementById('viewer-canvas').getBoundingClientRect(); \
+             return [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)];",
+            json!([]),
+        )
+        .unwrap();
+    let (cx, cy) = (rect[0].as_i64().unwrap(), rect[1].as_i64().unwrap());
+
+    // Mouse drag turns the camera around the model.
+    let c0 = camera(&browser);
+    browser
+        .actions(json!([drag("mouse", (cx - 80, cy), (cx + 80, cy + 20))]))
+        .unwrap();
+    let c1 = wait_camera_moved(&browser, c0);
+    assert!(
+        (c1[0] - c0[0]).abs() > 0.2,
+        "yaw did not turn: {c0:?} → {c1:?}"
+    );
+    let turned = canvas_shot(&browser, "ham-do-cat-turned");
+    assert!(
+        start_shot.mean_difference(&turned) > 3.0,
+        "picture did not change"
+    );
+
+    // The wheel zooms in.
+    browser
+        .actions(json!([{"type": "wheel", "id": "wheel", "actions": [
+            {"type": "scroll", "x": cx, "y": cy, "deltaX": 0, "deltaY": -300, "duration": 300, "origin": "viewport"},
+        ]}]))
+        .unwrap();
+    let c2 = wait_camera_moved(&browser, c1);
+    assert!(c2[2] < c1[2], "wheel did not zoom in: {c1:?} → {c2:?}");
+
+    // One finger turns; two fingers spreading apart zoom in.
+    browser
+        .actions(json!([drag("touch", (cx + 60, cy), (cx - 60, cy))]))
+        .unwrap();
+    let c3 = wait_camera_moved(&browser, c2);
+    assert!(
+        (c3[0] - c2[0]).abs() > 0.1,
+        "touch drag did not turn: {c2:?} → {c3:?}"
+    );
+    let finger = |id: &str, from: i64, to: i64| {
+        json!({"type": "pointer", "id": id, "parameters": {"pointerType": "touch"}, "actions": [
+            {"type": "pointerMove", "duration": 0, "x": from, "y": cy, "origin": "viewport"},
+            {"type": "pointerDown", "button": 0},
+            {"type": "pointerMove", "duration": 600, "x": (from + to) / 2, "y": cy, "origin": "viewport"},
+            {"type": "pointerMove", "duration": 600, "x": to, "y": cy, "origin": "viewport"},
+            {"type": "pause", "duration": 300},
+            {"type": "pointerUp", "button": 0},
+        ]})
+    };
+    browser
+        .actions(json!([
+            finger("f1", cx - 30, cx - 150),
+            finger("f2", cx + 30, cx + 150)
+        ]))
+        .unwrap();
+    let c4 = wait_camera_moved(&browser, c3);
+    assert!(c4[2] < c3[2], "pinch did not zoom in: {c3:?} → {c4:?}");
+
+    let errors = page_errors(&browser);
+    assert!(errors.is_empty(), "page errors: {errors:?}");
+}

@@ -73,7 +73,7 @@ impl Model {
         let mut nodes = Vec::new();
 
         let mut push_view = |bin: &mut Vec<u8>, bytes: &[u8], target: u32| -> usize {
-            while bin.len() % 4 != 0 {
+            while !bin.len().is_multiple_of(4) {
                 bin.push(0);
             }
             views.push(json!({
@@ -136,7 +136,7 @@ impl Model {
             }));
             nodes.push(json!({"name": part.name, "mesh": i}));
         }
-        while bin.len() % 4 != 0 {
+        while !bin.len().is_multiple_of(4) {
             bin.push(0);
         }
         let children: Vec<usize> = (0..self.parts.len()).collect();
@@ -155,7 +155,7 @@ impl Model {
             "buffers": [{"byteLength": bin.len()}],
         });
         let mut json_bytes = serde_json::to_vec(&doc).expect("a JSON value always serialises");
-        while json_bytes.len() % 4 != 0 {
+        while !json_bytes.len().is_multiple_of(4) {
             json_bytes.push(b' ');
         }
 

@@ -251,9 +251,9 @@ impl Mesh {
         let mut min = [f32::INFINITY; 3];
         let mut max = [f32::NEG_INFINITY; 3];
         for p in &self.positions {
-            for k in 0..3 {
-                min[k] = min[k].min(p[k]);
-                max[k] = max[k].max(p[k]);
+            for ((lo, hi), v) in min.iter_mut().zip(max.iter_mut()).zip(p) {
+                *lo = lo.min(*v);
+                *hi = hi.max(*v);
             }
         }
         (min, max)

@@ -148,6 +148,15 @@ impl Browser {
         .map(|_| ())
     }
 
+    /// Performs W3C WebDriver input actions (pointer, wheel, touch), then releases them.
+    pub fn actions(&self, sources: Value) -> anyhow::Result<()> {
+        self.post(&self.session_path("/actions"), json!({"actions": sources}))?;
+        self.agent
+            .delete(&format!("{}{}", self.base, self.session_path("/actions")))
+            .call()?;
+        Ok(())
+    }
+
     /// Polls `condition` (a script returning a boolean) until it holds or `limit` passes.
     pub fn wait_for(&self, condition: &str, limit: Duration) -> anyhow::Result<()> {
         let deadline = Instant::now() + limit;

@@ -114,7 +114,8 @@ fn orbit_input(
 ) {
     let mut turn = Vec2::ZERO;
     let mut zoom = 1.0;
-    if buttons.pressed(MouseButton::Left) {
+    // A drag that ends within one frame still counts.
+    if buttons.pressed(MouseButton::Left) || buttons.just_released(MouseButton::Left) {
         turn += motion.delta;
     }
     if scroll.delta.y != 0.0 {

@@ -5,6 +5,7 @@
 use bevy::prelude::*;
 use disan_types::{Lang, Localized};
 
+use crate::camera::Orbit;
 use crate::loading::Progress;
 use crate::site::{CurrentSite, Failure, Phase};
 
@@ -53,11 +54,14 @@ struct View {
     status: String,
     /// Download progress in [0, 1] while a download is under way.
     progress: Option<f64>,
+    /// Yaw, pitch and distance of the orbit camera.
+    camera: String,
 }
 
 fn show(
     current: Res<CurrentSite>,
     progress: Res<Progress>,
+    orbits: Query<&Orbit>,
     mut last: Local<Option<View>>,
     mut frames: Local<u64>,
 ) {
@@ -72,16 +76,21 @@ fn show(
             .map(|d| d.site.name.get(lang).to_owned())
             .unwrap_or_default(),
         status: status(&current.phase).get(lang).to_owned(),
+        camera: orbits
+            .iter()
+            .next()
+            .map(|o| format!("{:.3} {:.3} {:.3}", o.yaw, o.pitch, o.distance))
+            .unwrap_or_default(),
         progress: match (&current.phase, total) {
             (Phase::LoadingModel, Some(t)) if t > 0 => Some((received as f64 / t as f64).min(1.0)),
             (Phase::LoadingModel | Phase::FetchingSite, _) => Some(0.0),
             _ => None,
         },
     };
-    if let Phase::Failed(failure) = &current.phase {
-        if last.as_ref().is_none_or(|l| l.phase != "failed") {
-            warn!("site {:?} failed: {failure:?}", view.slug);
-        }
+    if let Phase::Failed(failure) = &current.phase
+        && last.as_ref().is_none_or(|l| l.phase != "failed")
+    {
+        warn!("site {:?} failed: {failure:?}", view.slug);
     }
     if current.phase == Phase::Ready && last.as_ref().is_some_and(|l| l.phase == "ready") {
         *frames += 1;
@@ -124,6 +133,7 @@ fn write(view: &View) {
         let data = body.dataset();
         data.set("viewer", view.phase).ok();
         data.set("site", &view.slug).ok();
+        data.set("camera", &view.camera).ok();
     }
     if let Some(el) = doc.get_element_by_id("site-name") {
         el.set_text_content(Some(&view.name));
