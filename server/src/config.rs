@@ -180,6 +180,45 @@ mod tests {
         assert_eq!(load(&[], &[]).unwrap(), Config::default());
     }
 
+    /// The table in this module's documentation must say what the code does.
+    #[test]
+    fn documented_defaults_match_the_code() {
+        let source = include_str!("config.rs");
+        let mut checked = 0;
+        for row in source.lines().filter(|l| l.starts_with("//! | `--")) {
+            let cells: Vec<&str> = row
+                .trim_start_matches("//!")
+                .split('|')
+                .map(|c| c.trim().trim_matches('`'))
+                .collect();
+            let (flag, env, key, default) = (cells[1], cells[2], cells[3], cells[4]);
+            let flag = flag.split_whitespace().next().unwrap();
+            if flag == "--config" {
+                continue;
+            }
+            let d = Config::default();
+            let actual = match key {
+                "bind" => d.bind.to_string(),
+                "content_dir" => d.content_dir.display().to_string(),
+                "assets_dir" => d.assets_dir.display().to_string(),
+                "web_dir" => d.web_dir.display().to_string(),
+                other => panic!("undocumented key {other}"),
+            };
+            assert_eq!(default, actual, "documented default of {key}");
+            // The flag and the variable named in the table both set the key.
+            let value = if key == "bind" { "127.0.0.1:1" } else { "x" };
+            let by_flag = load(&[flag, value], &[]).unwrap();
+            let by_env = load(&[], &[(env, value)]).unwrap();
+            assert_eq!(by_flag, by_env, "{flag} and {env} differ");
+            assert_ne!(by_flag, d, "{flag} changes nothing");
+            let toml = format!("{key} = \"{value}\"");
+            let by_file: Config = toml::from_str(&toml).unwrap();
+            assert_eq!(by_file, by_flag, "TOML key {key}");
+            checked += 1;
+        }
+        assert_eq!(checked, 4, "rows checked");
+    }
+
     #[test]
     fn flags_override_env() {
         let c = load(

@@ -1,7 +1,7 @@
 //! Installing the tools the build and the tests need on a fresh machine: the wasm32 target,
 //! the wasm-bindgen CLI at the exact version of the library, Debian's Chromium and ChromeDriver.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, bail};
@@ -38,24 +38,40 @@ pub fn locked_wasm_bindgen_version(ws: &Workspace) -> anyhow::Result<String> {
     bail!("Cargo.lock has no wasm-bindgen package")
 }
 
-/// Makes sure `wasm-bindgen` at the locked version is on PATH, installing it when not.
-pub fn ensure_wasm_bindgen(ws: &Workspace) -> anyhow::Result<()> {
+/// The `wasm-bindgen` CLI at exactly the locked version: one on PATH if it matches, else the
+/// one installed under `target/tools/` (installed there when missing).
+pub fn wasm_bindgen(ws: &Workspace) -> anyhow::Result<PathBuf> {
     let want = locked_wasm_bindgen_version(ws)?;
-    let have = Command::new("wasm-bindgen")
-        .arg("--version")
-        .output()
-        .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
-    if have.as_deref() == Some(format!("wasm-bindgen {want}").as_str()) {
-        return Ok(());
+    let version = |bin: &Path| {
+        Command::new(bin)
+            .arg("--version")
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    let wanted = format!("wasm-bindgen {want}");
+    let root = ws.target.join("tools");
+    let local = root.join("bin").join("wasm-bindgen");
+    for candidate in [PathBuf::from("wasm-bindgen"), local.clone()] {
+        if version(&candidate).as_deref() == Some(wanted.as_str()) {
+            return Ok(candidate);
+        }
     }
     eprintln!(
-        "wasm-bindgen {want} is needed (found: {}); installing it",
-        have.as_deref().unwrap_or("none")
+        "wasm-bindgen {want} is needed; installing it into {}",
+        root.display()
     );
     let install = |locked: bool| {
         let mut c = ws.cargo();
-        c.args(["install", "wasm-bindgen-cli", "--version", &want, "--force"]);
+        c.args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &want,
+            "--force",
+            "--root",
+        ])
+        .arg(&root);
         if locked {
             c.arg("--locked");
         }
@@ -65,7 +81,11 @@ pub fn ensure_wasm_bindgen(ws: &Workspace) -> anyhow::Result<()> {
     install(true).or_else(|e| {
         eprintln!("installing with --locked failed ({e}); trying with fresh dependencies");
         install(false)
-    })
+    })?;
+    match version(&local) {
+        Some(v) if v == wanted => Ok(local),
+        other => bail!("installed wasm-bindgen reports {other:?}, not {wanted:?}"),
+    }
 }
 
 /// Debian's Chromium and ChromeDriver for the browser test: installed when missing and

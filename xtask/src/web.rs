@@ -25,7 +25,7 @@ pub struct WebBuild {
 pub fn build(ws: &Workspace, dev: bool) -> anyhow::Result<WebBuild> {
     let started = Instant::now();
     tools::ensure_wasm_target()?;
-    tools::ensure_wasm_bindgen(ws)?;
+    let wasm_bindgen = tools::wasm_bindgen(ws)?;
     let profile = if dev { "web-dev" } else { "web" };
     let target_dir = wasm_target_dir(ws);
     run(ws
@@ -46,7 +46,7 @@ pub fn build(ws: &Workspace, dev: bool) -> anyhow::Result<WebBuild> {
             .with_context(|| format!("clearing {}", viewer.display()))?;
     }
     std::fs::create_dir_all(&viewer)?;
-    run(std::process::Command::new("wasm-bindgen")
+    run(std::process::Command::new(&wasm_bindgen)
         .args([
             "--target",
             "web",
