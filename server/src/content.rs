@@ -16,6 +16,7 @@ use unicode_normalization::is_nfc;
 #[serde(deny_unknown_fields)]
 pub struct SiteFile {
     pub slug: String,
+    #[serde(rename = "type")]
     pub kind: SiteKind,
     pub name: Localized,
     pub summary: Localized,

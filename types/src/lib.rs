@@ -104,6 +104,8 @@ pub struct Commune {
 pub struct SiteSummary {
     pub slug: String,
     pub name: Localized,
+    /// Serialised as `type`.
+    #[serde(rename = "type")]
     pub kind: SiteKind,
     pub position: Position,
     pub commune: Commune,
@@ -188,7 +190,7 @@ mod tests {
     #[test]
     fn detail_flattens_summary() {
         let json = serde_json::json!({
-            "slug": "x", "name": {"vi": "X", "en": "X"}, "kind": "historic_relic",
+            "slug": "x", "name": {"vi": "X", "en": "X"}, "type": "historic_relic",
             "position": {"lat": 21.0, "lon": 103.0, "accuracy_m": 300},
             "commune": {"current": "a", "former": "b"},
             "summary": {"vi": "s", "en": "s"}, "tour_url": "/tour/x",

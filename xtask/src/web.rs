@@ -46,17 +46,19 @@ pub fn build(ws: &Workspace, dev: bool) -> anyhow::Result<WebBuild> {
             .with_context(|| format!("clearing {}", viewer.display()))?;
     }
     std::fs::create_dir_all(&viewer)?;
-    run(std::process::Command::new(&wasm_bindgen)
-        .args([
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-name",
-            "disan_viewer",
-        ])
-        .arg("--out-dir")
-        .arg(&viewer)
-        .arg(&wasm))?;
+    let mut bindgen = std::process::Command::new(&wasm_bindgen);
+    bindgen.args([
+        "--target",
+        "web",
+        "--no-typescript",
+        "--out-name",
+        "disan_viewer",
+    ]);
+    if !dev {
+        // Function names only help reading stack traces, and they are a large part of the file.
+        bindgen.args(["--remove-name-section", "--remove-producers-section"]);
+    }
+    run(bindgen.arg("--out-dir").arg(&viewer).arg(&wasm))?;
     std::fs::copy(ws.root.join("index.html"), out.join("index.html"))
         .context("copying index.html")?;
 
@@ -102,7 +104,8 @@ fn precompress(file: &Path) -> anyhow::Result<(u64, u64)> {
     let br_path = with_suffix(file, "br");
     let mut br = Vec::new();
     let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
+        // Quality 11 gains about 5% over 9 but takes minutes on a 20 MB file.
+        quality: 9,
         lgwin: 24,
         ..Default::default()
     };
