@@ -134,15 +134,55 @@ fn test(ws: &Workspace, rest: &[String]) -> anyhow::Result<()> {
         .args(["--", "-D", "warnings"]))?;
     tools::ensure_chromium()?;
     web::build(ws, rest.iter().any(|a| a == "--dev"))?;
-    run(ws
-        .cargo()
-        .args(["test", "--workspace", "--exclude", "disan-viewer"])
-        .env("DISAN_WEB_DIR", ws.web_dir()))?;
+    let (passed, failed) = run_tests(
+        ws.cargo()
+            .args(["test", "--workspace", "--exclude", "disan-viewer"])
+            .env("DISAN_WEB_DIR", ws.web_dir()),
+    )?;
     eprintln!(
-        "xtask test: everything passed in {:.0} s",
+        "xtask test: finished in {:.0} s",
         started.elapsed().as_secs_f64()
     );
+    // The closing line CI reads: the totals over every test binary.
+    println!("tests: {passed} passed, {failed} failed");
+    if failed > 0 {
+        bail!("{failed} test(s) failed");
+    }
     Ok(())
+}
+
+/// Runs `cargo test`, echoing its output, and adds up the `test result:` lines.
+fn run_tests(cmd: &mut Command) -> anyhow::Result<(u64, u64)> {
+    use std::io::{BufRead, BufReader};
+
+    eprintln!("$ {cmd:?}");
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot start cargo test")?;
+    let stdout = child.stdout.take().context("cargo test output")?;
+    let (mut passed, mut failed) = (0, 0);
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        println!("{line}");
+        if let Some(rest) = line.strip_prefix("test result: ") {
+            for part in rest.split(['.', ';']) {
+                let mut words = part.split_whitespace();
+                if let (Some(n), Some(what)) = (words.next(), words.next()) {
+                    match (n.parse::<u64>(), what) {
+                        (Ok(n), "passed") => passed += n,
+                        (Ok(n), "failed") => failed += n,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    let status = child.wait()?;
+    if !status.success() && failed == 0 {
+        bail!("cargo test failed ({status})");
+    }
+    Ok((passed, failed))
 }
 
 fn assets(ws: &Workspace) -> anyhow::Result<()> {
