@@ -51,6 +51,15 @@ fn models_are_well_formed_gltf() {
             }
         }
         assert_eq!(triangles, model.triangles(), "{slug}");
+        let anchors: Vec<_> = gltf
+            .nodes()
+            .filter_map(|n| {
+                n.name()
+                    .and_then(|n| n.strip_prefix("anchor:"))
+                    .map(str::to_owned)
+            })
+            .collect();
+        assert!(anchors.len() >= 3, "{slug}: anchors {anchors:?}");
         assert!(
             triangles > 1000,
             "{slug} is too plain to be recognisable: {triangles}"
@@ -79,5 +88,45 @@ fn every_generated_model_belongs_to_a_site() {
             "{} does not use its model",
             file.display()
         );
+    }
+}
+
+/// Every shipped GLB passes the Khronos glTF Validator (npm `gltf-validator`, run by Node)
+/// with no errors and no warnings.
+#[test]
+fn khronos_validator_accepts_every_model() {
+    let root = repo_root();
+    let tool = root.join("tests/gltf-validator");
+    assert!(
+        tool.join("node_modules/gltf-validator").is_dir(),
+        "the glTF Validator is not installed: run `npm ci` in {} (`cargo xtask test` does)",
+        tool.display()
+    );
+    let mut files: Vec<_> = std::fs::read_dir(root.join("assets/models"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "glb"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 14, "{files:?}");
+    let out = std::process::Command::new("node")
+        .arg(tool.join("validate.mjs"))
+        .args(&files)
+        .output()
+        .expect("node runs the glTF Validator");
+    assert!(
+        out.status.success(),
+        "validator failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let reports: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(reports.len(), files.len());
+    for r in reports {
+        assert_eq!(r["errors"], 0, "{r}");
+        assert_eq!(r["warnings"], 0, "{r}");
     }
 }

@@ -354,3 +354,43 @@ fn orbit_controls_turn_and_zoom_with_mouse_and_touch() {
     let errors = page_errors(&browser);
     assert!(errors.is_empty(), "page errors: {errors:?}");
 }
+
+#[test]
+fn every_site_shows_its_own_model() {
+    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let server = TestServer::start(config_with_web(&web_dir())).unwrap();
+    let browser = Browser::start(720, 540).unwrap();
+    browser.goto(&server.url("/")).unwrap();
+    browser
+        .wait_for("return document.body.dataset.viewer === 'idle' && document.querySelectorAll('#site-list a').length > 0;", LIMIT)
+        .unwrap();
+    let slugs: Vec<String> = browser
+        .eval(
+            "return [...document.querySelectorAll('#site-list a')].map(a => a.dataset.slug);",
+            json!([]),
+        )
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(slugs.len(), 14, "{slugs:?}");
+    let mut previous: Option<Image> = None;
+    for slug in &slugs {
+        browser.click(&format!("a[data-slug='{slug}']")).unwrap();
+        wait_shown(&browser, slug, 2);
+        let shot = canvas_shot(&browser, &format!("site-{slug}"));
+        assert_shows_a_model(&shot, slug);
+        if let Some(prev) = &previous {
+            let diff = prev.mean_difference(&shot);
+            assert!(
+                diff > 4.0,
+                "{slug} looks like the site before it ({diff:.1})"
+            );
+        }
+        previous = Some(shot);
+    }
+    let errors = page_errors(&browser);
+    assert!(errors.is_empty(), "page errors: {errors:?}");
+}

@@ -2,7 +2,10 @@
 //! refused with every one of its problems named (file and field).
 //!
 //! Fixtures: `tests/fixtures/content-invalid/<case>/sites/*.toml` with `expected.txt` beside
-//! `sites/`, one line per text the error must contain.
+//! `sites/`, one line per text the error must contain, and optionally `assets/`, files laid over
+//! the repository's assets for that case.
+
+use std::path::Path;
 
 use disan_server::content::{Catalog, ContentError};
 use disan_tests::repo_root;
@@ -27,7 +30,8 @@ fn invalid_content_fixtures_are_refused_with_every_problem() {
     assert!(cases.len() >= 5, "fixture cases: {cases:?}");
     for case in cases {
         let expected = std::fs::read_to_string(case.join("expected.txt")).unwrap();
-        let err = match Catalog::load(&case, &root.join("assets")) {
+        let (content, assets) = lay_out(&case);
+        let err = match Catalog::load(content.path(), assets.path()) {
             Ok(_) => panic!("{} was accepted", case.display()),
             Err(e @ ContentError::Invalid(_)) => e.to_string(),
             Err(e) => panic!("{}: not a content problem: {e}", case.display()),
@@ -43,12 +47,44 @@ fn invalid_content_fixtures_are_refused_with_every_problem() {
     }
 }
 
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A content folder (the case's sites and the repository's province outline) and an assets
+/// folder (the repository's, with the case's own files laid over).
+fn lay_out(case: &Path) -> (tempfile::TempDir, tempfile::TempDir) {
+    let root = repo_root();
+    let content = tempfile::tempdir().unwrap();
+    copy_tree(&case.join("sites"), &content.path().join("sites"));
+    copy_tree(
+        &root.join("content/province"),
+        &content.path().join("province"),
+    );
+    let assets = tempfile::tempdir().unwrap();
+    copy_tree(&root.join("assets"), assets.path());
+    if case.join("assets").is_dir() {
+        copy_tree(&case.join("assets"), assets.path());
+    }
+    (content, assets)
+}
+
 #[test]
 fn the_server_refuses_to_start_on_invalid_content() {
     let root = repo_root();
     let web = tempfile::tempdir().unwrap();
     let mut config = disan_tests::config_with_web(web.path());
-    config.content_dir = root.join("tests/fixtures/content-invalid/many-problems");
+    let (content, _assets) = lay_out(&root.join("tests/fixtures/content-invalid/many-problems"));
+    config.content_dir = content.path().to_owned();
     let err = match disan_tests::TestServer::start(config) {
         Ok(_) => panic!("started on invalid content"),
         Err(e) => e.to_string(),

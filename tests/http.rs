@@ -117,6 +117,51 @@ fn site_detail_points_to_a_model_that_is_served() {
 }
 
 #[test]
+fn site_detail_has_its_tour_and_hotspots_placed_on_the_model() {
+    let (s, _web) = server();
+    let sites: Vec<SiteSummary> = s
+        .client()
+        .get(&s.url("/api/sites"))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+    assert_eq!(sites.len(), 14);
+    for summary in &sites {
+        let site: SiteDetail = s
+            .client()
+            .get(&s.url(&format!("/api/sites/{}", summary.slug)))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_json()
+            .unwrap();
+        let slug = &site.site.slug;
+        assert!((4..=8).contains(&site.tour.len()), "{slug}: tour");
+        assert!((3..=6).contains(&site.hotspots.len()), "{slug}: hotspots");
+        for stop in &site.tour {
+            assert!(!stop.caption.vi.is_empty() && !stop.caption.en.is_empty());
+            assert!(stop.pose.distance > 1.0 && stop.pose.pitch > 0.0);
+            assert_ne!(
+                stop.pose.target, [0.0; 3],
+                "{slug}: {} unresolved",
+                stop.anchor
+            );
+        }
+        for h in &site.hotspots {
+            // A hotspot and a stop on the same anchor point at the same place.
+            if let Some(stop) = site.tour.iter().find(|t| t.anchor == h.anchor) {
+                assert_eq!(stop.pose.target, h.position, "{slug}: {}", h.id);
+            }
+            if let Some(link) = &h.link {
+                assert!(sites.iter().any(|o| o.slug == link.site), "{link:?}");
+            }
+        }
+    }
+}
+
+#[test]
 fn unknown_site_is_a_json_404() {
     let (s, _web) = server();
     for path in ["/api/sites/nowhere", "/tour/nowhere"] {

@@ -22,11 +22,23 @@ pub struct Part {
     pub material: Material,
 }
 
+/// A named point of interest on a model: what hotspots and tour stops refer to. Written as an
+/// empty node named `anchor:<name>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Anchor {
+    pub name: String,
+    pub position: [f32; 3],
+}
+
+/// The prefix of anchor node names in the GLB.
+pub const ANCHOR_PREFIX: &str = "anchor:";
+
 /// A whole site model.
 #[derive(Clone, Debug, Default)]
 pub struct Model {
     pub name: String,
     pub parts: Vec<Part>,
+    pub anchors: Vec<Anchor>,
 }
 
 const ARRAY_BUFFER: u32 = 34962;
@@ -40,7 +52,16 @@ impl Model {
         Model {
             name: name.to_owned(),
             parts: Vec::new(),
+            anchors: Vec::new(),
         }
+    }
+
+    /// Names a point of interest.
+    pub fn anchor(&mut self, name: &str, position: [f32; 3]) {
+        self.anchors.push(Anchor {
+            name: name.to_owned(),
+            position,
+        });
     }
 
     /// Adds `mesh` moved by `offset` to the part named `name`, creating it if needed.
@@ -139,7 +160,13 @@ impl Model {
         while !bin.len().is_multiple_of(4) {
             bin.push(0);
         }
-        let children: Vec<usize> = (0..self.parts.len()).collect();
+        for anchor in &self.anchors {
+            nodes.push(json!({
+                "name": format!("{ANCHOR_PREFIX}{}", anchor.name),
+                "translation": anchor.position,
+            }));
+        }
+        let children: Vec<usize> = (0..nodes.len()).collect();
         nodes.push(json!({"name": self.name, "children": children}));
         let root = nodes.len() - 1;
 

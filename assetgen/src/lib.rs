@@ -17,6 +17,20 @@ pub fn models() -> Vec<(&'static str, Model)> {
         ("bao-tang-chien-thang-dien-bien-phu", sites::museum()),
         ("doi-a1", sites::hill_a1()),
         ("ham-do-cat", sites::de_castries_bunker()),
+        (
+            "tuong-dai-chien-thang-dien-bien-phu",
+            sites::victory_monument(),
+        ),
+        ("doi-him-lam", sites::him_lam_hill()),
+        ("doi-doc-lap", sites::doc_lap_hill()),
+        ("so-chi-huy-chien-dich-muong-phang", sites::command_post()),
+        ("deo-pha-din", sites::pha_din_pass()),
+        ("ho-pa-khoang", sites::pa_khoang_lake()),
+        ("a-pa-chai", sites::a_pa_chai()),
+        ("pu-vap", sites::pu_vap()),
+        ("thanh-ban-phu", sites::ban_phu_citadel()),
+        ("ban-men", sites::ban_men()),
+        ("thap-muong-luan", sites::muong_luan_stupa()),
     ]
 }
 

@@ -215,9 +215,9 @@ impl Mesh {
                     base + 2 * s + 3,
                 );
                 if outward > 0.0 {
-                    m.indices.extend_from_slice(&[a, b, d, a, d, c]);
-                } else {
                     m.indices.extend_from_slice(&[a, d, b, a, c, d]);
+                } else {
+                    m.indices.extend_from_slice(&[a, b, d, a, d, c]);
                 }
             }
         }
@@ -240,6 +240,102 @@ impl Mesh {
                 let a = j * n + i;
                 let (b, c, d) = (a + 1, a + n, a + n + 1);
                 m.indices.extend_from_slice(&[a, c, d, a, d, b]);
+            }
+        }
+        m.smooth_normals();
+        m
+    }
+
+    /// A convex polygon in the XY plane (counter-clockwise, metres) extruded along Z, centred
+    /// on Z = 0: roofs, ramparts, markers. Flat normals.
+    pub fn prism(profile: &[(f32, f32)], length: f32) -> Mesh {
+        let mut m = Mesh::default();
+        let half = length / 2.0;
+        let n = profile.len();
+        for i in 0..n {
+            let (a, b) = (profile[i], profile[(i + 1) % n]);
+            let normal = normalize([b.1 - a.1, a.0 - b.0, 0.0]);
+            let base = m.positions.len() as u32;
+            m.positions.extend_from_slice(&[
+                [a.0, a.1, half],
+                [b.0, b.1, half],
+                [b.0, b.1, -half],
+                [a.0, a.1, -half],
+            ]);
+            m.normals.extend_from_slice(&[normal; 4]);
+            m.indices
+                .extend_from_slice(&[base, base + 2, base + 1, base, base + 3, base + 2]);
+        }
+        for (z, normal) in [(half, [0.0, 0.0, 1.0]), (-half, [0.0, 0.0, -1.0])] {
+            let base = m.positions.len() as u32;
+            for &(x, y) in profile {
+                m.positions.push([x, y, z]);
+                m.normals.push(normal);
+            }
+            for i in 1..n as u32 - 1 {
+                if z > 0.0 {
+                    m.indices.extend_from_slice(&[base, base + i, base + i + 1]);
+                } else {
+                    m.indices.extend_from_slice(&[base, base + i + 1, base + i]);
+                }
+            }
+        }
+        m
+    }
+
+    /// A sphere of radius `r` centred on (0, r, 0), so it rests on the origin.
+    pub fn sphere(r: f32, segments: u32) -> Mesh {
+        let rings = (segments / 2).max(3);
+        let profile: Vec<(f32, f32)> = (0..=rings)
+            .map(|i| {
+                let a = std::f32::consts::PI * i as f32 / rings as f32;
+                (r * a.sin(), r - r * a.cos())
+            })
+            .collect();
+        Mesh::lathe(&profile, segments)
+    }
+
+    /// Scales by (sx, sy, sz), keeping normals perpendicular to the surface.
+    pub fn scaled(mut self, s: [f32; 3]) -> Mesh {
+        for p in &mut self.positions {
+            *p = [p[0] * s[0], p[1] * s[1], p[2] * s[2]];
+        }
+        for n in &mut self.normals {
+            *n = normalize([n[0] / s[0], n[1] / s[1], n[2] / s[2]]);
+        }
+        self
+    }
+
+    /// Rotates about the X axis by `angle` radians.
+    pub fn rotated_x(mut self, angle: f32) -> Mesh {
+        let (s, c) = angle.sin_cos();
+        let rot = |v: [f32; 3]| [v[0], c * v[1] - s * v[2], s * v[1] + c * v[2]];
+        self.positions = self.positions.into_iter().map(rot).collect();
+        self.normals = self.normals.into_iter().map(rot).collect();
+        self
+    }
+
+    /// A flat strip of `width` along a polyline (roads, rivers, paths), facing up.
+    pub fn ribbon(points: &[[f32; 3]], width: f32) -> Mesh {
+        let mut m = Mesh::default();
+        for (i, p) in points.iter().enumerate() {
+            let prev = points[i.saturating_sub(1)];
+            let next = points[(i + 1).min(points.len() - 1)];
+            let dir = normalize([next[0] - prev[0], 0.0, next[2] - prev[2]]);
+            let side = [-dir[2] * width / 2.0, 0.0, dir[0] * width / 2.0];
+            m.positions.push([p[0] - side[0], p[1], p[2] - side[2]]);
+            m.positions.push([p[0] + side[0], p[1], p[2] + side[2]]);
+        }
+        for i in 0..points.len().saturating_sub(1) as u32 {
+            let (a, b, c, d) = (2 * i, 2 * i + 1, 2 * i + 2, 2 * i + 3);
+            m.indices.extend_from_slice(&[a, b, d, a, d, c]);
+        }
+        m.smooth_normals();
+        // Face up whichever way the strip was walked.
+        for t in m.indices.chunks_exact_mut(3) {
+            let [a, b, c] = [t[0], t[1], t[2]].map(|i| m.positions[i as usize]);
+            if cross(sub(b, a), sub(c, a))[1] < 0.0 {
+                t.swap(1, 2);
             }
         }
         m.smooth_normals();
@@ -291,6 +387,12 @@ mod tests {
             Mesh::cylinder(1.0, 0.5, 2.0, 12),
             Mesh::arch(4.0, 20.0, 0.3, 16),
             Mesh::terrain(10.0, 8, |x, z| x * z * 0.01),
+            Mesh::prism(&[(-1.0, 0.0), (1.0, 0.0), (0.0, 1.0)], 4.0),
+            Mesh::sphere(2.0, 12),
+            Mesh::cuboid(1.0, 1.0, 1.0)
+                .scaled([2.0, 0.5, 1.0])
+                .rotated_x(0.3),
+            Mesh::ribbon(&[[0.0, 0.0, 0.0], [5.0, 0.0, 1.0], [9.0, 1.0, -2.0]], 3.0),
         ] {
             assert_eq!(m.positions.len(), m.normals.len());
             assert_eq!(m.indices.len() % 3, 0);
@@ -298,6 +400,17 @@ mod tests {
             for n in &m.normals {
                 let len = (n[0] * n[0] + n[1] * n[1] + n[2] * n[2]).sqrt();
                 assert!((len - 1.0).abs() < 1e-3, "normal {n:?}");
+            }
+            // Triangles wind counter-clockwise seen from the side their normals face.
+            for t in m.indices.chunks_exact(3) {
+                let [a, b, c] = [t[0], t[1], t[2]].map(|i| m.positions[i as usize]);
+                let face = cross(sub(b, a), sub(c, a));
+                let n = t.iter().fold([0.0; 3], |acc, &i| {
+                    let v = m.normals[i as usize];
+                    [acc[0] + v[0], acc[1] + v[1], acc[2] + v[2]]
+                });
+                let dot = face[0] * n[0] + face[1] * n[1] + face[2] * n[2];
+                assert!(dot >= -1e-6, "triangle {t:?} winds against its normals");
             }
         }
     }

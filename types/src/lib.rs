@@ -133,6 +133,47 @@ pub struct ModelRef {
     pub bytes: u64,
 }
 
+/// Where the camera looks from: a point on the model, angles in radians and a distance in
+/// metres (yaw about the vertical axis, pitch above the horizon).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CameraPose {
+    pub target: [f32; 3],
+    pub yaw: f32,
+    pub pitch: f32,
+    pub distance: f32,
+}
+
+/// One stop of a site's guided tour.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TourStop {
+    /// The named point of the model the stop looks at.
+    pub anchor: String,
+    pub pose: CameraPose,
+    pub caption: Localized,
+}
+
+/// Where a hotspot leads: another site, optionally at one of its tour stops (numbered from 1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Link {
+    pub site: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<u32>,
+}
+
+/// A marked point on the model with a short text.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Hotspot {
+    pub id: String,
+    pub anchor: String,
+    /// The anchor's position in the model (metres, Y up).
+    pub position: [f32; 3],
+    pub title: Localized,
+    pub text: Localized,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+}
+
 /// `GET /api/sites/{slug}`: everything the viewer needs to show a site.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SiteDetail {
@@ -142,6 +183,8 @@ pub struct SiteDetail {
     pub ranking: Localized,
     pub visiting: Localized,
     pub models: Vec<ModelRef>,
+    pub tour: Vec<TourStop>,
+    pub hotspots: Vec<Hotspot>,
     pub sources: Vec<String>,
 }
 
@@ -197,6 +240,11 @@ mod tests {
             "description": {"vi": "d", "en": "d"}, "ranking": {"vi": "r", "en": "r"},
             "visiting": {"vi": "v", "en": "v"},
             "models": [{"level": "full", "url": "/assets/m.glb", "path": "m.glb", "bytes": 3}],
+            "tour": [{"anchor": "a", "caption": {"vi": "c", "en": "c"},
+                      "pose": {"target": [0.0, 1.0, 2.0], "yaw": 0.5, "pitch": 0.4, "distance": 30.0}}],
+            "hotspots": [{"id": "h", "anchor": "a", "position": [0.0, 1.0, 2.0],
+                          "title": {"vi": "t", "en": "t"}, "text": {"vi": "x", "en": "x"},
+                          "link": {"site": "y", "stop": 2}}],
             "sources": []
         });
         let d: SiteDetail = serde_json::from_value(json).unwrap();

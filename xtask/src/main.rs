@@ -133,6 +133,7 @@ fn test(ws: &Workspace, rest: &[String]) -> anyhow::Result<()> {
         .arg(web::wasm_target_dir(ws))
         .args(["--", "-D", "warnings"]))?;
     tools::ensure_chromium()?;
+    tools::ensure_gltf_validator(ws)?;
     web::build(ws, rest.iter().any(|a| a == "--dev"))?;
     let (passed, failed) = run_tests(
         ws.cargo()

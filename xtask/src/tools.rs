@@ -117,3 +117,16 @@ pub fn ensure_chromium() -> anyhow::Result<()> {
         ])
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
+
+/// The Khronos glTF Validator (npm `gltf-validator`, pinned in its lock file) for the asset
+/// tests, installed with `npm ci` when missing.
+pub fn ensure_gltf_validator(ws: &Workspace) -> anyhow::Result<()> {
+    let dir = ws.root.join("tests/gltf-validator");
+    if dir.join("node_modules/gltf-validator").is_dir() {
+        return Ok(());
+    }
+    run(Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir))
+    .context("installing the glTF Validator needs Node.js and npm")
+}
