@@ -201,20 +201,20 @@ impl Catalog {
                     );
                 }
             }
-            let anchors = site
+            // Without a readable full model (already reported), anchors cannot be checked.
+            let model_file = site
                 .models
                 .iter()
                 .find(|m| m.level == ModelLevel::Full)
                 .map(|m| assets_dir.join(&m.path))
-                .filter(|p| p.is_file())
-                .map(|p| model::anchors(&p))
-                .unwrap_or_else(|| Ok(BTreeMap::new()));
-            let anchors = match anchors {
-                Ok(a) => a,
-                Err(message) => {
+                .filter(|p| p.is_file());
+            let anchors = match model_file.map(|p| model::anchors(&p)) {
+                Some(Ok(a)) => Some(a),
+                Some(Err(message)) => {
                     report("models", format!("the full model {message}"));
-                    BTreeMap::new()
+                    None
                 }
+                None => None,
             };
             let (tour, hotspots) = check_tour(&site, &anchors, &mut report);
             for (i, h) in site.hotspots.iter().enumerate() {
@@ -386,10 +386,13 @@ fn check_site(
 /// Checks the tour and the hotspots against the model's anchors and builds their API form.
 fn check_tour(
     site: &SiteFile,
-    anchors: &BTreeMap<String, [f32; 3]>,
+    anchors: &Option<BTreeMap<String, [f32; 3]>>,
     report: &mut dyn FnMut(&str, String),
 ) -> (Vec<TourStop>, Vec<Hotspot>) {
     let anchor = |field: &str, name: &str, report: &mut dyn FnMut(&str, String)| {
+        let Some(anchors) = anchors else {
+            return [0.0; 3];
+        };
         let found = anchors.get(name).copied();
         if found.is_none() {
             let known: Vec<&str> = anchors.keys().map(String::as_str).collect();
