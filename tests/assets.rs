@@ -1,13 +1,17 @@
 //! The shipped models: generated deterministically, committed up to date, valid glTF that the
 //! server lists for each site.
 
+use disan_assetgen::Detail;
 use disan_tests::repo_root;
 
 #[test]
 fn committed_models_match_the_generator() {
     let assets = repo_root().join("assets");
-    for (slug, model) in disan_assetgen::models() {
-        let path = assets.join(disan_assetgen::model_path(slug));
+    let all = [Detail::Full, Detail::Light]
+        .into_iter()
+        .flat_map(disan_assetgen::models);
+    for (slug, model) in all {
+        let path = assets.join(disan_assetgen::model_path(slug, model.detail));
         let committed = std::fs::read(&path)
             .unwrap_or_else(|e| panic!("{}: {e} (run `cargo xtask assets`)", path.display()));
         assert!(
@@ -20,7 +24,10 @@ fn committed_models_match_the_generator() {
 
 #[test]
 fn models_are_well_formed_gltf() {
-    for (slug, model) in disan_assetgen::models() {
+    let all = [Detail::Full, Detail::Light]
+        .into_iter()
+        .flat_map(disan_assetgen::models);
+    for (slug, model) in all {
         let glb = model.to_glb();
         let gltf = gltf::Gltf::from_slice(&glb).unwrap_or_else(|e| panic!("{slug}: {e}"));
         let blob = gltf.blob.as_deref().expect("GLB has a binary chunk");
@@ -60,8 +67,13 @@ fn models_are_well_formed_gltf() {
             })
             .collect();
         assert!(anchors.len() >= 3, "{slug}: anchors {anchors:?}");
+        // Budgets: full ≤ 1.5 MB and ≤ 150 k triangles; light (first view) ≤ 200 kB.
+        let (max_bytes, min_triangles) = match model.detail {
+            Detail::Full => (1_500_000, 1_000),
+            Detail::Light => (200_000, 500),
+        };
         assert!(
-            triangles > 1000,
+            triangles >= min_triangles,
             "{slug} is too plain to be recognisable: {triangles}"
         );
         assert!(
@@ -69,8 +81,9 @@ fn models_are_well_formed_gltf() {
             "{slug}: {triangles} triangles over budget"
         );
         assert!(
-            glb.len() <= 1_500_000,
-            "{slug}: {} bytes over budget",
+            glb.len() <= max_bytes,
+            "{slug} {:?}: {} bytes over budget",
+            model.detail,
             glb.len()
         );
     }
@@ -79,15 +92,19 @@ fn models_are_well_formed_gltf() {
 #[test]
 fn every_generated_model_belongs_to_a_site() {
     let content = repo_root().join("content/sites");
-    for (slug, _) in disan_assetgen::models() {
+    for (slug, _) in disan_assetgen::models(Detail::Full) {
         let file = content.join(format!("{slug}.toml"));
         let text =
             std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        assert!(
-            text.contains(&format!("path = \"models/{slug}.glb\"")),
-            "{} does not use its model",
-            file.display()
-        );
+        for detail in [Detail::Full, Detail::Light] {
+            let path = disan_assetgen::model_path(slug, detail);
+            assert!(
+                text.contains(&format!("path = \"{}\"", path.display())),
+                "{} does not use {}",
+                file.display(),
+                path.display()
+            );
+        }
     }
 }
 
@@ -108,7 +125,7 @@ fn khronos_validator_accepts_every_model() {
         .filter(|p| p.extension().is_some_and(|x| x == "glb"))
         .collect();
     files.sort();
-    assert!(files.len() >= 14, "{files:?}");
+    assert!(files.len() >= 28, "{files:?}");
     let out = std::process::Command::new("node")
         .arg(tool.join("validate.mjs"))
         .args(&files)

@@ -41,20 +41,38 @@ fn screenshot_dir() -> PathBuf {
     dir
 }
 
-/// Waits until the viewer shows `slug` and has drawn `frames` frames since.
+/// Waits until the viewer shows `slug` with its full model swapped in, and has drawn `frames`
+/// more frames since.
 fn wait_shown(browser: &Browser, slug: &str, frames: u32) {
     let cond = format!(
         "const d = document.body.dataset; return d.viewer === 'failed' || \
-         (d.viewer === 'ready' && d.site === '{slug}' && Number(d.frames) >= {frames});"
+         (d.viewer === 'ready' && d.site === '{slug}' && d.level === 'full');"
     );
     browser.wait_for(&cond, LIMIT).unwrap();
     let state = browser
-        .eval("return document.body.dataset.viewer + ' ' + document.getElementById('status').textContent;", json!([]))
+        .eval(
+            "return document.body.dataset.viewer + ' ' + document.getElementById('status').textContent;",
+            json!([]),
+        )
         .unwrap();
     assert!(
         state.as_str().unwrap().starts_with("ready"),
         "viewer failed on {slug}: {state}"
     );
+    let now = browser
+        .eval("return Number(document.body.dataset.frames);", json!([]))
+        .unwrap()
+        .as_u64()
+        .unwrap();
+    browser
+        .wait_for(
+            &format!(
+                "return document.body.dataset.site === '{slug}' && Number(document.body.dataset.frames) >= {};",
+                now + frames as u64
+            ),
+            LIMIT,
+        )
+        .unwrap();
 }
 
 /// The canvas part of a screenshot, also saved as `<name>.png` for people to look at.
@@ -268,12 +286,17 @@ fn orbit_controls_turn_and_zoom_with_mouse_and_touch() {
     browser
         .wait_for("return document.body.dataset.viewer === 'idle';", LIMIT)
         .unwrap();
-    // Record whether the progress bar shows while the model downloads.
+    // Record whether the progress bar shows while the model downloads, and which models show.
     browser
         .eval(
             "window.__progressSeen = false; const bar = document.getElementById('progress'); \
              new MutationObserver(() => { if (!bar.hidden) window.__progressSeen = true; }) \
-               .observe(bar, {attributes: true}); return true;",
+               .observe(bar, {attributes: true}); \
+             window.__levels = []; \
+             new MutationObserver(() => { const l = document.body.dataset.level; \
+               if (l && window.__levels[window.__levels.length - 1] !== l) window.__levels.push(l); }) \
+               .observe(document.body, {attributes: true, attributeFilter: ['data-level']}); \
+             return true;",
             json!([]),
         )
         .unwrap();
@@ -285,6 +308,11 @@ fn orbit_controls_turn_and_zoom_with_mouse_and_touch() {
             .unwrap(),
         true,
         "no progress bar while loading"
+    );
+    assert_eq!(
+        browser.eval("return window.__levels;", json!([])).unwrap(),
+        json!(["light", "full"]),
+        "the light model shows first, then the full one"
     );
     let start_shot = canvas_shot(&browser, "ham-do-cat");
     assert_shows_a_model(&start_shot, "ham-do-cat");

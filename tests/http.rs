@@ -95,7 +95,13 @@ fn site_detail_points_to_a_model_that_is_served() {
     assert_eq!(r.status(), 200);
     let site: SiteDetail = r.body_mut().read_json().unwrap();
     let model = site.first_model().expect("a model");
-    assert_eq!(model.url, "/assets/models/doi-a1.glb");
+    assert_eq!(model.url, "/assets/models/doi-a1.light.glb");
+    assert_eq!(model.level, disan_types::ModelLevel::Light);
+    assert!(
+        site.models
+            .iter()
+            .any(|m| m.level == disan_types::ModelLevel::Full && m.bytes > model.bytes)
+    );
     let mut r = s.client().get(&s.url(&model.url)).call().unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "model/gltf-binary");

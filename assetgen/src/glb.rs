@@ -33,10 +33,20 @@ pub struct Anchor {
 /// The prefix of anchor node names in the GLB.
 pub const ANCHOR_PREFIX: &str = "anchor:";
 
+/// How detailed a model is: the light one is what a phone on a slow link sees first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Detail {
+    #[default]
+    Full,
+    /// Coarser terrain and no trees.
+    Light,
+}
+
 /// A whole site model.
 #[derive(Clone, Debug, Default)]
 pub struct Model {
     pub name: String,
+    pub detail: Detail,
     pub parts: Vec<Part>,
     pub anchors: Vec<Anchor>,
 }
@@ -48,11 +58,20 @@ const UNSIGNED_SHORT: u32 = 5123;
 const UNSIGNED_INT: u32 = 5125;
 
 impl Model {
-    pub fn new(name: &str) -> Model {
+    pub fn new(name: &str, detail: Detail) -> Model {
         Model {
             name: name.to_owned(),
+            detail,
             parts: Vec::new(),
             anchors: Vec::new(),
+        }
+    }
+
+    /// Terrain resolution for this level of detail.
+    pub fn cells(&self, full: u32) -> u32 {
+        match self.detail {
+            Detail::Full => full,
+            Detail::Light => (full / 3).max(8),
         }
     }
 
@@ -65,7 +84,11 @@ impl Model {
     }
 
     /// Adds `mesh` moved by `offset` to the part named `name`, creating it if needed.
+    /// Trees are left out of light models.
     pub fn add(&mut self, name: &str, material: &Material, mesh: &Mesh, offset: [f32; 3]) {
+        if self.detail == Detail::Light && name.starts_with("trees") {
+            return;
+        }
         match self.parts.iter_mut().find(|p| p.name == name) {
             Some(part) => part.mesh.merge(mesh, offset),
             None => {

@@ -9,40 +9,49 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-pub use glb::Model;
+pub use glb::{Detail, Model};
 
-/// Every generated model, by site slug.
-pub fn models() -> Vec<(&'static str, Model)> {
-    vec![
-        ("bao-tang-chien-thang-dien-bien-phu", sites::museum()),
-        ("doi-a1", sites::hill_a1()),
-        ("ham-do-cat", sites::de_castries_bunker()),
+/// Every generated model at one level of detail, by site slug.
+pub fn models(detail: Detail) -> Vec<(&'static str, Model)> {
+    type Build = fn(Detail) -> Model;
+    let sites: [(&'static str, Build); 14] = [
+        ("bao-tang-chien-thang-dien-bien-phu", sites::museum),
+        ("doi-a1", sites::hill_a1),
+        ("ham-do-cat", sites::de_castries_bunker),
         (
             "tuong-dai-chien-thang-dien-bien-phu",
-            sites::victory_monument(),
+            sites::victory_monument,
         ),
-        ("doi-him-lam", sites::him_lam_hill()),
-        ("doi-doc-lap", sites::doc_lap_hill()),
-        ("so-chi-huy-chien-dich-muong-phang", sites::command_post()),
-        ("deo-pha-din", sites::pha_din_pass()),
-        ("ho-pa-khoang", sites::pa_khoang_lake()),
-        ("a-pa-chai", sites::a_pa_chai()),
-        ("pu-vap", sites::pu_vap()),
-        ("thanh-ban-phu", sites::ban_phu_citadel()),
-        ("ban-men", sites::ban_men()),
-        ("thap-muong-luan", sites::muong_luan_stupa()),
-    ]
+        ("doi-him-lam", sites::him_lam_hill),
+        ("doi-doc-lap", sites::doc_lap_hill),
+        ("so-chi-huy-chien-dich-muong-phang", sites::command_post),
+        ("deo-pha-din", sites::pha_din_pass),
+        ("ho-pa-khoang", sites::pa_khoang_lake),
+        ("a-pa-chai", sites::a_pa_chai),
+        ("pu-vap", sites::pu_vap),
+        ("thanh-ban-phu", sites::ban_phu_citadel),
+        ("ban-men", sites::ban_men),
+        ("thap-muong-luan", sites::muong_luan_stupa),
+    ];
+    sites
+        .into_iter()
+        .map(|(slug, build)| (slug, build(detail)))
+        .collect()
 }
 
-/// Where a site's full model lives below the assets folder.
-pub fn model_path(slug: &str) -> PathBuf {
-    Path::new("models").join(format!("{slug}.glb"))
+/// Where a site's model lives below the assets folder.
+pub fn model_path(slug: &str, detail: Detail) -> PathBuf {
+    match detail {
+        Detail::Full => Path::new("models").join(format!("{slug}.glb")),
+        Detail::Light => Path::new("models").join(format!("{slug}.light.glb")),
+    }
 }
 
 /// What was written for one site.
 #[derive(Debug, Clone)]
 pub struct Written {
     pub slug: &'static str,
+    pub detail: Detail,
     pub path: PathBuf,
     pub bytes: usize,
     pub triangles: usize,
@@ -51,8 +60,12 @@ pub struct Written {
 /// Writes every model below `assets_dir`, replacing each file atomically.
 pub fn write_all(assets_dir: &Path) -> anyhow::Result<Vec<Written>> {
     let mut out = Vec::new();
-    for (slug, model) in models() {
-        let path = assets_dir.join(model_path(slug));
+    let all = models(Detail::Full)
+        .into_iter()
+        .chain(models(Detail::Light))
+        .map(|(slug, m)| (slug, m.detail, m));
+    for (slug, detail, model) in all {
+        let path = assets_dir.join(model_path(slug, detail));
         let glb = model.to_glb();
         let dir = path.parent().context("model path has a folder")?;
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -61,6 +74,7 @@ pub fn write_all(assets_dir: &Path) -> anyhow::Result<Vec<Written>> {
         std::fs::rename(&tmp, &path).with_context(|| format!("replacing {}", path.display()))?;
         out.push(Written {
             slug,
+            detail,
             path,
             bytes: glb.len(),
             triangles: model.triangles(),

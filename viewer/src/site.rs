@@ -7,8 +7,8 @@ use bevy::camera::primitives::Aabb;
 use bevy::gltf::GltfAssetLabel;
 use bevy::prelude::*;
 use bevy::tasks::IoTaskPool;
-use bevy::world_serialization::{WorldAsset, WorldAssetRoot};
-use disan_types::SiteDetail;
+use bevy::world_serialization::{WorldAsset, WorldAssetRoot, WorldInstanceReady};
+use disan_types::{ModelLevel, SiteDetail};
 
 use crate::loading::Progress;
 use crate::net::{self, NetError, Server};
@@ -18,8 +18,16 @@ pub(super) fn plugin(app: &mut App) {
         .add_message::<SiteShown>()
         .add_systems(
             Update,
-            (follow_request, receive_site, watch_model, measure_model).chain(),
-        );
+            (
+                follow_request,
+                receive_site,
+                watch_model,
+                measure_model,
+                load_full_model,
+            )
+                .chain(),
+        )
+        .add_observer(swap_in_full_model);
 }
 
 /// Why a site could not be shown.
@@ -62,9 +70,13 @@ pub struct CurrentSite {
     pub slug: Option<String>,
     pub detail: Option<SiteDetail>,
     pub phase: Phase,
+    /// Which model is on screen: the light one first, then the full one.
+    pub level: Option<ModelLevel>,
     root: Option<Entity>,
     scene: Option<Handle<WorldAsset>>,
     pending: Option<Slot>,
+    /// The full model, spawned once loaded; it replaces the light one when its instance is ready.
+    full: Option<(Handle<WorldAsset>, Option<Entity>)>,
 }
 
 /// The model of the current site is loaded and measured: where it is and how big.
@@ -103,6 +115,9 @@ fn follow_request(
     }
     if let Some(root) = current.root.take() {
         commands.entity(root).despawn();
+    }
+    if let Some((_, Some(full))) = current.full.take() {
+        commands.entity(full).despawn();
     }
     *current = CurrentSite::default();
     progress.reset();
@@ -159,6 +174,7 @@ fn receive_site(
                 .id();
             current.root = Some(root);
             current.scene = Some(scene);
+            current.level = Some(model.level);
             current.detail = Some(detail);
             current.phase = Phase::LoadingModel;
         }
@@ -218,4 +234,61 @@ fn measure_model(
         radius: ((max - min).length() / 2.0).max(1.0),
     });
     current.phase = Phase::Ready;
+}
+
+/// Once the first (light) model is on screen, loads the full one and spawns it when ready.
+fn load_full_model(
+    mut commands: Commands,
+    mut current: ResMut<CurrentSite>,
+    asset_server: Res<AssetServer>,
+) {
+    if current.phase != Phase::Ready || current.level != Some(ModelLevel::Light) {
+        return;
+    }
+    match &current.full {
+        None => {
+            let Some(full) = current.detail.as_ref().and_then(|d| {
+                d.models
+                    .iter()
+                    .find(|m| m.level == ModelLevel::Full)
+                    .map(|m| m.path.clone())
+            }) else {
+                return;
+            };
+            let handle: Handle<WorldAsset> =
+                asset_server.load(GltfAssetLabel::Scene(0).from_asset(full));
+            current.full = Some((handle, None));
+        }
+        Some((handle, None)) => {
+            if asset_server.is_loaded_with_dependencies(handle) {
+                let handle = handle.clone();
+                let entity = commands
+                    .spawn((SiteModel, WorldAssetRoot(handle.clone()), Name::new("full")))
+                    .id();
+                current.full = Some((handle, Some(entity)));
+            }
+        }
+        Some((_, Some(_))) => {}
+    }
+}
+
+/// The full model's instance is in the world: it replaces the light one in the same frame, so
+/// the picture never goes empty and the camera does not move.
+fn swap_in_full_model(
+    ready: On<WorldInstanceReady>,
+    mut commands: Commands,
+    mut current: ResMut<CurrentSite>,
+) {
+    let Some((handle, Some(entity))) = current.full.clone() else {
+        return;
+    };
+    if ready.entity != entity {
+        return;
+    }
+    if let Some(light) = current.root.replace(entity) {
+        commands.entity(light).despawn();
+    }
+    current.scene = Some(handle);
+    current.level = Some(ModelLevel::Full);
+    current.full = None;
 }

@@ -56,6 +56,8 @@ struct View {
     progress: Option<f64>,
     /// Yaw, pitch and distance of the orbit camera.
     camera: String,
+    /// `light` or `full`: which model is on screen.
+    level: &'static str,
 }
 
 fn show(
@@ -76,6 +78,11 @@ fn show(
             .map(|d| d.site.name.get(lang).to_owned())
             .unwrap_or_default(),
         status: status(&current.phase).get(lang).to_owned(),
+        level: match current.level {
+            Some(disan_types::ModelLevel::Light) => "light",
+            Some(disan_types::ModelLevel::Full) => "full",
+            None => "",
+        },
         camera: orbits
             .iter()
             .next()
@@ -134,6 +141,7 @@ fn write(view: &View) {
         data.set("viewer", view.phase).ok();
         data.set("site", &view.slug).ok();
         data.set("camera", &view.camera).ok();
+        data.set("level", view.level).ok();
     }
     if let Some(el) = doc.get_element_by_id("site-name") {
         el.set_text_content(Some(&view.name));

@@ -188,9 +188,16 @@ fn run_tests(cmd: &mut Command) -> anyhow::Result<(u64, u64)> {
 
 fn assets(ws: &Workspace) -> anyhow::Result<()> {
     let written = disan_assetgen::write_all(&ws.root.join("assets"))?;
-    println!("{:<40} {:>10} {:>10}", "site", "bytes", "triangles");
+    println!(
+        "{:<40} {:>6} {:>10} {:>10}",
+        "site", "detail", "bytes", "triangles"
+    );
     for w in written {
-        println!("{:<40} {:>10} {:>10}", w.slug, w.bytes, w.triangles);
+        let detail = format!("{:?}", w.detail).to_lowercase();
+        println!(
+            "{:<40} {:>6} {:>10} {:>10}",
+            w.slug, detail, w.bytes, w.triangles
+        );
     }
     Ok(())
 }

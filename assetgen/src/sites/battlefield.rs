@@ -2,13 +2,15 @@
 //! the campaign headquarters.
 
 use super::{broadleaf, grass, mat, stairs, tree, tree_ring};
-use crate::glb::Model;
+use crate::glb::{Detail, Model};
 use crate::mesh::{Mesh, noise};
 
 /// Điện Biên Phủ Victory Museum: a round hall under a roof shaped like a netted helmet.
-pub fn museum() -> Model {
-    let mut m = Model::new("bao-tang-chien-thang-dien-bien-phu");
-    let ground = Mesh::terrain(160.0, 32, |x, z| 0.4 * noise(x / 18.0, z / 18.0, 1) - 0.3);
+pub fn museum(detail: Detail) -> Model {
+    let mut m = Model::new("bao-tang-chien-thang-dien-bien-phu", detail);
+    let ground = Mesh::terrain(160.0, m.cells(32), |x, z| {
+        0.4 * noise(x / 18.0, z / 18.0, 1) - 0.3
+    });
     m.add("ground", &grass(), &ground, [0.0, 0.0, 0.0]);
     let stone = mat("plaza-stone", [196, 190, 176], 0.0, 0.8);
     m.add(
@@ -100,15 +102,15 @@ pub fn museum() -> Model {
 }
 
 /// Hill A1: the hill with the blast crater, the tank wreck and the memorial.
-pub fn hill_a1() -> Model {
-    let mut m = Model::new("doi-a1");
+pub fn hill_a1(detail: Detail) -> Model {
+    let mut m = Model::new("doi-a1", detail);
     let hill = |x: f32, z: f32| {
         let r2 = x * x + z * z;
         let crater =
             7.0 * (-((x - 10.0).powi(2) + (z + 6.0).powi(2)) / (2.0 * 5.5f32.powi(2))).exp();
         30.0 * (-r2 / (2.0 * 32.0f32.powi(2))).exp() + 1.2 * noise(x / 9.0, z / 9.0, 7) - crater
     };
-    let terrain = Mesh::terrain(180.0, 90, hill);
+    let terrain = Mesh::terrain(180.0, m.cells(90), hill);
     m.add("hill", &grass(), &terrain, [0.0, 0.0, 0.0]);
     let earth = mat("crater-earth", [122, 92, 62], 0.0, 1.0);
     let crater_floor = Mesh::cylinder(4.5, 5.5, 0.6, 24);
@@ -174,12 +176,14 @@ pub fn hill_a1() -> Model {
 }
 
 /// General de Castries' bunker: an arched steel roof over sandbag walls, in the flat valley.
-pub fn de_castries_bunker() -> Model {
-    let mut m = Model::new("ham-do-cat");
+pub fn de_castries_bunker(detail: Detail) -> Model {
+    let mut m = Model::new("ham-do-cat", detail);
     let earth = mat("earth", [138, 112, 78], 0.0, 1.0);
-    let ground = Mesh::terrain(120.0, 40, |x, z| 0.25 * noise(x / 12.0, z / 12.0, 11));
+    let ground = Mesh::terrain(120.0, m.cells(40), |x, z| {
+        0.25 * noise(x / 12.0, z / 12.0, 11)
+    });
     m.add("ground", &earth, &ground, [0.0, 0.0, 0.0]);
-    let grass_patch = Mesh::terrain(120.0, 24, |x, z| {
+    let grass_patch = Mesh::terrain(120.0, m.cells(24), |x, z| {
         let d = (x * x / 900.0 + z * z / 400.0).sqrt();
         if d < 1.0 {
             -1.0
@@ -190,28 +194,46 @@ pub fn de_castries_bunker() -> Model {
     m.add("grass", &grass(), &grass_patch, [0.0, 0.0, 0.0]);
 
     let sand = mat("sandbags", [196, 176, 128], 0.0, 1.0);
-    let bag = Mesh::cuboid(0.9, 0.38, 0.5);
-    for course in 0..5 {
-        let y = course as f32 * 0.38;
-        let shift = if course % 2 == 0 { 0.0 } else { 0.45 };
-        for side in [-4.4f32, 4.4] {
-            for k in 0..22 {
-                let z = -10.0 + shift + k as f32 * 0.92;
-                m.add(
-                    "sandbag-walls",
-                    &sand,
-                    &bag.clone().rotated_y(std::f32::consts::FRAC_PI_2),
-                    [side, y, z],
-                );
-            }
+    if detail == Detail::Light {
+        // One block per wall instead of every bag.
+        for (x, z, w, d) in [
+            (-4.4, 0.0, 0.5, 20.2),
+            (4.4, 0.0, 0.5, 20.2),
+            (-2.6, 10.2, 3.0, 0.5),
+            (2.6, 10.2, 3.0, 0.5),
+            (0.0, -10.2, 8.8, 0.5),
+        ] {
+            m.add(
+                "sandbag-walls",
+                &sand,
+                &Mesh::cuboid(w, 1.9, d),
+                [x, 0.0, z],
+            );
         }
-        for k in 0..9 {
-            let x = -4.0 + shift + k as f32 * 0.92;
-            if (-1.2..1.2).contains(&x) {
-                continue; // the doorway
+    } else {
+        let bag = Mesh::cuboid(0.9, 0.38, 0.5);
+        for course in 0..5 {
+            let y = course as f32 * 0.38;
+            let shift = if course % 2 == 0 { 0.0 } else { 0.45 };
+            for side in [-4.4f32, 4.4] {
+                for k in 0..22 {
+                    let z = -10.0 + shift + k as f32 * 0.92;
+                    m.add(
+                        "sandbag-walls",
+                        &sand,
+                        &bag.clone().rotated_y(std::f32::consts::FRAC_PI_2),
+                        [side, y, z],
+                    );
+                }
             }
-            m.add("sandbag-walls", &sand, &bag, [x, y, 10.2]);
-            m.add("sandbag-walls", &sand, &bag, [x, y, -10.2]);
+            for k in 0..9 {
+                let x = -4.0 + shift + k as f32 * 0.92;
+                if (-1.2..1.2).contains(&x) {
+                    continue; // the doorway
+                }
+                m.add("sandbag-walls", &sand, &bag, [x, y, 10.2]);
+                m.add("sandbag-walls", &sand, &bag, [x, y, -10.2]);
+            }
         }
     }
     let steel = mat("arched-steel", [112, 116, 110], 0.7, 0.45);
@@ -303,8 +325,8 @@ fn figure(m: &mut Model, x: f32, z: f32, y: f32, h: f32, arm_up: bool, facing: f
 
 /// The Victory Monument on Hill D1: the bronze group on its pedestal at the top of a stairway,
 /// with the stone relief wall below.
-pub fn victory_monument() -> Model {
-    let mut m = Model::new("tuong-dai-chien-thang-dien-bien-phu");
+pub fn victory_monument(detail: Detail) -> Model {
+    let mut m = Model::new("tuong-dai-chien-thang-dien-bien-phu", detail);
     let hill = |x: f32, z: f32| {
         22.0 * (-(x * x + z * z) / (2.0 * 30.0f32.powi(2))).exp()
             + 0.8 * noise(x / 10.0, z / 10.0, 21)
@@ -312,7 +334,7 @@ pub fn victory_monument() -> Model {
     m.add(
         "hill",
         &grass(),
-        &Mesh::terrain(170.0, 80, hill),
+        &Mesh::terrain(170.0, m.cells(80), hill),
         [0.0, 0.0, 0.0],
     );
     let stone = mat("granite", [176, 170, 160], 0.0, 0.7);
@@ -383,8 +405,8 @@ fn trenches(m: &mut Model, hill: &impl Fn(f32, f32) -> f32, radius: f32, count: 
 }
 
 /// Him Lam Hill: the first strongpoint to fall, with its trenches, bunker mounds and stele.
-pub fn him_lam_hill() -> Model {
-    let mut m = Model::new("doi-him-lam");
+pub fn him_lam_hill(detail: Detail) -> Model {
+    let mut m = Model::new("doi-him-lam", detail);
     let hill = |x: f32, z: f32| {
         let a = 18.0 * (-((x + 15.0).powi(2) + z * z) / (2.0 * 22.0f32.powi(2))).exp();
         let b = 14.0 * (-((x - 25.0).powi(2) + (z - 10.0).powi(2)) / (2.0 * 18.0f32.powi(2))).exp();
@@ -393,7 +415,7 @@ pub fn him_lam_hill() -> Model {
     m.add(
         "hills",
         &grass(),
-        &Mesh::terrain(170.0, 80, hill),
+        &Mesh::terrain(170.0, m.cells(80), hill),
         [0.0, 0.0, 0.0],
     );
     trenches(&mut m, &hill, 14.0, 5, 31);
@@ -427,8 +449,8 @@ pub fn him_lam_hill() -> Model {
 
 /// Độc Lập Hill: the northern strongpoint's ring of trenches, and the martyrs' cemetery with
 /// its rows of graves and memorial tower.
-pub fn doc_lap_hill() -> Model {
-    let mut m = Model::new("doi-doc-lap");
+pub fn doc_lap_hill(detail: Detail) -> Model {
+    let mut m = Model::new("doi-doc-lap", detail);
     let hill = |x: f32, z: f32| {
         16.0 * (-((x + 20.0).powi(2) + (z + 5.0).powi(2)) / (2.0 * 20.0f32.powi(2))).exp()
             + 0.7 * noise(x / 9.0, z / 9.0, 41)
@@ -436,7 +458,7 @@ pub fn doc_lap_hill() -> Model {
     m.add(
         "hill",
         &grass(),
-        &Mesh::terrain(170.0, 80, hill),
+        &Mesh::terrain(170.0, m.cells(80), hill),
         [0.0, 0.0, 0.0],
     );
     trenches(&mut m, &hill, 12.0, 5, 41);
@@ -505,8 +527,8 @@ fn hut(m: &mut Model, x: f32, z: f32, y: f32, w: f32, d: f32, turn: f32) {
 
 /// The campaign headquarters at Mường Phăng: huts in old forest at the foot of a mountain,
 /// and the mouth of the tunnel through the hill.
-pub fn command_post() -> Model {
-    let mut m = Model::new("so-chi-huy-chien-dich-muong-phang");
+pub fn command_post(detail: Detail) -> Model {
+    let mut m = Model::new("so-chi-huy-chien-dich-muong-phang", detail);
     let ground = |x: f32, z: f32| {
         let mountain =
             45.0 * (-((x + 10.0).powi(2) + (z + 70.0).powi(2)) / (2.0 * 40.0f32.powi(2))).exp();
@@ -515,7 +537,7 @@ pub fn command_post() -> Model {
     m.add(
         "forest-floor",
         &mat("forest-floor", [70, 98, 52], 0.0, 1.0),
-        &Mesh::terrain(180.0, 80, ground),
+        &Mesh::terrain(180.0, m.cells(80), ground),
         [0.0, 0.0, 0.0],
     );
     let huts = [

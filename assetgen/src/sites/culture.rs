@@ -2,7 +2,7 @@
 //! village of Bản Mển and the Mường Luân stupa.
 
 use super::{broadleaf, grass, mat, tree_ring, water};
-use crate::glb::{Material, Model};
+use crate::glb::{Detail, Material, Model};
 use crate::mesh::{Mesh, noise};
 
 /// A roofless ruin: walls of uneven height around a three-bay plan.
@@ -31,8 +31,8 @@ fn ruin(m: &mut Model, x: f32, z: f32, y: f32, turn: f32, seed: u32) {
 }
 
 /// Pú Vạp: the ruins of two French-style houses on a hilltop resort.
-pub fn pu_vap() -> Model {
-    let mut m = Model::new("pu-vap");
+pub fn pu_vap(detail: Detail) -> Model {
+    let mut m = Model::new("pu-vap", detail);
     let ground = |x: f32, z: f32| {
         20.0 * (-(x * x + z * z) / (2.0 * 45.0f32.powi(2))).exp()
             + 1.5 * noise(x / 10.0, z / 10.0, 91)
@@ -40,7 +40,7 @@ pub fn pu_vap() -> Model {
     m.add(
         "hilltop",
         &grass(),
-        &Mesh::terrain(180.0, 80, ground),
+        &Mesh::terrain(180.0, m.cells(80), ground),
         [0.0, 0.0, 0.0],
     );
     ruin(&mut m, -14.0, -6.0, ground(-14.0, -6.0), 0.2, 1);
@@ -86,14 +86,14 @@ fn temple(m: &mut Model, x: f32, z: f32, y: f32) {
 
 /// Bản Phủ citadel: the earthen ramparts with four gates, the temple of Hoàng Công Chất
 /// inside, and the Nậm Rốm river behind.
-pub fn ban_phu_citadel() -> Model {
-    let mut m = Model::new("thanh-ban-phu");
+pub fn ban_phu_citadel(detail: Detail) -> Model {
+    let mut m = Model::new("thanh-ban-phu", detail);
     let ground =
         |x: f32, z: f32| 0.6 * noise(x / 14.0, z / 14.0, 101) - if z < -62.0 { 3.0 } else { 0.0 };
     m.add(
         "ground",
         &grass(),
-        &Mesh::terrain(180.0, 60, ground),
+        &Mesh::terrain(180.0, m.cells(60), ground),
         [0.0, 0.0, 0.0],
     );
     let earth = mat("ramparts", [124, 100, 68], 0.0, 1.0);
@@ -187,13 +187,13 @@ fn stilt_house(m: &mut Model, x: f32, z: f32, y: f32, turn: f32, len: f32) {
 }
 
 /// Bản Mển: Black Thai stilt houses along a lane, between rice fields.
-pub fn ban_men() -> Model {
-    let mut m = Model::new("ban-men");
+pub fn ban_men(detail: Detail) -> Model {
+    let mut m = Model::new("ban-men", detail);
     let ground = |x: f32, z: f32| 0.3 * noise(x / 12.0, z / 12.0, 111);
     m.add(
         "village-ground",
         &grass(),
-        &Mesh::terrain(160.0, 48, ground),
+        &Mesh::terrain(160.0, m.cells(48), ground),
         [0.0, 0.0, 0.0],
     );
     let paddy = mat("rice-paddies", [150, 176, 72], 0.0, 0.9);
@@ -272,14 +272,14 @@ fn tier(m: &mut Model, material: &Material, size: f32, height: f32, y: f32) {
 }
 
 /// Mường Luân stupa: the Lao-style brick stupa on its square terraces by the Mã river.
-pub fn muong_luan_stupa() -> Model {
-    let mut m = Model::new("thap-muong-luan");
+pub fn muong_luan_stupa(detail: Detail) -> Model {
+    let mut m = Model::new("thap-muong-luan", detail);
     let ground =
         |x: f32, z: f32| 0.5 * noise(x / 10.0, z / 10.0, 121) - if x > 40.0 { 4.0 } else { 0.0 };
     m.add(
         "ground",
         &grass(),
-        &Mesh::terrain(140.0, 56, ground),
+        &Mesh::terrain(140.0, m.cells(56), ground),
         [0.0, 0.0, 0.0],
     );
     let brick = mat("old-brick", [150, 88, 62], 0.0, 0.9);

@@ -1,13 +1,13 @@
 //! The landscapes: the Pha Đin pass, Pá Khoang lake and the A Pa Chải tri-border peak.
 
 use super::{grass, mat, stairs, tree, tree_ring, water};
-use crate::glb::Model;
+use crate::glb::{Detail, Model};
 use crate::mesh::{Mesh, noise};
 
 /// Pha Đin Pass: a mountain ridge with the road winding over it in hairpin bends and the
 /// stele at the top.
-pub fn pha_din_pass() -> Model {
-    let mut m = Model::new("deo-pha-din");
+pub fn pha_din_pass(detail: Detail) -> Model {
+    let mut m = Model::new("deo-pha-din", detail);
     let ground = |x: f32, z: f32| {
         let ridge = 55.0 * (-(x * x) / (2.0 * 45.0f32.powi(2))).exp();
         ridge * (1.0 - 0.25 * (z / 90.0).powi(2)) + 3.0 * noise(x / 15.0, z / 15.0, 61)
@@ -15,7 +15,7 @@ pub fn pha_din_pass() -> Model {
     m.add(
         "mountain",
         &grass(),
-        &Mesh::terrain(200.0, 90, ground),
+        &Mesh::terrain(200.0, m.cells(90), ground),
         [0.0, 0.0, 0.0],
     );
     // The road climbs one flank in hairpins, crosses the saddle and descends the other.
@@ -73,8 +73,8 @@ pub fn pha_din_pass() -> Model {
 }
 
 /// Pá Khoang Lake: a wide reservoir among forested hills, with small islands and a dam.
-pub fn pa_khoang_lake() -> Model {
-    let mut m = Model::new("ho-pa-khoang");
+pub fn pa_khoang_lake(detail: Detail) -> Model {
+    let mut m = Model::new("ho-pa-khoang", detail);
     let level = 0.0;
     let ground = |x: f32, z: f32| {
         let r = (x * x / 1.4 + z * z).sqrt();
@@ -86,7 +86,7 @@ pub fn pa_khoang_lake() -> Model {
     m.add(
         "hills",
         &grass(),
-        &Mesh::terrain(220.0, 96, ground),
+        &Mesh::terrain(220.0, m.cells(96), ground),
         [0.0, 0.0, 0.0],
     );
     let lake = Mesh::cylinder(80.0, 80.0, 0.2, 64).scaled([1.2, 1.0, 1.0]);
@@ -114,8 +114,8 @@ pub fn pa_khoang_lake() -> Model {
 
 /// The A Pa Chải tri-border marker: the granite three-faced marker on the summit of Khoan La
 /// San, with the long stairway up the ridge.
-pub fn a_pa_chai() -> Model {
-    let mut m = Model::new("a-pa-chai");
+pub fn a_pa_chai(detail: Detail) -> Model {
+    let mut m = Model::new("a-pa-chai", detail);
     let ground = |x: f32, z: f32| {
         let peak = 40.0 * (-(x * x + z * z) / (2.0 * 28.0f32.powi(2))).exp();
         let ridge = 18.0 * (-(x * x) / (2.0 * 10.0f32.powi(2))).exp() * (z / 90.0).clamp(0.0, 1.0);
@@ -125,7 +125,7 @@ pub fn a_pa_chai() -> Model {
     m.add(
         "mountain",
         &forest,
-        &Mesh::terrain(180.0, 90, ground),
+        &Mesh::terrain(180.0, m.cells(90), ground),
         [0.0, 0.0, 0.0],
     );
     let granite = mat("granite", [150, 148, 144], 0.1, 0.6);

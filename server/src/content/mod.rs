@@ -359,6 +359,20 @@ fn check_site(
     }
     if site.models.is_empty() {
         report("models", "a site needs at least one model".into());
+    } else {
+        let count = |level| site.models.iter().filter(|m| m.level == level).count();
+        if count(ModelLevel::Full) != 1 {
+            report(
+                "models",
+                format!(
+                    "needs exactly one full model, has {}",
+                    count(ModelLevel::Full)
+                ),
+            );
+        }
+        if count(ModelLevel::Light) > 1 {
+            report("models", "has more than one light model".into());
+        }
     }
     for (i, model) in site.models.iter().enumerate() {
         let field = format!("models[{i}].path");
