@@ -147,3 +147,51 @@ fn khronos_validator_accepts_every_model() {
         assert_eq!(r["warnings"], 0, "{r}");
     }
 }
+
+/// The 2D tour's stills are rendered from the models at the tour poses, committed up to date,
+/// and are real pictures (not blank).
+#[test]
+fn two_d_tour_images_are_up_to_date_and_show_the_model() {
+    let root = repo_root();
+    let catalog = disan_server::content::Catalog::load(&root.join("content"), &root.join("assets"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (slug, model) in disan_assetgen::models(Detail::Full) {
+        let site = catalog.get(slug).expect("a site per model");
+        for (i, stop) in site.tour.iter().enumerate() {
+            let path = root
+                .join("assets")
+                .join(disan_assetgen::tour_image_path(slug, i + 1));
+            let committed = std::fs::read(&path)
+                .unwrap_or_else(|e| panic!("{}: {e} (run `cargo xtask assets`)", path.display()));
+            let pose = disan_assetgen::render::Pose {
+                target: stop.pose.target,
+                yaw: stop.pose.yaw,
+                pitch: stop.pose.pitch,
+                distance: stop.pose.distance,
+            };
+            let fresh = disan_assetgen::tour_image(&model, pose).unwrap();
+            assert!(
+                committed == fresh,
+                "{} is out of date: run `cargo xtask assets`",
+                path.display()
+            );
+            assert!(
+                committed.len() <= 80_000,
+                "{}: {} bytes",
+                path.display(),
+                committed.len()
+            );
+            let image = disan_assetgen::render::render(&model, pose, 160, 100);
+            let mut colours = std::collections::HashSet::new();
+            for px in image.rgb.chunks_exact(3) {
+                colours.insert([px[0] >> 3, px[1] >> 3, px[2] >> 3]);
+            }
+            assert!(
+                colours.len() > 30,
+                "{slug} stop {}: only {} colours",
+                i + 1,
+                colours.len()
+            );
+        }
+    }
+}

@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use disan_server::content::{Catalog, ContentError};
-use disan_tests::repo_root;
+use disan_tests::{copy_tree, repo_root};
 
 #[test]
 fn repository_content_is_valid() {
@@ -43,19 +43,6 @@ fn invalid_content_fixtures_are_refused_with_every_problem() {
                 "{}: error does not mention {line:?}:\n{err}",
                 case.display()
             );
-        }
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
         }
     }
 }

@@ -344,15 +344,7 @@ fn path_tricks_never_leave_the_folder() {
 #[test]
 fn symlinks_out_of_the_assets_folder_are_not_followed() {
     let assets = tempfile::tempdir().unwrap();
-    std::fs::create_dir(assets.path().join("models")).unwrap();
-    for entry in std::fs::read_dir(repo_root().join("assets/models")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(
-            &p,
-            assets.path().join("models").join(p.file_name().unwrap()),
-        )
-        .unwrap();
-    }
+    disan_tests::copy_tree(&repo_root().join("assets"), assets.path());
     std::os::unix::fs::symlink(
         repo_root().join("Cargo.toml"),
         assets.path().join("escape.glb"),
@@ -379,4 +371,84 @@ fn api_responses_are_compressed() {
         .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-encoding"], "gzip");
+}
+
+#[test]
+fn two_d_tour_is_plain_html_with_an_image_per_stop() {
+    let (s, _web) = server();
+    let sites: Vec<SiteSummary> = s
+        .client()
+        .get(&s.url("/api/sites"))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+    for summary in &sites {
+        let site: SiteDetail = s
+            .client()
+            .get(&s.url(&format!("/api/sites/{}", summary.slug)))
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_json()
+            .unwrap();
+        assert_eq!(summary.tour_2d_url, format!("/tour/{}/2d", summary.slug));
+        for (lang, query, accept) in [
+            ("vi", "", "vi-VN,vi;q=0.9"),
+            ("en", "", "en-GB,en;q=0.8"),
+            ("en", "?lang=en", "vi"),
+            ("vi", "?lang=vi", "en"),
+        ] {
+            let mut r = s
+                .client()
+                .get(&s.url(&format!("{}{query}", summary.tour_2d_url)))
+                .header("accept-language", accept)
+                .call()
+                .unwrap();
+            assert_eq!(r.status(), 200);
+            let html = r.body_mut().read_to_string().unwrap();
+            assert!(html.contains(&format!("<html lang=\"{lang}\">")), "{lang}");
+            assert!(!html.contains("<script"), "the 2D tour needs no JavaScript");
+            let name = if lang == "vi" {
+                &site.site.name.vi
+            } else {
+                &site.site.name.en
+            };
+            let escaped = |t: &str| {
+                t.replace('&', "&amp;")
+                    .replace('"', "&quot;")
+                    .replace('\'', "&#39;")
+            };
+            assert!(html.contains(&escaped(name)), "{}: name", summary.slug);
+            for stop in &site.tour {
+                let caption = if lang == "vi" {
+                    &stop.caption.vi
+                } else {
+                    &stop.caption.en
+                };
+                assert!(
+                    html.contains(&escaped(caption)),
+                    "{}: {caption}",
+                    summary.slug
+                );
+                assert!(html.contains(&format!("src=\"{}\"", stop.image)));
+            }
+        }
+        for stop in &site.tour {
+            let mut r = s.client().get(&s.url(&stop.image)).call().unwrap();
+            assert_eq!(r.status(), 200, "{}", stop.image);
+            assert_eq!(r.headers()["content-type"], "image/jpeg");
+            let bytes = r.body_mut().read_to_vec().unwrap();
+            assert!(
+                bytes.len() <= 80_000,
+                "{}: {} bytes",
+                stop.image,
+                bytes.len()
+            );
+            assert_eq!(&bytes[..2], &[0xFF, 0xD8], "{} is a JPEG", stop.image);
+        }
+    }
+    let r = s.client().get(&s.url("/tour/nowhere/2d")).call().unwrap();
+    assert_eq!(r.status(), 404);
 }

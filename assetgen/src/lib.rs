@@ -3,6 +3,7 @@
 
 pub mod glb;
 pub mod mesh;
+pub mod render;
 pub mod sites;
 
 use std::path::{Path, PathBuf};
@@ -67,11 +68,7 @@ pub fn write_all(assets_dir: &Path) -> anyhow::Result<Vec<Written>> {
     for (slug, detail, model) in all {
         let path = assets_dir.join(model_path(slug, detail));
         let glb = model.to_glb();
-        let dir = path.parent().context("model path has a folder")?;
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let tmp = path.with_extension("glb.tmp");
-        std::fs::write(&tmp, &glb).with_context(|| format!("writing {}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("replacing {}", path.display()))?;
+        write_file(&path, &glb)?;
         out.push(Written {
             slug,
             detail,
@@ -81,4 +78,35 @@ pub fn write_all(assets_dir: &Path) -> anyhow::Result<Vec<Written>> {
         });
     }
     Ok(out)
+}
+
+/// Size of the 2D tour's still images.
+pub const TOUR_IMAGE_SIZE: (u32, u32) = (640, 400);
+
+/// Where the still image of a site's tour stop `n` (from 1) lives below the assets folder.
+pub fn tour_image_path(slug: &str, n: usize) -> PathBuf {
+    Path::new("tours").join(slug).join(format!("{n}.jpg"))
+}
+
+/// The JPEG of `model` seen from `pose`: what the 2D tour shows for that stop.
+pub fn tour_image(model: &Model, pose: render::Pose) -> anyhow::Result<Vec<u8>> {
+    let (w, h) = TOUR_IMAGE_SIZE;
+    let img = render::render(model, pose, w, h);
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80).encode(
+        &img.rgb,
+        w,
+        h,
+        image::ExtendedColorType::Rgb8,
+    )?;
+    Ok(out)
+}
+
+/// Writes `bytes` to `path` atomically, creating its folder.
+pub fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().context("file has a folder")?;
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("replacing {}", path.display()))
 }

@@ -5,6 +5,7 @@ pub mod config;
 pub mod content;
 pub mod files;
 pub mod sites;
+pub mod tour2d;
 pub mod web;
 
 use std::fmt::Display;
@@ -52,7 +53,9 @@ pub(crate) fn error_body(status: StatusCode, code: &str, message: &impl Display)
 
 /// The route table: one `config` per area.
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
-    cfg.configure(sites::config).configure(web::config);
+    cfg.configure(sites::config)
+        .configure(tour2d::config)
+        .configure(web::config);
 }
 
 /// Binds the listener and returns the server (not yet polled) and the address it got.

@@ -18,6 +18,20 @@ pub fn repo_root() -> PathBuf {
         .to_owned()
 }
 
+/// Copies the folder `from` into `to`, recursively.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 /// The repository's own content and assets on an ephemeral loopback port, with `web_dir` as
 /// given.
 pub fn config_with_web(web_dir: &Path) -> Config {

@@ -112,6 +112,8 @@ pub struct SiteSummary {
     pub summary: Localized,
     /// Where the web app opens this site's tour, e.g. `/tour/doi-a1`.
     pub tour_url: String,
+    /// The 2D tour, e.g. `/tour/doi-a1/2d`: plain HTML, works without JavaScript or WebGL.
+    pub tour_2d_url: String,
 }
 
 /// How detailed a model is: the light one is shown first, the full one replaces it.
@@ -150,6 +152,8 @@ pub struct TourStop {
     pub anchor: String,
     pub pose: CameraPose,
     pub caption: Localized,
+    /// A still image of the stop for the 2D tour, e.g. `/assets/tours/doi-a1/1.jpg`.
+    pub image: String,
 }
 
 /// Where a hotspot leads: another site, optionally at one of its tour stops (numbered from 1).
@@ -236,11 +240,11 @@ mod tests {
             "slug": "x", "name": {"vi": "X", "en": "X"}, "type": "historic_relic",
             "position": {"lat": 21.0, "lon": 103.0, "accuracy_m": 300},
             "commune": {"current": "a", "former": "b"},
-            "summary": {"vi": "s", "en": "s"}, "tour_url": "/tour/x",
+            "summary": {"vi": "s", "en": "s"}, "tour_url": "/tour/x", "tour_2d_url": "/tour/x/2d",
             "description": {"vi": "d", "en": "d"}, "ranking": {"vi": "r", "en": "r"},
             "visiting": {"vi": "v", "en": "v"},
             "models": [{"level": "full", "url": "/assets/m.glb", "path": "m.glb", "bytes": 3}],
-            "tour": [{"anchor": "a", "caption": {"vi": "c", "en": "c"},
+            "tour": [{"anchor": "a", "caption": {"vi": "c", "en": "c"}, "image": "/assets/tours/x/1.jpg",
                       "pose": {"target": [0.0, 1.0, 2.0], "yaw": 0.5, "pitch": 0.4, "distance": 30.0}}],
             "hotspots": [{"id": "h", "anchor": "a", "position": [0.0, 1.0, 2.0],
                           "title": {"vi": "t", "en": "t"}, "text": {"vi": "x", "en": "x"},

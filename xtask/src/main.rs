@@ -187,17 +187,53 @@ fn run_tests(cmd: &mut Command) -> anyhow::Result<(u64, u64)> {
 }
 
 fn assets(ws: &Workspace) -> anyhow::Result<()> {
-    let written = disan_assetgen::write_all(&ws.root.join("assets"))?;
+    let assets_dir = ws.root.join("assets");
+    let written = disan_assetgen::write_all(&assets_dir)?;
     println!(
         "{:<40} {:>6} {:>10} {:>10}",
         "site", "detail", "bytes", "triangles"
     );
-    for w in written {
+    for w in &written {
         let detail = format!("{:?}", w.detail).to_lowercase();
         println!(
             "{:<40} {:>6} {:>10} {:>10}",
             w.slug, detail, w.bytes, w.triangles
         );
+    }
+    // The 2D tour: one still per tour stop, rendered from the full model at the stop's pose.
+    println!("\n{:<40} {:>6} {:>10}", "2D tour", "stops", "max bytes");
+    for (slug, model) in disan_assetgen::models(disan_assetgen::Detail::Full) {
+        let file = ws.root.join("content/sites").join(format!("{slug}.toml"));
+        let text = std::fs::read_to_string(&file).with_context(|| file.display().to_string())?;
+        let site: disan_server::content::SiteFile =
+            toml::from_str(&text).with_context(|| file.display().to_string())?;
+        let glb = assets_dir.join(disan_assetgen::model_path(
+            slug,
+            disan_assetgen::Detail::Full,
+        ));
+        let anchors = disan_server::content::model::anchors(&glb)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", glb.display()))?;
+        let dir = assets_dir.join("tours").join(slug);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        let mut largest = 0;
+        for (i, stop) in site.tour.iter().enumerate() {
+            let target = *anchors
+                .get(&stop.anchor)
+                .with_context(|| format!("{slug}: no anchor {:?}", stop.anchor))?;
+            let pose = disan_assetgen::render::Pose {
+                target,
+                yaw: stop.yaw,
+                pitch: stop.pitch,
+                distance: stop.distance,
+            };
+            let jpeg = disan_assetgen::tour_image(&model, pose)?;
+            largest = largest.max(jpeg.len());
+            let path = assets_dir.join(disan_assetgen::tour_image_path(slug, i + 1));
+            disan_assetgen::write_file(&path, &jpeg)?;
+        }
+        println!("{:<40} {:>6} {:>10}", slug, site.tour.len(), largest);
     }
     Ok(())
 }

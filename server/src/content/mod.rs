@@ -217,6 +217,18 @@ impl Catalog {
                 None => None,
             };
             let (tour, hotspots) = check_tour(&site, &anchors, &mut report);
+            for (i, stop) in tour.iter().enumerate() {
+                let file = assets_dir.join(stop.image.trim_start_matches("/assets/"));
+                if !file.is_file() {
+                    report(
+                        &format!("tour[{i}]"),
+                        format!(
+                            "the 2D tour image {} is missing (run `cargo xtask assets`)",
+                            file.display()
+                        ),
+                    );
+                }
+            }
             for (i, h) in site.hotspots.iter().enumerate() {
                 if let Some(link) = &h.link {
                     links.push((
@@ -246,6 +258,7 @@ impl Catalog {
             let detail = SiteDetail {
                 site: SiteSummary {
                     tour_url: format!("/tour/{}", site.slug),
+                    tour_2d_url: format!("/tour/{}/2d", site.slug),
                     slug: site.slug.clone(),
                     name: site.name,
                     kind: site.kind,
@@ -471,6 +484,7 @@ fn check_tour(
                 distance: stop.distance,
             },
             caption: stop.caption.clone(),
+            image: format!("/assets/tours/{}/{}.jpg", site.slug, i + 1),
         });
     }
     let mut hotspots: Vec<Hotspot> = Vec::new();
