@@ -1,8 +1,11 @@
 //! Writing a model (named parts, each a mesh with a PBR material) as a binary glTF 2.0 file.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Value, json};
 
 use crate::mesh::Mesh;
+use crate::texture::{self, Texture};
 
 /// A metallic-roughness material with a flat colour.
 #[derive(Clone, Debug)]
@@ -12,6 +15,8 @@ pub struct Material {
     pub color: [f32; 4],
     pub metallic: f32,
     pub roughness: f32,
+    /// A detail texture the colour tints (full models only).
+    pub texture: Option<Texture>,
 }
 
 /// A named piece of a model with one material.
@@ -116,13 +121,16 @@ impl Model {
         let mut materials = Vec::new();
         let mut nodes = Vec::new();
 
-        let mut push_view = |bin: &mut Vec<u8>, bytes: &[u8], target: u32| -> usize {
+        let mut textures: BTreeMap<Texture, usize> = BTreeMap::new();
+        let mut push_view = |bin: &mut Vec<u8>, bytes: &[u8], target: Option<u32>| -> usize {
             while !bin.len().is_multiple_of(4) {
                 bin.push(0);
             }
-            views.push(json!({
-                "buffer": 0, "byteOffset": bin.len(), "byteLength": bytes.len(), "target": target
-            }));
+            let mut view = json!({"buffer": 0, "byteOffset": bin.len(), "byteLength": bytes.len()});
+            if let Some(target) = target {
+                view["target"] = json!(target);
+            }
+            views.push(view);
             bin.extend_from_slice(bytes);
             views.len() - 1
         };
@@ -133,13 +141,13 @@ impl Model {
                 v.iter().flatten().flat_map(|f| f.to_le_bytes()).collect()
             };
             let (min, max) = m.bounds();
-            let pos_view = push_view(&mut bin, &floats(&m.positions), ARRAY_BUFFER);
+            let pos_view = push_view(&mut bin, &floats(&m.positions), Some(ARRAY_BUFFER));
             accessors.push(json!({
                 "bufferView": pos_view, "componentType": FLOAT, "count": m.positions.len(),
                 "type": "VEC3", "min": min, "max": max
             }));
             let pos = accessors.len() - 1;
-            let norm_view = push_view(&mut bin, &floats(&m.normals), ARRAY_BUFFER);
+            let norm_view = push_view(&mut bin, &floats(&m.normals), Some(ARRAY_BUFFER));
             accessors.push(json!({
                 "bufferView": norm_view, "componentType": FLOAT, "count": m.normals.len(),
                 "type": "VEC3"
@@ -156,30 +164,60 @@ impl Model {
                 let b = m.indices.iter().flat_map(|&i| i.to_le_bytes()).collect();
                 (b, UNSIGNED_INT)
             };
-            let idx_view = push_view(&mut bin, &index_bytes, ELEMENT_ARRAY_BUFFER);
+            let idx_view = push_view(&mut bin, &index_bytes, Some(ELEMENT_ARRAY_BUFFER));
             accessors.push(json!({
                 "bufferView": idx_view, "componentType": component, "count": m.indices.len(),
                 "type": "SCALAR"
             }));
             let idx = accessors.len() - 1;
 
-            materials.push(json!({
+            let mut material = json!({
                 "name": part.material.name,
                 "pbrMetallicRoughness": {
                     "baseColorFactor": part.material.color,
                     "metallicFactor": part.material.metallic,
                     "roughnessFactor": part.material.roughness,
                 }
-            }));
+            });
+            let mut attributes = json!({"POSITION": pos, "NORMAL": norm});
+            let texture = part
+                .material
+                .texture
+                .filter(|_| self.detail == Detail::Full);
+            if let Some(t) = texture {
+                let uvs = planar_uvs(m, texture::repeat_m(t));
+                let bytes: Vec<u8> = uvs.iter().flatten().flat_map(|f| f.to_le_bytes()).collect();
+                let uv_view = push_view(&mut bin, &bytes, Some(ARRAY_BUFFER));
+                accessors.push(json!({
+                    "bufferView": uv_view, "componentType": FLOAT, "count": uvs.len(),
+                    "type": "VEC2"
+                }));
+                attributes["TEXCOORD_0"] = json!(accessors.len() - 1);
+                let next = textures.len();
+                let index = *textures.entry(t).or_insert(next);
+                material["pbrMetallicRoughness"]["baseColorTexture"] = json!({"index": index});
+            }
+            materials.push(material);
             meshes.push(json!({
                 "name": part.name,
                 "primitives": [{
-                    "attributes": {"POSITION": pos, "NORMAL": norm},
+                    "attributes": attributes,
                     "indices": idx, "material": i, "mode": 4
                 }]
             }));
             nodes.push(json!({"name": part.name, "mesh": i}));
         }
+        // Embedded PNGs, in the order their indices were given out.
+        let mut by_index: Vec<(usize, Texture)> = textures.iter().map(|(t, i)| (*i, *t)).collect();
+        by_index.sort();
+        let mut images = Vec::new();
+        for (_, t) in &by_index {
+            let view = push_view(&mut bin, &texture::png(*t), None);
+            images.push(json!({"bufferView": view, "mimeType": "image/png"}));
+        }
+        let gltf_textures: Vec<Value> = (0..images.len())
+            .map(|i| json!({"source": i, "sampler": 0}))
+            .collect();
         while !bin.len().is_multiple_of(4) {
             bin.push(0);
         }
@@ -193,7 +231,7 @@ impl Model {
         nodes.push(json!({"name": self.name, "children": children}));
         let root = nodes.len() - 1;
 
-        let doc = json!({
+        let mut doc = json!({
             "asset": {"version": "2.0", "generator": "disan-assetgen"},
             "scene": 0,
             "scenes": [{"name": self.name, "nodes": [root]}],
@@ -204,6 +242,13 @@ impl Model {
             "bufferViews": views,
             "buffers": [{"byteLength": bin.len()}],
         });
+        if !images.is_empty() {
+            doc["images"] = json!(images);
+            doc["textures"] = json!(gltf_textures);
+            // Linear filtering with mipmaps, repeating.
+            doc["samplers"] =
+                json!([{"magFilter": 9729, "minFilter": 9987, "wrapS": 10497, "wrapT": 10497}]);
+        }
         let mut json_bytes = serde_json::to_vec(&doc).expect("a JSON value always serialises");
         while !json_bytes.len().is_multiple_of(4) {
             json_bytes.push(b' ');
@@ -222,4 +267,24 @@ impl Model {
         out.extend_from_slice(&bin);
         out
     }
+}
+
+/// Texture coordinates by planar projection along each vertex's main normal axis, one texture
+/// every `repeat` metres: enough for terrain, walls and roofs without per-shape unwrapping.
+fn planar_uvs(m: &Mesh, repeat: f32) -> Vec<[f32; 2]> {
+    m.positions
+        .iter()
+        .zip(&m.normals)
+        .map(|(p, n)| {
+            let (ax, ay, az) = (n[0].abs(), n[1].abs(), n[2].abs());
+            let (u, v) = if ay >= ax && ay >= az {
+                (p[0], p[2])
+            } else if ax >= az {
+                (p[2], p[1])
+            } else {
+                (p[0], p[1])
+            };
+            [u / repeat, v / repeat]
+        })
+        .collect()
 }

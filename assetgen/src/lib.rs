@@ -5,6 +5,7 @@ pub mod glb;
 pub mod mesh;
 pub mod render;
 pub mod sites;
+pub mod texture;
 
 use std::path::{Path, PathBuf};
 

@@ -208,6 +208,7 @@ mod tests {
             color: [1.0, 0.0, 0.0, 1.0],
             metallic: 0.0,
             roughness: 1.0,
+            texture: None,
         };
         m.add("box", &red, &Mesh::cuboid(2.0, 2.0, 2.0), [0.0, -1.0, 0.0]);
         let pose = Pose {

@@ -12,15 +12,29 @@ pub use landscape::{a_pa_chai, pa_khoang_lake, pha_din_pass};
 
 use crate::glb::{Material, Model};
 use crate::mesh::Mesh;
+use crate::texture::Texture;
 
-/// An opaque material from an sRGB colour (0–255) given as a designer would pick it.
+/// An opaque material from an sRGB colour (0–255) given as a designer would pick it, with the
+/// detail texture its kind of surface gets.
 fn mat(name: &'static str, rgb: [u8; 3], metallic: f32, roughness: f32) -> Material {
     let lin = |c: u8| (c as f32 / 255.0).powf(2.2);
+    let texture = match name {
+        "grass" | "forest-floor" | "montane-forest" | "rice-paddies" => Some(Texture::Grass),
+        "earth" | "crater-earth" | "trench-earth" | "ramparts" | "bunker-mound" | "path"
+        | "lane" | "trench" => Some(Texture::Earth),
+        "old-brick" | "ruined-walls" | "granite" | "plaza-stone" | "stairway" => {
+            Some(Texture::Brick)
+        }
+        "helmet-olive" => Some(Texture::Net),
+        "thatch" | "tortoise-roof" => Some(Texture::Thatch),
+        _ => None,
+    };
     Material {
         name,
         color: [lin(rgb[0]), lin(rgb[1]), lin(rgb[2]), 1.0],
         metallic,
         roughness,
+        texture,
     }
 }
 
