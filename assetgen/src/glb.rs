@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use crate::mesh::Mesh;
 use crate::texture::{self, Texture};
@@ -56,12 +56,6 @@ pub struct Model {
     pub anchors: Vec<Anchor>,
 }
 
-const ARRAY_BUFFER: u32 = 34962;
-const ELEMENT_ARRAY_BUFFER: u32 = 34963;
-const FLOAT: u32 = 5126;
-const UNSIGNED_SHORT: u32 = 5123;
-const UNSIGNED_INT: u32 = 5125;
-
 impl Model {
     pub fn new(name: &str, detail: Detail) -> Model {
         Model {
@@ -112,74 +106,123 @@ impl Model {
         self.parts.iter().map(|p| p.mesh.triangles()).sum()
     }
 
-    /// The GLB bytes: a JSON chunk and one binary buffer, deterministic for the same model.
+    /// The GLB bytes: a JSON chunk (built with the `gltf-json` types) and one binary buffer,
+    /// deterministic for the same model.
     pub fn to_glb(&self) -> Vec<u8> {
-        let mut bin: Vec<u8> = Vec::new();
-        let mut views: Vec<Value> = Vec::new();
-        let mut accessors: Vec<Value> = Vec::new();
-        let mut meshes = Vec::new();
-        let mut materials = Vec::new();
-        let mut nodes = Vec::new();
+        use gj::validation::{Checked::Valid, USize64};
+        use gltf_json as gj;
 
-        let mut textures: BTreeMap<Texture, usize> = BTreeMap::new();
-        let mut push_view = |bin: &mut Vec<u8>, bytes: &[u8], target: Option<u32>| -> usize {
-            while !bin.len().is_multiple_of(4) {
-                bin.push(0);
-            }
-            let mut view = json!({"buffer": 0, "byteOffset": bin.len(), "byteLength": bytes.len()});
-            if let Some(target) = target {
-                view["target"] = json!(target);
-            }
-            views.push(view);
-            bin.extend_from_slice(bytes);
-            views.len() - 1
+        let mut root = gj::Root {
+            asset: gj::Asset {
+                version: "2.0".into(),
+                generator: Some("disan-assetgen".into()),
+                copyright: None,
+                min_version: None,
+                extensions: None,
+                extras: Default::default(),
+            },
+            ..Default::default()
+        };
+        let mut bin: Vec<u8> = Vec::new();
+        let mut push_view =
+            |root: &mut gj::Root, bytes: &[u8], target: Option<gj::buffer::Target>| {
+                while !bin.len().is_multiple_of(4) {
+                    bin.push(0);
+                }
+                let view = root.push(gj::buffer::View {
+                    buffer: gj::Index::new(0),
+                    byte_length: USize64(bytes.len() as u64),
+                    byte_offset: Some(USize64(bin.len() as u64)),
+                    byte_stride: None,
+                    name: None,
+                    target: target.map(Valid),
+                    extensions: None,
+                    extras: Default::default(),
+                });
+                bin.extend_from_slice(bytes);
+                view
+            };
+        let accessor =
+            |view, count: usize, component, type_, min_max: Option<([f32; 3], [f32; 3])>| {
+                gj::Accessor {
+                    buffer_view: Some(view),
+                    byte_offset: None,
+                    count: USize64(count as u64),
+                    component_type: Valid(gj::accessor::GenericComponentType(component)),
+                    extensions: None,
+                    extras: Default::default(),
+                    type_: Valid(type_),
+                    min: min_max.map(|(min, _)| json!(min)),
+                    max: min_max.map(|(_, max)| json!(max)),
+                    name: None,
+                    normalized: false,
+                    sparse: None,
+                }
+            };
+        let floats = |v: &[[f32; 3]]| -> Vec<u8> {
+            v.iter().flatten().flat_map(|f| f.to_le_bytes()).collect()
         };
 
-        for (i, part) in self.parts.iter().enumerate() {
+        let mut textures: BTreeMap<Texture, u32> = BTreeMap::new();
+        let mut mesh_nodes = Vec::new();
+        for part in &self.parts {
             let m = &part.mesh;
-            let floats = |v: &[[f32; 3]]| -> Vec<u8> {
-                v.iter().flatten().flat_map(|f| f.to_le_bytes()).collect()
-            };
-            let (min, max) = m.bounds();
-            let pos_view = push_view(&mut bin, &floats(&m.positions), Some(ARRAY_BUFFER));
-            accessors.push(json!({
-                "bufferView": pos_view, "componentType": FLOAT, "count": m.positions.len(),
-                "type": "VEC3", "min": min, "max": max
-            }));
-            let pos = accessors.len() - 1;
-            let norm_view = push_view(&mut bin, &floats(&m.normals), Some(ARRAY_BUFFER));
-            accessors.push(json!({
-                "bufferView": norm_view, "componentType": FLOAT, "count": m.normals.len(),
-                "type": "VEC3"
-            }));
-            let norm = accessors.len() - 1;
-            let (index_bytes, component): (Vec<u8>, u32) = if m.positions.len() <= 65535 {
+            let view = push_view(
+                &mut root,
+                &floats(&m.positions),
+                Some(gj::buffer::Target::ArrayBuffer),
+            );
+            let pos = root.push(accessor(
+                view,
+                m.positions.len(),
+                gj::accessor::ComponentType::F32,
+                gj::accessor::Type::Vec3,
+                Some(m.bounds()),
+            ));
+            let view = push_view(
+                &mut root,
+                &floats(&m.normals),
+                Some(gj::buffer::Target::ArrayBuffer),
+            );
+            let norm = root.push(accessor(
+                view,
+                m.normals.len(),
+                gj::accessor::ComponentType::F32,
+                gj::accessor::Type::Vec3,
+                None,
+            ));
+            let (index_bytes, component): (Vec<u8>, _) = if m.positions.len() <= 65535 {
                 let b = m
                     .indices
                     .iter()
                     .flat_map(|&i| (i as u16).to_le_bytes())
                     .collect();
-                (b, UNSIGNED_SHORT)
+                (b, gj::accessor::ComponentType::U16)
             } else {
                 let b = m.indices.iter().flat_map(|&i| i.to_le_bytes()).collect();
-                (b, UNSIGNED_INT)
+                (b, gj::accessor::ComponentType::U32)
             };
-            let idx_view = push_view(&mut bin, &index_bytes, Some(ELEMENT_ARRAY_BUFFER));
-            accessors.push(json!({
-                "bufferView": idx_view, "componentType": component, "count": m.indices.len(),
-                "type": "SCALAR"
-            }));
-            let idx = accessors.len() - 1;
-
-            let mut material = json!({
-                "name": part.material.name,
-                "pbrMetallicRoughness": {
-                    "baseColorFactor": part.material.color,
-                    "metallicFactor": part.material.metallic,
-                    "roughnessFactor": part.material.roughness,
-                }
-            });
-            let mut attributes = json!({"POSITION": pos, "NORMAL": norm});
+            let view = push_view(
+                &mut root,
+                &index_bytes,
+                Some(gj::buffer::Target::ElementArrayBuffer),
+            );
+            let idx = root.push(accessor(
+                view,
+                m.indices.len(),
+                component,
+                gj::accessor::Type::Scalar,
+                None,
+            ));
+            let mut attributes = BTreeMap::new();
+            attributes.insert(Valid(gj::mesh::Semantic::Positions), pos);
+            attributes.insert(Valid(gj::mesh::Semantic::Normals), norm);
+            let mut pbr = gj::material::PbrMetallicRoughness {
+                base_color_factor: gj::material::PbrBaseColorFactor(part.material.color),
+                metallic_factor: gj::material::StrengthFactor(part.material.metallic),
+                roughness_factor: gj::material::StrengthFactor(part.material.roughness),
+                ..Default::default()
+            };
             let texture = part
                 .material
                 .texture
@@ -187,69 +230,113 @@ impl Model {
             if let Some(t) = texture {
                 let uvs = planar_uvs(m, texture::repeat_m(t));
                 let bytes: Vec<u8> = uvs.iter().flatten().flat_map(|f| f.to_le_bytes()).collect();
-                let uv_view = push_view(&mut bin, &bytes, Some(ARRAY_BUFFER));
-                accessors.push(json!({
-                    "bufferView": uv_view, "componentType": FLOAT, "count": uvs.len(),
-                    "type": "VEC2"
-                }));
-                attributes["TEXCOORD_0"] = json!(accessors.len() - 1);
-                let next = textures.len();
+                let view = push_view(&mut root, &bytes, Some(gj::buffer::Target::ArrayBuffer));
+                let uv = root.push(accessor(
+                    view,
+                    uvs.len(),
+                    gj::accessor::ComponentType::F32,
+                    gj::accessor::Type::Vec2,
+                    None,
+                ));
+                attributes.insert(Valid(gj::mesh::Semantic::TexCoords(0)), uv);
+                let next = textures.len() as u32;
                 let index = *textures.entry(t).or_insert(next);
-                material["pbrMetallicRoughness"]["baseColorTexture"] = json!({"index": index});
+                pbr.base_color_texture = Some(gj::texture::Info {
+                    index: gj::Index::new(index),
+                    tex_coord: 0,
+                    extensions: None,
+                    extras: Default::default(),
+                });
             }
-            materials.push(material);
-            meshes.push(json!({
-                "name": part.name,
-                "primitives": [{
-                    "attributes": attributes,
-                    "indices": idx, "material": i, "mode": 4
-                }]
+            let material = root.push(gj::Material {
+                name: Some(part.material.name.to_owned()),
+                pbr_metallic_roughness: pbr,
+                ..Default::default()
+            });
+            let mesh = root.push(gj::Mesh {
+                name: Some(part.name.clone()),
+                primitives: vec![gj::mesh::Primitive {
+                    attributes,
+                    extensions: None,
+                    extras: Default::default(),
+                    indices: Some(idx),
+                    material: Some(material),
+                    mode: Valid(gj::mesh::Mode::Triangles),
+                    targets: None,
+                }],
+                extensions: None,
+                extras: Default::default(),
+                weights: None,
+            });
+            mesh_nodes.push(root.push(gj::Node {
+                name: Some(part.name.clone()),
+                mesh: Some(mesh),
+                ..Default::default()
             }));
-            nodes.push(json!({"name": part.name, "mesh": i}));
         }
         // Embedded PNGs, in the order their indices were given out.
-        let mut by_index: Vec<(usize, Texture)> = textures.iter().map(|(t, i)| (*i, *t)).collect();
+        let mut by_index: Vec<(u32, Texture)> = textures.iter().map(|(t, i)| (*i, *t)).collect();
         by_index.sort();
-        let mut images = Vec::new();
         for (_, t) in &by_index {
-            let view = push_view(&mut bin, &texture::png(*t), None);
-            images.push(json!({"bufferView": view, "mimeType": "image/png"}));
+            let view = push_view(&mut root, &texture::png(*t), None);
+            let image = root.push(gj::Image {
+                buffer_view: Some(view),
+                mime_type: Some(gj::image::MimeType("image/png".into())),
+                name: None,
+                uri: None,
+                extensions: None,
+                extras: Default::default(),
+            });
+            root.textures.push(gj::Texture {
+                name: None,
+                sampler: Some(gj::Index::new(0)),
+                source: image,
+                extensions: None,
+                extras: Default::default(),
+            });
         }
-        let gltf_textures: Vec<Value> = (0..images.len())
-            .map(|i| json!({"source": i, "sampler": 0}))
-            .collect();
+        if !by_index.is_empty() {
+            // Linear filtering with mipmaps, repeating.
+            root.samplers.push(gj::texture::Sampler {
+                mag_filter: Some(Valid(gj::texture::MagFilter::Linear)),
+                min_filter: Some(Valid(gj::texture::MinFilter::LinearMipmapLinear)),
+                wrap_s: Valid(gj::texture::WrappingMode::Repeat),
+                wrap_t: Valid(gj::texture::WrappingMode::Repeat),
+                ..Default::default()
+            });
+        }
         while !bin.len().is_multiple_of(4) {
             bin.push(0);
         }
+        let mut children = mesh_nodes;
         for anchor in &self.anchors {
-            nodes.push(json!({
-                "name": format!("{ANCHOR_PREFIX}{}", anchor.name),
-                "translation": anchor.position,
+            children.push(root.push(gj::Node {
+                name: Some(format!("{ANCHOR_PREFIX}{}", anchor.name)),
+                translation: Some(anchor.position),
+                ..Default::default()
             }));
         }
-        let children: Vec<usize> = (0..nodes.len()).collect();
-        nodes.push(json!({"name": self.name, "children": children}));
-        let root = nodes.len() - 1;
-
-        let mut doc = json!({
-            "asset": {"version": "2.0", "generator": "disan-assetgen"},
-            "scene": 0,
-            "scenes": [{"name": self.name, "nodes": [root]}],
-            "nodes": nodes,
-            "meshes": meshes,
-            "materials": materials,
-            "accessors": accessors,
-            "bufferViews": views,
-            "buffers": [{"byteLength": bin.len()}],
+        let top = root.push(gj::Node {
+            name: Some(self.name.clone()),
+            children: Some(children),
+            ..Default::default()
         });
-        if !images.is_empty() {
-            doc["images"] = json!(images);
-            doc["textures"] = json!(gltf_textures);
-            // Linear filtering with mipmaps, repeating.
-            doc["samplers"] =
-                json!([{"magFilter": 9729, "minFilter": 9987, "wrapS": 10497, "wrapT": 10497}]);
-        }
-        let mut json_bytes = serde_json::to_vec(&doc).expect("a JSON value always serialises");
+        let scene = root.push(gj::Scene {
+            name: Some(self.name.clone()),
+            nodes: vec![top],
+            extensions: None,
+            extras: Default::default(),
+        });
+        root.scene = Some(scene);
+        root.buffers.push(gj::Buffer {
+            byte_length: USize64(bin.len() as u64),
+            name: None,
+            uri: None,
+            extensions: None,
+            extras: Default::default(),
+        });
+        let mut json_bytes =
+            gj::serialize::to_vec(&root).expect("a glTF document always serialises");
         while !json_bytes.len().is_multiple_of(4) {
             json_bytes.push(b' ');
         }
