@@ -112,20 +112,25 @@ fn assert_shows_a_model(canvas: &Image, name: &str) {
     );
 }
 
-fn page_errors(browser: &Browser) -> Vec<Value> {
-    browser
+/// The page logged no errors (bevy's benign start-up exception is filtered by the page).
+fn assert_no_page_errors(browser: &Browser) {
+    let errors = browser
         .eval("return window.disanErrors || ['no error log'];", json!([]))
-        .unwrap()
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
+        .unwrap();
+    assert_eq!(errors, json!([]), "page errors");
+}
+
+/// One browser at a time, a real server on the web build, and a headless Chromium.
+fn session() -> (std::sync::MutexGuard<'static, ()>, TestServer, Browser) {
+    let one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let server = TestServer::start(config_with_web(&web_dir())).unwrap();
+    let browser = Browser::start(720, 540).unwrap();
+    (one, server, browser)
 }
 
 #[test]
 fn tour_shows_the_model_and_switches_sites() {
-    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    let server = TestServer::start(config_with_web(&web_dir())).unwrap();
-    let browser = Browser::start(720, 540).unwrap();
+    let (_one, server, browser) = session();
 
     // A QR code or a link opens the tour URL directly.
     browser.goto(&server.url("/tour/doi-a1")).unwrap();
@@ -175,15 +180,12 @@ fn tour_shows_the_model_and_switches_sites() {
         .unwrap();
     wait_shown(&browser, "doi-a1", 2);
 
-    let errors = page_errors(&browser);
-    assert!(errors.is_empty(), "page errors: {errors:?}");
+    assert_no_page_errors(&browser);
 }
 
 #[test]
 fn home_page_lists_sites_in_both_languages() {
-    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    let server = TestServer::start(config_with_web(&web_dir())).unwrap();
-    let browser = Browser::start(720, 540).unwrap();
+    let (_one, server, browser) = session();
     browser.goto(&server.url("/")).unwrap();
     browser
         .wait_for(
@@ -223,8 +225,7 @@ fn home_page_lists_sites_in_both_languages() {
         !status.as_str().unwrap().is_empty(),
         "home page prompts to choose a site"
     );
-    let errors = page_errors(&browser);
-    assert!(errors.is_empty(), "page errors: {errors:?}");
+    assert_no_page_errors(&browser);
 }
 
 /// The orbit camera's (yaw, pitch, distance), as the viewer writes it on the page.
@@ -279,9 +280,7 @@ fn drag(kind: &str, from: (i64, i64), to: (i64, i64)) -> Value {
 
 #[test]
 fn orbit_controls_turn_and_zoom_with_mouse_and_touch() {
-    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    let server = TestServer::start(config_with_web(&web_dir())).unwrap();
-    let browser = Browser::start(720, 540).unwrap();
+    let (_one, server, browser) = session();
     browser.goto(&server.url("/")).unwrap();
     browser
         .wait_for("return document.body.dataset.viewer === 'idle';", LIMIT)
@@ -379,15 +378,12 @@ fn orbit_controls_turn_and_zoom_with_mouse_and_touch() {
     let c4 = wait_camera_moved(&browser, c3);
     assert!(c4[2] < c3[2], "pinch did not zoom in: {c3:?} → {c4:?}");
 
-    let errors = page_errors(&browser);
-    assert!(errors.is_empty(), "page errors: {errors:?}");
+    assert_no_page_errors(&browser);
 }
 
 #[test]
 fn every_site_shows_its_own_model() {
-    let _one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
-    let server = TestServer::start(config_with_web(&web_dir())).unwrap();
-    let browser = Browser::start(720, 540).unwrap();
+    let (_one, server, browser) = session();
     browser.goto(&server.url("/")).unwrap();
     browser
         .wait_for("return document.body.dataset.viewer === 'idle' && document.querySelectorAll('#site-list a').length > 0;", LIMIT)
@@ -419,6 +415,5 @@ fn every_site_shows_its_own_model() {
         }
         previous = Some(shot);
     }
-    let errors = page_errors(&browser);
-    assert!(errors.is_empty(), "page errors: {errors:?}");
+    assert_no_page_errors(&browser);
 }

@@ -40,6 +40,17 @@ fn web_dir() -> tempfile::TempDir {
     dir
 }
 
+fn site_list(s: &TestServer) -> Vec<SiteSummary> {
+    let mut r = s.client().get(&s.url("/api/sites")).call().unwrap();
+    r.body_mut().read_json().unwrap()
+}
+
+fn site_detail(s: &TestServer, slug: &str) -> SiteDetail {
+    let url = s.url(&format!("/api/sites/{slug}"));
+    let mut r = s.client().get(&url).call().unwrap();
+    r.body_mut().read_json().unwrap()
+}
+
 fn server() -> (TestServer, tempfile::TempDir) {
     let web = web_dir();
     (TestServer::start(config_with_web(web.path())).unwrap(), web)
@@ -125,24 +136,10 @@ fn site_detail_points_to_a_model_that_is_served() {
 #[test]
 fn site_detail_has_its_tour_and_hotspots_placed_on_the_model() {
     let (s, _web) = server();
-    let sites: Vec<SiteSummary> = s
-        .client()
-        .get(&s.url("/api/sites"))
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_json()
-        .unwrap();
+    let sites = site_list(&s);
     assert_eq!(sites.len(), 14);
     for summary in &sites {
-        let site: SiteDetail = s
-            .client()
-            .get(&s.url(&format!("/api/sites/{}", summary.slug)))
-            .call()
-            .unwrap()
-            .body_mut()
-            .read_json()
-            .unwrap();
+        let site = site_detail(&s, &summary.slug);
         let slug = &site.site.slug;
         assert!((4..=8).contains(&site.tour.len()), "{slug}: tour");
         assert!((3..=6).contains(&site.hotspots.len()), "{slug}: hotspots");
@@ -376,23 +373,9 @@ fn api_responses_are_compressed() {
 #[test]
 fn two_d_tour_is_plain_html_with_an_image_per_stop() {
     let (s, _web) = server();
-    let sites: Vec<SiteSummary> = s
-        .client()
-        .get(&s.url("/api/sites"))
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_json()
-        .unwrap();
+    let sites = site_list(&s);
     for summary in &sites {
-        let site: SiteDetail = s
-            .client()
-            .get(&s.url(&format!("/api/sites/{}", summary.slug)))
-            .call()
-            .unwrap()
-            .body_mut()
-            .read_json()
-            .unwrap();
+        let site = site_detail(&s, &summary.slug);
         assert_eq!(summary.tour_2d_url, format!("/tour/{}/2d", summary.slug));
         for (lang, query, accept) in [
             ("vi", "", "vi-VN,vi;q=0.9"),
