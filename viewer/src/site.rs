@@ -228,7 +228,8 @@ fn measure_model(
             max = max.max(p);
         }
     }
-    let center = (min + max) / 2.0;
+    // Look a little above the middle: the interesting parts (hilltops, roofs) are high up.
+    let center = (min + max) / 2.0 + Vec3::Y * (max.y - min.y) * 0.25;
     shown.write(SiteShown {
         center,
         radius: ((max - min).length() / 2.0).max(1.0),

@@ -172,7 +172,7 @@ fn stilt_house(m: &mut Model, x: f32, z: f32, y: f32, turn: f32, len: f32) {
     );
     // The roof: a half-ellipsoid stretched along the house, reaching low over the walls.
     let shell = Mesh::sphere(1.0, 20)
-        .scaled([len * 0.62, 3.4, 4.3])
+        .scaled([len * 0.62, 4.6, 4.3])
         .rotated_y(turn);
     m.add("house-roofs", &thatch, &shell, at(0.0, 0.0, 2.0));
     for end in [-1.0f32, 1.0] {
@@ -181,7 +181,7 @@ fn stilt_house(m: &mut Model, x: f32, z: f32, y: f32, turn: f32, len: f32) {
             "house-roof-horns",
             &wood,
             &horn,
-            at(end * len * 0.38, 0.0, 8.6),
+            at(end * len * 0.3, 0.0, 10.2),
         );
     }
 }
@@ -254,7 +254,7 @@ pub fn ban_men(detail: Detail) -> Model {
         broadleaf(&mut m, x, -40.0 - (k % 3) as f32 * 8.0, 0.0, 10.0);
     }
     m.anchor("stilt-house", [-20.0, 8.0, -14.0]);
-    m.anchor("roof", [26.0, 5.5, -15.0]);
+    m.anchor("roof", [26.0, 6.5, -15.0]);
     m.anchor("loom", [-4.0, 1.6, 3.0]);
     m.anchor("rice-fields", [-12.0, 0.5, 52.0]);
     m.anchor("lane", [0.0, 0.5, 0.0]);
