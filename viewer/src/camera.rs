@@ -5,7 +5,7 @@ use std::f32::consts::FRAC_PI_2;
 
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
-use bevy::input::touch::Touches;
+use bevy::input::touch::{TouchInput, Touches};
 use bevy::light::GlobalAmbientLight;
 use bevy::prelude::*;
 
@@ -110,6 +110,7 @@ fn orbit_input(
     motion: Res<AccumulatedMouseMotion>,
     scroll: Res<AccumulatedMouseScroll>,
     touches: Res<Touches>,
+    mut touch_input: MessageReader<TouchInput>,
     mut orbits: Query<&mut Orbit>,
 ) {
     let mut turn = Vec2::ZERO;
@@ -125,7 +126,10 @@ fn orbit_input(
         };
         zoom *= 0.9f32.powf(lines);
     }
-    let fingers: Vec<_> = touches.iter().collect();
+    // A touch's delta only changes in frames with touch input: a finger held still must not
+    // keep turning the camera.
+    let touched = touch_input.read().count() > 0;
+    let fingers: Vec<_> = touches.iter().filter(|_| touched).collect();
     match fingers.as_slice() {
         [one] => turn += one.delta(),
         [a, b] => {
