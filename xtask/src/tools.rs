@@ -94,12 +94,7 @@ pub fn ensure_chromium() -> anyhow::Result<()> {
     if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
         return Ok(());
     }
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false);
-    if !root {
+    if !is_root() {
         bail!(
             "the browser test needs Debian's Chromium and ChromeDriver: run \
              `sudo apt-get install -y chromium chromium-driver`"
@@ -125,8 +120,30 @@ pub fn ensure_gltf_validator(ws: &Workspace) -> anyhow::Result<()> {
     if dir.join("node_modules/gltf-validator").is_dir() {
         return Ok(());
     }
+    let has_npm = Command::new("npm").arg("--version").output().is_ok();
+    if !has_npm && is_root() {
+        run(Command::new("apt-get").arg("update").arg("-qq"))?;
+        run(Command::new("apt-get")
+            .args([
+                "install",
+                "-y",
+                "-qq",
+                "--no-install-recommends",
+                "nodejs",
+                "npm",
+            ])
+            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+    }
     run(Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund"])
         .current_dir(&dir))
     .context("installing the glTF Validator needs Node.js and npm")
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
 }
