@@ -98,6 +98,15 @@ fn canvas_shot(browser: &Browser, name: &str) -> Image {
     canvas
 }
 
+/// Waits until `slug` is shown (full model, `frames` more frames), then returns the canvas
+/// screenshot saved as `name`, checked to show a model.
+fn shot_of(browser: &Browser, slug: &str, frames: u32, name: &str) -> Image {
+    wait_shown(browser, slug, frames);
+    let shot = canvas_shot(browser, name);
+    assert_shows_a_model(&shot, name);
+    shot
+}
+
 fn assert_shows_a_model(canvas: &Image, name: &str) {
     let (color, share) = canvas.dominant();
     assert!(
@@ -134,9 +143,7 @@ fn tour_shows_the_model_and_switches_sites() {
 
     // A QR code or a link opens the tour URL directly.
     browser.goto(&server.url("/tour/doi-a1")).unwrap();
-    wait_shown(&browser, "doi-a1", 3);
-    let a1 = canvas_shot(&browser, "doi-a1");
-    assert_shows_a_model(&a1, "doi-a1");
+    let a1 = shot_of(&browser, "doi-a1", 3, "doi-a1");
     let shown = browser
         .eval(
             "return [document.documentElement.lang, document.getElementById('site-name').textContent];",
@@ -157,9 +164,7 @@ fn tour_shows_the_model_and_switches_sites() {
     browser
         .click("a[data-slug='bao-tang-chien-thang-dien-bien-phu']")
         .unwrap();
-    wait_shown(&browser, "bao-tang-chien-thang-dien-bien-phu", 3);
-    let museum = canvas_shot(&browser, "bao-tang-chien-thang-dien-bien-phu");
-    assert_shows_a_model(&museum, "museum");
+    let museum = shot_of(&browser, "bao-tang-chien-thang-dien-bien-phu", 3, "museum");
     let page = browser
         .eval(
             "return [location.pathname, window.__samePage === true];",
@@ -403,9 +408,7 @@ fn every_site_shows_its_own_model() {
     let mut previous: Option<Image> = None;
     for slug in &slugs {
         browser.click(&format!("a[data-slug='{slug}']")).unwrap();
-        wait_shown(&browser, slug, 2);
-        let shot = canvas_shot(&browser, &format!("site-{slug}"));
-        assert_shows_a_model(&shot, slug);
+        let shot = shot_of(&browser, slug, 2, &format!("site-{slug}"));
         if let Some(prev) = &previous {
             let diff = prev.mean_difference(&shot);
             assert!(

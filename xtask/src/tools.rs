@@ -100,17 +100,7 @@ pub fn ensure_chromium() -> anyhow::Result<()> {
              `sudo apt-get install -y chromium chromium-driver`"
         );
     }
-    run(Command::new("apt-get").arg("update").arg("-qq"))?;
-    run(Command::new("apt-get")
-        .args([
-            "install",
-            "-y",
-            "-qq",
-            "--no-install-recommends",
-            "chromium",
-            "chromium-driver",
-        ])
-        .env("DEBIAN_FRONTEND", "noninteractive"))
+    apt_install(&["chromium", "chromium-driver"])
 }
 
 /// The Khronos glTF Validator (npm `gltf-validator`, pinned in its lock file) for the asset
@@ -122,17 +112,7 @@ pub fn ensure_gltf_validator(ws: &Workspace) -> anyhow::Result<()> {
     }
     let has_npm = Command::new("npm").arg("--version").output().is_ok();
     if !has_npm && is_root() {
-        run(Command::new("apt-get").arg("update").arg("-qq"))?;
-        run(Command::new("apt-get")
-            .args([
-                "install",
-                "-y",
-                "-qq",
-                "--no-install-recommends",
-                "nodejs",
-                "npm",
-            ])
-            .env("DEBIAN_FRONTEND", "noninteractive"))?;
+        apt_install(&["nodejs", "npm"])?;
     }
     run(Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund"])
@@ -146,4 +126,13 @@ fn is_root() -> bool {
         .output()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false)
+}
+
+/// Installs Debian packages (as root), after refreshing the package lists.
+fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
+    run(Command::new("apt-get").arg("update").arg("-qq"))?;
+    run(Command::new("apt-get")
+        .args(["install", "-y", "-qq", "--no-install-recommends"])
+        .args(packages)
+        .env("DEBIAN_FRONTEND", "noninteractive"))
 }
