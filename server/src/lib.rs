@@ -4,6 +4,8 @@
 pub mod config;
 pub mod content;
 pub mod files;
+pub mod map;
+pub mod search;
 pub mod sites;
 pub mod tour2d;
 pub mod web;
@@ -19,12 +21,15 @@ use disan_types::ApiError;
 pub use config::Config;
 use content::Catalog;
 use files::StaticDir;
+use search::SearchIndex;
 
 /// Everything the handlers share, built once at start-up.
 #[derive(Debug)]
 pub struct AppState {
     pub config: Config,
     pub catalog: Catalog,
+    /// Derived from the catalog at start-up.
+    pub search: SearchIndex,
     pub assets: StaticDir,
     pub viewer: StaticDir,
 }
@@ -34,7 +39,9 @@ impl AppState {
     pub fn new(config: Config) -> anyhow::Result<AppState> {
         config.validate()?;
         let catalog = Catalog::load(&config.content_dir, &config.assets_dir)?;
+        let search = SearchIndex::from_sites(catalog.sites())?;
         Ok(AppState {
+            search,
             assets: StaticDir::new(&config.assets_dir, "public, max-age=3600", false),
             viewer: StaticDir::new(&config.web_dir.join("viewer"), "no-cache", true),
             catalog,
@@ -54,6 +61,8 @@ pub(crate) fn error_body(status: StatusCode, code: &str, message: &impl Display)
 /// The route table: one `config` per area.
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     cfg.configure(sites::config)
+        .configure(search::config)
+        .configure(map::config)
         .configure(tour2d::config)
         .configure(web::config);
 }

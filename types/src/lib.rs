@@ -5,6 +5,14 @@
 
 use serde::{Deserialize, Serialize};
 
+mod map;
+mod search;
+
+pub use map::{
+    Feature, FeatureCollection, NearbyResponse, NearbySite, PointGeometry, SiteProperties,
+};
+pub use search::{Facets, HitKind, SearchHit, SearchResponse, SnippetPart};
+
 /// A language of the user interface and of the content. Vietnamese comes first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -53,7 +61,7 @@ impl Localized {
 }
 
 /// What kind of place a site is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SiteKind {
     Museum,
@@ -65,6 +73,31 @@ pub enum SiteKind {
 }
 
 impl SiteKind {
+    pub const ALL: [SiteKind; 6] = [
+        SiteKind::Museum,
+        SiteKind::HistoricRelic,
+        SiteKind::Monument,
+        SiteKind::Natural,
+        SiteKind::Spiritual,
+        SiteKind::CulturalVillage,
+    ];
+
+    /// The code used in JSON and in query strings, e.g. `historic_relic`.
+    pub fn code(self) -> &'static str {
+        match self {
+            SiteKind::Museum => "museum",
+            SiteKind::HistoricRelic => "historic_relic",
+            SiteKind::Monument => "monument",
+            SiteKind::Natural => "natural",
+            SiteKind::Spiritual => "spiritual",
+            SiteKind::CulturalVillage => "cultural_village",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<SiteKind> {
+        SiteKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     pub fn label(self) -> Localized {
         let (vi, en) = match self {
             SiteKind::Museum => ("Bảo tàng", "Museum"),
@@ -219,6 +252,16 @@ pub struct Health {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn site_kind_codes_match_serde() {
+        for kind in SiteKind::ALL {
+            let json = serde_json::to_value(kind).unwrap();
+            assert_eq!(json, kind.code());
+            assert_eq!(SiteKind::from_code(kind.code()), Some(kind));
+        }
+        assert_eq!(SiteKind::from_code("castle"), None);
+    }
 
     #[test]
     fn lang_codes() {

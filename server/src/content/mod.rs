@@ -316,6 +316,11 @@ impl Catalog {
         self.sites.get(slug)
     }
 
+    /// Every site, in slug order.
+    pub fn sites(&self) -> impl Iterator<Item = &SiteDetail> {
+        self.sites.values()
+    }
+
     pub fn summaries(&self) -> impl Iterator<Item = &SiteSummary> {
         self.sites.values().map(|d| &d.site)
     }

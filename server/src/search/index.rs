@@ -1,0 +1,661 @@
+//! The search index: a tantivy index in memory over everything searchable, derived from the
+//! catalog, and the query logic (folded, exact, typo-tolerant and prefix matching, facets,
+//! distance).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use disan_types::{
+    Facets, HitKind, Lang, Localized, Position, SearchHit, SearchResponse, SiteDetail, SiteKind,
+};
+use geo::{Distance, Haversine, Point};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::ColumnValues;
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::tokenizer::{PreTokenizedString, Token};
+use tantivy::{DocId, Index, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader};
+use tantivy::{TantivyDocument, Term};
+
+use super::text::{self, FUZZY_MIN_CHARS, PREFIX_MIN_CHARS, QueryWord, Word};
+
+/// One searchable item: a site, a tour stop, a hotspot or a relic.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchDoc {
+    pub kind: HitKind,
+    /// See [`SearchHit::id`].
+    pub id: String,
+    pub site: String,
+    pub site_name: Localized,
+    pub site_type: SiteKind,
+    pub title: Localized,
+    /// The texts snippets are cut from, most important first.
+    pub texts: Vec<Localized>,
+    /// More words to find the item by, not shown (type names, communes).
+    pub keywords: Vec<String>,
+    pub position: Position,
+    pub url: String,
+}
+
+impl SearchDoc {
+    /// Every searchable item of a site: the site, its tour stops and its hotspots.
+    pub fn from_site(site: &SiteDetail) -> Vec<SearchDoc> {
+        let s = &site.site;
+        let base = SearchDoc {
+            kind: HitKind::Site,
+            id: s.slug.clone(),
+            site: s.slug.clone(),
+            site_name: s.name.clone(),
+            site_type: s.kind,
+            title: s.name.clone(),
+            texts: vec![
+                s.summary.clone(),
+                site.description.clone(),
+                site.visiting.clone(),
+                site.ranking.clone(),
+            ],
+            keywords: {
+                let label = s.kind.label();
+                vec![
+                    label.vi,
+                    label.en,
+                    s.commune.current.clone(),
+                    s.commune.former.clone(),
+                ]
+            },
+            position: s.position,
+            url: s.tour_url.clone(),
+        };
+        let total = site.tour.len();
+        let stops = site.tour.iter().enumerate().map(|(i, stop)| SearchDoc {
+            kind: HitKind::Stop,
+            id: (i + 1).to_string(),
+            title: Localized {
+                vi: format!("Điểm dừng {}/{total}", i + 1),
+                en: format!("Stop {} of {total}", i + 1),
+            },
+            texts: vec![stop.caption.clone()],
+            keywords: Vec::new(),
+            url: format!("{}#stop={}", s.tour_url, i + 1),
+            ..base.clone()
+        });
+        let hotspots = site.hotspots.iter().map(|h| SearchDoc {
+            kind: HitKind::Hotspot,
+            id: h.id.clone(),
+            title: h.title.clone(),
+            texts: vec![h.text.clone()],
+            keywords: Vec::new(),
+            url: format!("{}#hotspot={}", s.tour_url, h.id),
+            ..base.clone()
+        });
+        let mut docs: Vec<SearchDoc> = stops.chain(hotspots).collect();
+        docs.insert(0, base);
+        docs
+    }
+}
+
+/// How hits are ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// By how well they match; nearer ones rank higher when a `near` point is given.
+    #[default]
+    Relevance,
+    /// Nearest first (needs a `near` point).
+    Distance,
+}
+
+/// A search, as the HTTP layer understood it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchRequest {
+    pub text: String,
+    pub lang: Lang,
+    pub kind: Option<HitKind>,
+    pub site_type: Option<SiteKind>,
+    /// `(lat, lon)` in degrees.
+    pub near: Option<(f64, f64)>,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// At most this many words of a query are searched for; the rest is ignored.
+pub const MAX_QUERY_WORDS: usize = 10;
+
+/// Weights of the fields and kinds of match; the sum over matching clauses is the score.
+mod weight {
+    /// A word of the item's name (sites, hotspots, relics).
+    pub const TITLE: f32 = 3.0;
+    /// Words of the name written together: `pakhoang`, `dienbienphu`.
+    pub const JOINED: f32 = 2.0;
+    /// A word of the item's texts.
+    pub const BODY: f32 = 1.0;
+    /// A word of the site an item belongs to (for stops, hotspots, relics).
+    pub const CONTEXT: f32 = 0.5;
+    /// A word of the name as typed, diacritics and all: ranks exact spellings above folded
+    /// ones (`hố`, a crater, above `Hồ`, a lake).
+    /// Only for query words typed with diacritics.
+    pub const TITLE_EXACT: f32 = 6.0;
+    /// A word of the texts as typed, diacritics and all.
+    pub const EXACT: f32 = 2.0;
+    /// A typo or a word still being typed in a name (constant, not BM25).
+    pub const TITLE_LOOSE: f32 = 1.5;
+    /// A typo or a word still being typed in a text.
+    pub const BODY_LOOSE: f32 = 0.4;
+}
+
+struct Fields {
+    title: Field,
+    title_exact: Field,
+    joined: Field,
+    body: Field,
+    context: Field,
+    exact: Field,
+    ord: Field,
+}
+
+/// Per-item facts the collector needs for filters, facets and distance.
+#[derive(Clone, Copy, Debug)]
+struct Meta {
+    kind: HitKind,
+    site_type: SiteKind,
+    lat: f64,
+    lon: f64,
+}
+
+/// The index over a set of [`SearchDoc`]s. Immutable: a change of content builds a new one.
+pub struct SearchIndex {
+    fields: Fields,
+    reader: IndexReader,
+    docs: Vec<SearchDoc>,
+    meta: Arc<Vec<Meta>>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("docs", &self.docs.len())
+            .finish()
+    }
+}
+
+/// A text field indexed from our own words (see [`text::words`]), with frequencies and norms
+/// for BM25; nothing is stored.
+fn text_options() -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("raw")
+            .set_index_option(IndexRecordOption::WithFreqs),
+    )
+}
+
+/// Collects words into a pre-tokenized value, `form` choosing which form of each word.
+#[derive(Default)]
+struct Tokens {
+    tokens: Vec<Token>,
+}
+
+impl Tokens {
+    fn push(&mut self, text: String) {
+        let position = self.tokens.len();
+        self.tokens.push(Token {
+            offset_from: 0,
+            offset_to: 0,
+            position,
+            text,
+            position_length: 1,
+        });
+    }
+
+    fn words(&mut self, words: &[Word], form: fn(&Word) -> &str) {
+        for w in words {
+            self.push(form(w).to_owned());
+        }
+    }
+
+    fn add_to(self, doc: &mut TantivyDocument, field: Field) {
+        if !self.tokens.is_empty() {
+            doc.add_pre_tokenized_text(
+                field,
+                PreTokenizedString {
+                    text: String::new(),
+                    tokens: self.tokens,
+                },
+            );
+        }
+    }
+}
+
+impl SearchIndex {
+    /// Indexes the items. Uses up to two threads and about 100 MB while building.
+    pub fn build(docs: Vec<SearchDoc>) -> tantivy::Result<SearchIndex> {
+        let mut schema = Schema::builder();
+        let fields = Fields {
+            title: schema.add_text_field("title", text_options()),
+            title_exact: schema.add_text_field("title_exact", text_options()),
+            joined: schema.add_text_field("joined", text_options()),
+            body: schema.add_text_field("body", text_options()),
+            context: schema.add_text_field("context", text_options()),
+            exact: schema.add_text_field("exact", text_options()),
+            ord: schema.add_u64_field("ord", FAST),
+        };
+        let index = Index::create_in_ram(schema.build());
+        let threads = if docs.len() > 10_000 { 2 } else { 1 };
+        let mut writer = index.writer_with_num_threads(threads, 60_000_000 * threads)?;
+        for (ord, d) in docs.iter().enumerate() {
+            writer.add_document(Self::document(&fields, ord as u64, d))?;
+        }
+        writer.commit()?;
+        let segments = index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait()?;
+        }
+        writer.wait_merging_threads()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let meta = docs
+            .iter()
+            .map(|d| Meta {
+                kind: d.kind,
+                site_type: d.site_type,
+                lat: d.position.lat,
+                lon: d.position.lon,
+            })
+            .collect();
+        Ok(SearchIndex {
+            fields,
+            reader,
+            docs,
+            meta: Arc::new(meta),
+        })
+    }
+
+    /// The index of every site, tour stop and hotspot of the catalog.
+    pub fn from_sites<'a>(
+        sites: impl IntoIterator<Item = &'a SiteDetail>,
+    ) -> tantivy::Result<SearchIndex> {
+        SearchIndex::build(sites.into_iter().flat_map(SearchDoc::from_site).collect())
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    fn document(f: &Fields, ord: u64, d: &SearchDoc) -> TantivyDocument {
+        let mut doc = TantivyDocument::new();
+        fn folded(w: &Word) -> &str {
+            &w.folded
+        }
+        fn lower(w: &Word) -> &str {
+            &w.lower
+        }
+        let mut title = Tokens::default();
+        let mut title_exact = Tokens::default();
+        let mut joined = Tokens::default();
+        let mut body = Tokens::default();
+        let mut context = Tokens::default();
+        let mut exact = Tokens::default();
+        let named = d.kind != HitKind::Stop;
+        for lang in Lang::ALL {
+            let words = text::words(d.title.get(lang));
+            if named {
+                title.words(&words, folded);
+                title_exact.words(&words, lower);
+                for n in 2..=3 {
+                    for run in words.windows(n) {
+                        joined.push(run.iter().map(|w| w.folded.as_str()).collect());
+                    }
+                }
+            }
+            for t in &d.texts {
+                let words = text::words(t.get(lang));
+                body.words(&words, folded);
+                exact.words(&words, lower);
+            }
+            if d.kind != HitKind::Site {
+                context.words(&text::words(d.site_name.get(lang)), folded);
+            }
+        }
+        for k in &d.keywords {
+            let words = text::words(k);
+            body.words(&words, folded);
+            exact.words(&words, lower);
+        }
+        title.add_to(&mut doc, f.title);
+        title_exact.add_to(&mut doc, f.title_exact);
+        joined.add_to(&mut doc, f.joined);
+        body.add_to(&mut doc, f.body);
+        context.add_to(&mut doc, f.context);
+        exact.add_to(&mut doc, f.exact);
+        doc.add_u64(f.ord, ord);
+        doc
+    }
+
+    /// The clauses that let one query word match: exact and folded, typos, prefixes.
+    fn word_query(&self, w: &QueryWord) -> Box<dyn Query> {
+        let f = &self.fields;
+        let term = |field, text: &str| Term::from_field_text(field, text);
+        let boosted = |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) {
+            (Occur::Should, Box::new(BoostQuery::new(q, b)))
+        };
+        let exact_term = |field, text: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                term(field, text),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        let mut clauses = vec![
+            boosted(exact_term(f.title, &w.folded), weight::TITLE),
+            boosted(exact_term(f.joined, &w.folded), weight::JOINED),
+            boosted(exact_term(f.body, &w.folded), weight::BODY),
+            boosted(exact_term(f.context, &w.folded), weight::CONTEXT),
+        ];
+        if w.lower != w.folded {
+            clauses.push(boosted(
+                exact_term(f.title_exact, &w.lower),
+                weight::TITLE_EXACT,
+            ));
+            clauses.push(boosted(exact_term(f.exact, &w.lower), weight::EXACT));
+        }
+        let len = w.folded.chars().count();
+        if len >= FUZZY_MIN_CHARS {
+            for (field, b) in [
+                (f.title, weight::TITLE_LOOSE),
+                (f.joined, weight::TITLE_LOOSE),
+                (f.body, weight::BODY_LOOSE),
+            ] {
+                let q = FuzzyTermQuery::new(term(field, &w.folded), 1, true);
+                clauses.push(boosted(Box::new(q), b));
+            }
+        }
+        if w.prefix {
+            // A single letter only starts words of names: few terms, so still cheap.
+            let fields: &[(Field, f32)] = if len >= PREFIX_MIN_CHARS {
+                &[
+                    (f.title, weight::TITLE_LOOSE),
+                    (f.joined, weight::TITLE_LOOSE),
+                    (f.body, weight::BODY_LOOSE),
+                    (f.context, weight::BODY_LOOSE / 2.0),
+                ]
+            } else {
+                &[(f.title, weight::TITLE_LOOSE)]
+            };
+            for &(field, b) in fields {
+                let q = FuzzyTermQuery::new_prefix(term(field, &w.folded), 0, false);
+                clauses.push(boosted(Box::new(q), b));
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Runs a search. Every word must match (exactly, folded, with a typo or as a prefix);
+    /// when that finds nothing, items matching any word are returned, best first.
+    pub fn search(
+        &self,
+        req: &SearchRequest,
+        words: &[QueryWord],
+    ) -> tantivy::Result<SearchResponse> {
+        let sort = if words.is_empty() {
+            Sort::Distance
+        } else {
+            req.sort
+        };
+        let collector = Collect {
+            meta: self.meta.clone(),
+            kind: req.kind,
+            site_type: req.site_type,
+            near: req.near,
+            sort,
+            keep: req.offset + req.limit,
+        };
+        let searcher = self.reader.searcher();
+        let mut found = if words.is_empty() {
+            searcher.search(&AllQuery, &collector)?
+        } else {
+            let groups = |occur| {
+                words
+                    .iter()
+                    .map(|w| (occur, self.word_query(w)))
+                    .collect::<Vec<_>>()
+            };
+            let found = searcher.search(&BooleanQuery::new(groups(Occur::Must)), &collector)?;
+            if found.matched == 0 && words.len() > 1 {
+                searcher.search(&BooleanQuery::new(groups(Occur::Should)), &collector)?
+            } else {
+                found
+            }
+        };
+        found.top.sort_by(|a, b| b.cmp(a));
+        let hits = found
+            .top
+            .iter()
+            .skip(req.offset)
+            .take(req.limit)
+            .map(|r| self.hit(r, req.lang, words))
+            .collect();
+        let mut facets = Facets::default();
+        for (kind, n) in HitKind::ALL.into_iter().zip(found.kinds) {
+            if n > 0 {
+                facets.kind.insert(kind, n);
+            }
+        }
+        for (t, n) in SiteKind::ALL.into_iter().zip(found.types) {
+            if n > 0 {
+                facets.site_type.insert(t, n);
+            }
+        }
+        Ok(SearchResponse {
+            query: req.text.clone(),
+            lang: req.lang,
+            total: found.total,
+            offset: req.offset,
+            limit: req.limit,
+            facets,
+            hits,
+        })
+    }
+
+    fn hit(&self, r: &Ranked, lang: Lang, words: &[QueryWord]) -> SearchHit {
+        let d = &self.docs[r.ord as usize];
+        let texts: Vec<&str> = d.texts.iter().map(|t| t.get(lang)).collect();
+        SearchHit {
+            kind: d.kind,
+            id: d.id.clone(),
+            site: d.site.clone(),
+            site_name: d.site_name.get(lang).to_owned(),
+            site_type: d.site_type,
+            title: d.title.get(lang).to_owned(),
+            snippet: text::snippet(&texts, words),
+            url: d.url.clone(),
+            position: d.position,
+            distance_km: r.distance_km,
+            score: r.score,
+        }
+    }
+}
+
+/// Great-circle distance in kilometres between two `(lat, lon)` points.
+pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    Haversine.distance(Point::new(a.1, a.0), Point::new(b.1, b.0)) / 1000.0
+}
+
+/// How much an item's kind multiplies its score: a whole site is what most searches are for.
+fn kind_weight(kind: HitKind) -> f32 {
+    match kind {
+        HitKind::Site => 2.0,
+        HitKind::Relic | HitKind::Hotspot => 1.0,
+        HitKind::Stop => 0.8,
+    }
+}
+
+/// How much nearness multiplies a score: ×2 on the spot, ×1.5 at 10 km, ×1.09 at 100 km.
+fn nearness(distance_km: f64) -> f64 {
+    1.0 + 1.0 / (1.0 + distance_km / 10.0)
+}
+
+/// A hit being ranked: by `key` (higher first), then by index order.
+#[derive(Clone, Copy, Debug)]
+struct Ranked {
+    key: f64,
+    ord: u64,
+    score: f32,
+    distance_km: Option<f64>,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other).is_eq()
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key
+            .total_cmp(&other.key)
+            .then(other.ord.cmp(&self.ord))
+    }
+}
+
+/// Filters, counts facets, applies distance and keeps the best `keep` hits, in one pass.
+struct Collect {
+    meta: Arc<Vec<Meta>>,
+    kind: Option<HitKind>,
+    site_type: Option<SiteKind>,
+    near: Option<(f64, f64)>,
+    sort: Sort,
+    keep: usize,
+}
+
+#[derive(Default)]
+struct Found {
+    /// Items matching the query, before filters.
+    matched: u64,
+    /// Items matching the query and the filters.
+    total: u64,
+    kinds: [u64; 4],
+    types: [u64; 6],
+    top: Vec<Ranked>,
+}
+
+struct CollectSegment {
+    ords: Arc<dyn ColumnValues<u64>>,
+    meta: Arc<Vec<Meta>>,
+    kind: Option<HitKind>,
+    site_type: Option<SiteKind>,
+    near: Option<(f64, f64)>,
+    sort: Sort,
+    keep: usize,
+    heap: BinaryHeap<Reverse<Ranked>>,
+    found: Found,
+}
+
+impl Collector for Collect {
+    type Fruit = Found;
+    type Child = CollectSegment;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<CollectSegment> {
+        Ok(CollectSegment {
+            ords: segment.fast_fields().u64("ord")?.first_or_default_col(0),
+            meta: self.meta.clone(),
+            kind: self.kind,
+            site_type: self.site_type,
+            near: self.near,
+            sort: self.sort,
+            keep: self.keep,
+            heap: BinaryHeap::with_capacity(self.keep + 1),
+            found: Found::default(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Found>) -> tantivy::Result<Found> {
+        let mut all = Found::default();
+        for f in fruits {
+            all.matched += f.matched;
+            all.total += f.total;
+            for (a, b) in all.kinds.iter_mut().zip(f.kinds) {
+                *a += b;
+            }
+            for (a, b) in all.types.iter_mut().zip(f.types) {
+                *a += b;
+            }
+            all.top.extend(f.top);
+        }
+        all.top.sort_by(|a, b| b.cmp(a));
+        all.top.truncate(self.keep);
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for CollectSegment {
+    type Fruit = Found;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let ord = self.ords.get_val(doc);
+        let Some(m) = self.meta.get(ord as usize) else {
+            return;
+        };
+        let kind_ok = self.kind.is_none_or(|k| k == m.kind);
+        let type_ok = self.site_type.is_none_or(|t| t == m.site_type);
+        let f = &mut self.found;
+        f.matched += 1;
+        if type_ok {
+            f.kinds[HitKind::ALL.iter().position(|k| *k == m.kind).unwrap_or(0)] += 1;
+        }
+        if kind_ok {
+            f.types[SiteKind::ALL
+                .iter()
+                .position(|t| *t == m.site_type)
+                .unwrap_or(0)] += 1;
+        }
+        if !(kind_ok && type_ok) {
+            return;
+        }
+        f.total += 1;
+        if self.keep == 0 {
+            return;
+        }
+        let score = score * kind_weight(m.kind);
+        let distance = self.near.map(|p| distance_km(p, (m.lat, m.lon)));
+        let key = match (self.sort, distance) {
+            (Sort::Distance, Some(d)) => -d,
+            (_, Some(d)) => f64::from(score) * nearness(d),
+            (_, None) => f64::from(score),
+        };
+        let ranked = Ranked {
+            key,
+            ord,
+            score,
+            distance_km: distance,
+        };
+        if self.heap.len() < self.keep {
+            self.heap.push(Reverse(ranked));
+        } else if self.heap.peek().is_some_and(|Reverse(min)| ranked > *min) {
+            self.heap.pop();
+            self.heap.push(Reverse(ranked));
+        }
+    }
+
+    fn harvest(mut self) -> Found {
+        self.found.top = self.heap.into_iter().map(|Reverse(r)| r).collect();
+        self.found
+    }
+}
