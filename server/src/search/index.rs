@@ -12,7 +12,9 @@ use disan_types::{
 use geo::{Distance, Haversine, Point};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::ColumnValues;
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery,
+};
 use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{PreTokenizedString, Token};
 use tantivy::{DocId, Index, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader};
@@ -138,6 +140,9 @@ mod weight {
     pub const TITLE_EXACT: f32 = 6.0;
     /// A word of the texts as typed, diacritics and all.
     pub const EXACT: f32 = 2.0;
+    /// Every query word found without a typo, in any field: a constant larger than any sum of
+    /// the others, so that items needing no typo always rank above items that need one.
+    pub const ALL_WORDS: f32 = 100_000.0;
     /// A typo or a word still being typed in a name (constant, not BM25).
     pub const TITLE_LOOSE: f32 = 1.5;
     /// A typo or a word still being typed in a text.
@@ -394,6 +399,57 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
+    /// Matches items that have every query word without a typo (folded, or with the same
+    /// diacritics when it was typed with some, or as a prefix for the word being typed); its
+    /// constant score puts them above every item that needs a typo.
+    fn exact_words_query(&self, words: &[QueryWord]) -> Box<dyn Query> {
+        let f = &self.fields;
+        let groups = words
+            .iter()
+            .map(|w| {
+                // A word typed with diacritics must be found with them.
+                let terms = if w.lower != w.folded {
+                    [
+                        (f.title_exact, &w.lower),
+                        (f.exact, &w.lower),
+                        (f.context, &w.folded),
+                    ]
+                } else {
+                    [
+                        (f.title, &w.folded),
+                        (f.body, &w.folded),
+                        (f.context, &w.folded),
+                    ]
+                };
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
+                    .iter()
+                    .map(|(field, text)| {
+                        let q = TermQuery::new(
+                            Term::from_field_text(*field, text),
+                            IndexRecordOption::Basic,
+                        );
+                        (Occur::Should, Box::new(q) as Box<dyn Query>)
+                    })
+                    .collect();
+                if w.prefix && w.folded.chars().count() >= PREFIX_MIN_CHARS {
+                    for (field, text) in &terms[..2] {
+                        let term = Term::from_field_text(*field, text);
+                        let q = FuzzyTermQuery::new_prefix(term, 0, false);
+                        clauses.push((Occur::Should, Box::new(q)));
+                    }
+                }
+                (
+                    Occur::Must,
+                    Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        Box::new(ConstScoreQuery::new(
+            Box::new(BooleanQuery::new(groups)),
+            weight::ALL_WORDS,
+        ))
+    }
+
     /// Runs a search. Every word must match (exactly, folded, with a typo or as a prefix);
     /// when that finds nothing, items matching any word are returned, best first.
     pub fn search(
@@ -424,7 +480,9 @@ impl SearchIndex {
                     .map(|w| (occur, self.word_query(w)))
                     .collect::<Vec<_>>()
             };
-            let found = searcher.search(&BooleanQuery::new(groups(Occur::Must)), &collector)?;
+            let mut all = groups(Occur::Must);
+            all.push((Occur::Should, self.exact_words_query(words)));
+            let found = searcher.search(&BooleanQuery::new(all), &collector)?;
             if found.matched == 0 && words.len() > 1 {
                 searcher.search(&BooleanQuery::new(groups(Occur::Should)), &collector)?
             } else {
@@ -471,7 +529,7 @@ impl SearchIndex {
             site_name: d.site_name.get(lang).to_owned(),
             site_type: d.site_type,
             title: d.title.get(lang).to_owned(),
-            snippet: text::snippet(&texts, words),
+            snippet: text::snippet(d.title.get(lang), &texts, words),
             url: d.url.clone(),
             position: d.position,
             distance_km: r.distance_km,
@@ -633,12 +691,19 @@ impl SegmentCollector for CollectSegment {
         if self.keep == 0 {
             return;
         }
-        let score = score * kind_weight(m.kind);
+        // Items with every word and no typo form the first tier; within a tier, the kind of
+        // item and the distance weigh on the text score.
+        let (tier, text) = if score >= weight::ALL_WORDS {
+            (weight::ALL_WORDS, score - weight::ALL_WORDS)
+        } else {
+            (0.0, score)
+        };
         let distance = self.near.map(|p| distance_km(p, (m.lat, m.lon)));
+        let weighted = f64::from(text * kind_weight(m.kind)) * distance.map_or(1.0, nearness);
+        let score = (f64::from(tier) + weighted) as f32;
         let key = match (self.sort, distance) {
             (Sort::Distance, Some(d)) => -d,
-            (_, Some(d)) => f64::from(score) * nearness(d),
-            (_, None) => f64::from(score),
+            _ => f64::from(tier) + weighted,
         };
         let ranked = Ranked {
             key,

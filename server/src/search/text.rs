@@ -131,11 +131,13 @@ impl QueryWord {
 }
 
 /// The words of `all` that match the query: for each query word its strict matches, or, when
-/// it has none, its matches with a typo. Also returns how many query words matched.
-fn matching_words(all: Vec<Word>, query: &[QueryWord]) -> (usize, Vec<Word>) {
+/// it has none here nor `elsewhere` (in the item's title), its matches with a typo. Also returns how well the text matches: two points
+/// per query word found exactly, one per query word found with a typo.
+fn matching_words(all: Vec<Word>, query: &[QueryWord], elsewhere: &[bool]) -> (usize, Vec<Word>) {
     let strict: Vec<bool> = query
         .iter()
-        .map(|q| all.iter().any(|w| q.matches_strictly(w)))
+        .zip(elsewhere)
+        .map(|(q, e)| *e || all.iter().any(|w| q.matches_strictly(w)))
         .collect();
     let matches = |q: &QueryWord, strict: bool, w: &Word| {
         if strict {
@@ -144,11 +146,13 @@ fn matching_words(all: Vec<Word>, query: &[QueryWord]) -> (usize, Vec<Word>) {
             q.matches(w)
         }
     };
+    // Query words matched exactly count twice as much as ones matched with a typo.
     let distinct = query
         .iter()
         .zip(&strict)
         .filter(|(q, s)| all.iter().any(|w| matches(q, **s, w)))
-        .count();
+        .map(|(_, s)| if *s { 2 } else { 1 })
+        .sum();
     let matched = all
         .into_iter()
         .filter(|w| query.iter().zip(&strict).any(|(q, s)| matches(q, *s, w)))
@@ -162,11 +166,17 @@ const SNIPPET_CHARS: usize = 180;
 const SNIPPET_LEAD_CHARS: usize = 50;
 
 /// Picks the text that matches the most query words and returns a passage of it with the
-/// matching words marked. Falls back to the start of the first text.
-pub fn snippet(texts: &[&str], query: &[QueryWord]) -> Vec<SnippetPart> {
+/// matching words marked. Falls back to the start of the first text. A query word found
+/// exactly in the `title` marks no typo-matches in the texts.
+pub fn snippet(title: &str, texts: &[&str], query: &[QueryWord]) -> Vec<SnippetPart> {
+    let title_words = words(title);
+    let in_title: Vec<bool> = query
+        .iter()
+        .map(|q| title_words.iter().any(|w| q.matches_strictly(w)))
+        .collect();
     let mut best: Option<(usize, &str, Vec<Word>)> = None;
     for text in texts {
-        let (distinct, matched) = matching_words(words(text), query);
+        let (distinct, matched) = matching_words(words(text), query, &in_title);
         if best.as_ref().is_none_or(|(n, _, _)| distinct > *n) {
             best = Some((distinct, text, matched));
         }
@@ -322,6 +332,7 @@ mod tests {
             prefix,
         };
         let parts = snippet(
+            "",
             &["Không khớp gì.", "Hồ Pá Khoang nằm ở xã Mường Phăng."],
             &[q("pa", false), q("khoa", true)],
         );
@@ -335,7 +346,7 @@ mod tests {
         assert_eq!(marked, ["Pá", "Khoang"]);
 
         let long = format!("{} bunker {}", "chữ ".repeat(80), "từ ".repeat(80));
-        let parts = snippet(&[&long], &[q("bunker", false)]);
+        let parts = snippet("", &[&long], &[q("bunker", false)]);
         let text: String = parts.iter().map(|p| p.text.as_str()).collect();
         assert!(text.starts_with('…') && text.ends_with('…'), "{text}");
         assert!(text.chars().count() <= SNIPPET_CHARS + 2, "{text}");
@@ -349,9 +360,15 @@ mod tests {
                 .map(|p| p.text)
                 .collect()
         };
-        let parts = snippet(&["Điểm di tích Điện Biên, hiện nay"], &[q("dien", false)]);
+        let parts = snippet(
+            "",
+            &["Điểm di tích Điện Biên, hiện nay"],
+            &[q("dien", false)],
+        );
         assert_eq!(marked(parts), ["Điện"]);
-        let parts = snippet(&["Điểm di tích, hiện nay"], &[q("dien", false)]);
+        let parts = snippet("", &["Điểm di tích, hiện nay"], &[q("dien", false)]);
         assert_eq!(marked(parts), ["Điểm", "hiện"]);
+        let parts = snippet("Điện", &["Điểm di tích, hiện nay"], &[q("dien", false)]);
+        assert!(marked(parts).is_empty());
     }
 }
