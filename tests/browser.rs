@@ -420,3 +420,116 @@ fn every_site_shows_its_own_model() {
     }
     assert_no_page_errors(&browser);
 }
+
+/// The visible search results: `[title, kind line, marked words]` per option.
+fn search_results(browser: &Browser) -> Vec<Value> {
+    browser
+        .eval(
+            "const list = document.getElementById('search-results'); \
+             if (list.hidden) return []; \
+             return [...list.querySelectorAll('[role=option]')].map(li => [ \
+               li.querySelector('.t').textContent, li.querySelector('.k').textContent, \
+               [...li.querySelectorAll('mark')].map(m => m.textContent)]);",
+            json!([]),
+        )
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn search_box_finds_sites_as_you_type_and_opens_them_by_keyboard() {
+    let (_one, server, browser) = session();
+    // A Vietnamese user (the browser itself is in English).
+    browser.goto(&server.url("/")).unwrap();
+    browser
+        .eval("localStorage.setItem('disan-lang', 'vi');", json!([]))
+        .unwrap();
+    browser.goto(&server.url("/")).unwrap();
+    browser
+        .wait_for(
+            "return document.querySelectorAll('#site-list a').length >= 3 && document.documentElement.lang === 'vi';",
+            LIMIT,
+        )
+        .unwrap();
+    // Typed without diacritics, the way phones often type.
+    browser.type_into("#search", "pa khoang").unwrap();
+    browser
+        .wait_for(
+            "return !document.getElementById('search-results').hidden && \
+             document.querySelectorAll('#search-results [role=option]').length > 0;",
+            LIMIT,
+        )
+        .unwrap();
+    let results = search_results(&browser);
+    assert_eq!(results[0][0], "Hồ Pá Khoang", "{results:?}");
+    std::fs::write(
+        screenshot_dir().join("search.png"),
+        browser.screenshot().unwrap(),
+    )
+    .unwrap();
+    // Marked as written (`khoảng`, "about", folds to the same letters and is marked too).
+    let marks = results[0][2].as_array().unwrap();
+    assert!(
+        marks.contains(&json!("Pá")) && marks.contains(&json!("Khoang")),
+        "{results:?}"
+    );
+    let expanded = browser
+        .eval(
+            "return document.getElementById('search').getAttribute('aria-expanded');",
+            json!([]),
+        )
+        .unwrap();
+    assert_eq!(expanded, "true");
+
+    // Arrow Down selects the first result, Enter opens it: the URL changes, the viewer follows.
+    browser.type_into("#search", "\u{E015}").unwrap();
+    let active = browser
+        .eval(
+            "const id = document.getElementById('search').getAttribute('aria-activedescendant'); \
+             return id && document.getElementById(id).getAttribute('aria-selected');",
+            json!([]),
+        )
+        .unwrap();
+    assert_eq!(active, "true");
+    browser.type_into("#search", "\u{E007}").unwrap();
+    let path = browser
+        .eval("return location.pathname;", json!([]))
+        .unwrap();
+    assert_eq!(path, "/tour/ho-pa-khoang");
+    assert!(search_results(&browser).is_empty(), "results closed");
+    wait_shown(&browser, "ho-pa-khoang", 1);
+
+    // In English, a typo and a describing word; a hit of a tour stop or hotspot names its site.
+    browser.click("#lang-toggle").unwrap();
+    browser
+        .eval("document.getElementById('search').value = '';", json!([]))
+        .unwrap();
+    browser.type_into("#search", "westrenmost").unwrap();
+    browser
+        .wait_for(
+            "return [...document.querySelectorAll('#search-results .t')].some(t => t.textContent.includes('westernmost'));",
+            LIMIT,
+        )
+        .unwrap();
+    let results = search_results(&browser);
+    assert!(
+        results
+            .iter()
+            .all(|r| r[1].as_str().unwrap().contains("A Pa Chải") || r[1] == "Site"),
+        "{results:?}"
+    );
+    // Nothing found says so.
+    browser
+        .eval("document.getElementById('search').value = '';", json!([]))
+        .unwrap();
+    browser.type_into("#search", "zzqqxx").unwrap();
+    browser
+        .wait_for(
+            "return document.querySelector('#search-results li.empty')?.textContent.includes('zzqqxx') === true;",
+            LIMIT,
+        )
+        .unwrap();
+    assert_no_page_errors(&browser);
+}

@@ -134,16 +134,31 @@ impl Browser {
         )
     }
 
-    /// Clicks the first element matching a CSS selector, as a user would.
-    pub fn click(&self, selector: &str) -> anyhow::Result<()> {
+    fn element(&self, selector: &str) -> anyhow::Result<String> {
         let el = self.post(
             &self.session_path("/element"),
             json!({"using": "css selector", "value": selector}),
         )?;
-        let id = el[ELEMENT_KEY].as_str().context("element id")?.to_owned();
+        Ok(el[ELEMENT_KEY].as_str().context("element id")?.to_owned())
+    }
+
+    /// Clicks the first element matching a CSS selector, as a user would.
+    pub fn click(&self, selector: &str) -> anyhow::Result<()> {
+        let id = self.element(selector)?;
         self.post(
             &self.session_path(&format!("/element/{id}/click")),
             json!({}),
+        )
+        .map(|_| ())
+    }
+
+    /// Types `text` into the first element matching a CSS selector, key by key, as a user
+    /// would. WebDriver's special keys work too: `\u{E015}` is Arrow Down, `\u{E007}` Enter.
+    pub fn type_into(&self, selector: &str, text: &str) -> anyhow::Result<()> {
+        let id = self.element(selector)?;
+        self.post(
+            &self.session_path(&format!("/element/{id}/value")),
+            json!({"text": text}),
         )
         .map(|_| ())
     }
