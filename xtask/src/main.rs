@@ -7,6 +7,8 @@
 //! - `cargo xtask web [--dev]`: builds the viewer for wasm32 and runs wasm-bindgen into
 //!   `target/web/` (with `.br`/`.gz` variants unless `--dev`).
 //! - `cargo xtask assets`: regenerates the site models in `assets/models/`.
+//! - `cargo xtask bench search [--relics N] [--rounds R]`: Disan's search against SQLite FTS5
+//!   on the same corpus and queries (release build; prints tables). Not part of `test`.
 
 mod tools;
 mod web;
@@ -29,13 +31,15 @@ fn main() -> anyhow::Result<()> {
             web::build(&ws, dev).map(|_| ())
         }
         "assets" => assets(&ws),
+        "bench" => bench(&ws, &rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve|test|web [--dev]|assets>\n\n\
+                "usage: cargo xtask <serve|test|web [--dev]|assets|bench search>\n\n\
                  serve   build the web viewer and run the server on 127.0.0.1:8080\n\
                  test    fmt, clippy, web build and every test (what CI runs)\n\
                  web     build the wasm viewer into target/web (--dev: faster, bigger)\n\
-                 assets  regenerate the site models in assets/models"
+                 assets  regenerate the site models in assets/models\n\
+                 bench   search [--relics N] [--rounds R]: search vs SQLite FTS5"
             );
             if cmd.is_empty() || cmd == "help" || cmd == "--help" {
                 Ok(())
@@ -43,6 +47,17 @@ fn main() -> anyhow::Result<()> {
                 bail!("unknown command {cmd:?}")
             }
         }
+    }
+}
+
+/// `cargo xtask bench <what> [flags]`: runs the benchmark binary in release mode.
+fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
+    match args.first().map(String::as_str) {
+        Some("search") => run(ws
+            .cargo()
+            .args(["run", "--release", "-p", "disan-bench", "--"])
+            .args(args)),
+        _ => bail!("usage: cargo xtask bench search [--relics N] [--rounds R]"),
     }
 }
 

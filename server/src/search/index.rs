@@ -16,11 +16,13 @@ use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery,
 };
 use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-use tantivy::tokenizer::{PreTokenizedString, Token};
-use tantivy::{DocId, Index, IndexReader, ReloadPolicy, Score, SegmentOrdinal, SegmentReader};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy::{
+    DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentOrdinal, SegmentReader,
+};
 use tantivy::{TantivyDocument, Term};
 
-use super::text::{self, FUZZY_MIN_CHARS, PREFIX_MIN_CHARS, QueryWord, Word};
+use super::text::{self, FUZZY_MIN_CHARS, PREFIX_MIN_CHARS, QueryWord};
 
 /// One searchable item: a site, a tour stop, a hotspot or a relic.
 #[derive(Clone, Debug, PartialEq)]
@@ -138,11 +140,11 @@ mod weight {
     /// ones (`hố`, a crater, above `Hồ`, a lake).
     /// Only for query words typed with diacritics.
     pub const TITLE_EXACT: f32 = 6.0;
-    /// A word of the texts as typed, diacritics and all.
-    pub const EXACT: f32 = 2.0;
-    /// Every query word found without a typo, in any field: a constant larger than any sum of
-    /// the others, so that items needing no typo always rank above items that need one.
-    pub const ALL_WORDS: f32 = 100_000.0;
+    /// Every word typed with diacritics found with the same diacritics: a constant larger than
+    /// any sum of the others, so that such items rank above those that match only folded.
+    /// (Typos need no tier of their own: they are looked for only for words found nowhere as
+    /// typed, so either every match needs a typo or none does.)
+    pub const SAME_DIACRITICS: f32 = 100_000.0;
     /// A typo or a word still being typed in a name (constant, not BM25).
     pub const TITLE_LOOSE: f32 = 1.5;
     /// A typo or a word still being typed in a text.
@@ -156,16 +158,20 @@ struct Fields {
     body: Field,
     context: Field,
     exact: Field,
+    /// The item's place in `SearchIndex::docs`.
     ord: Field,
+    /// The item's kind and site type, see [`class`]: filters and facets read it per match.
+    class: Field,
 }
 
-/// Per-item facts the collector needs for filters, facets and distance.
-#[derive(Clone, Copy, Debug)]
-struct Meta {
-    kind: HitKind,
-    site_type: SiteKind,
-    lat: f64,
-    lon: f64,
+/// Kind and site type in one number: `kind × 8 + type` (positions in `ALL`).
+fn class(kind: HitKind, site_type: SiteKind) -> u64 {
+    let k = HitKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+    let t = SiteKind::ALL
+        .iter()
+        .position(|t| *t == site_type)
+        .unwrap_or(0);
+    (k * 8 + t) as u64
 }
 
 /// The index over a set of [`SearchDoc`]s. Immutable: a change of content builds a new one.
@@ -173,7 +179,8 @@ pub struct SearchIndex {
     fields: Fields,
     reader: IndexReader,
     docs: Vec<SearchDoc>,
-    meta: Arc<Vec<Meta>>,
+    /// `(lat, lon)` per item, for distances.
+    positions: Arc<Vec<(f64, f64)>>,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -184,51 +191,96 @@ impl std::fmt::Debug for SearchIndex {
     }
 }
 
-/// A text field indexed from our own words (see [`text::words`]), with frequencies and norms
-/// for BM25; nothing is stored.
-fn text_options() -> TextOptions {
-    TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("raw")
-            .set_index_option(IndexRecordOption::WithFreqs),
-    )
+/// Which form of each word a field indexes.
+#[derive(Clone, Copy, Debug)]
+enum Form {
+    /// `dien`
+    Folded,
+    /// `điện`
+    Lower,
+    /// Two and three neighbouring words written together, folded: `dienbien`, `dienbienphu`.
+    Joined,
 }
 
-/// Collects words into a pre-tokenized value, `form` choosing which form of each word.
-#[derive(Default)]
-struct Tokens {
+impl Form {
+    fn tokenizer_name(self) -> &'static str {
+        match self {
+            Form::Folded => "disan_folded",
+            Form::Lower => "disan_lower",
+            Form::Joined => "disan_joined",
+        }
+    }
+}
+
+/// The tantivy tokenizer of a field: [`text::words`] in one [`Form`], so the index and the
+/// queries cut and fold words the same way.
+#[derive(Clone, Debug)]
+struct WordTokenizer(Form);
+
+/// The tokens of one text, handed out one by one.
+struct WordStream {
     tokens: Vec<Token>,
+    at: usize,
 }
 
-impl Tokens {
-    fn push(&mut self, text: String) {
-        let position = self.tokens.len();
-        self.tokens.push(Token {
-            offset_from: 0,
-            offset_to: 0,
+impl TokenStream for WordStream {
+    fn advance(&mut self) -> bool {
+        self.at += 1;
+        self.at <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.at - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.at - 1]
+    }
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
+        let words = text::words(text);
+        let token = |position, range: std::ops::Range<usize>, text| Token {
+            offset_from: range.start,
+            offset_to: range.end,
             position,
             text,
             position_length: 1,
-        });
+        };
+        let tokens = match self.0 {
+            Form::Folded => words
+                .into_iter()
+                .enumerate()
+                .map(|(i, w)| token(i, w.range, w.folded))
+                .collect(),
+            Form::Lower => words
+                .into_iter()
+                .enumerate()
+                .map(|(i, w)| token(i, w.range, w.lower))
+                .collect(),
+            Form::Joined => (2..=3)
+                .flat_map(|n| words.windows(n))
+                .enumerate()
+                .map(|(i, run)| {
+                    let range = run[0].range.start..run[run.len() - 1].range.end;
+                    token(i, range, run.iter().map(|w| w.folded.as_str()).collect())
+                })
+                .collect(),
+        };
+        WordStream { tokens, at: 0 }
     }
+}
 
-    fn words(&mut self, words: &[Word], form: fn(&Word) -> &str) {
-        for w in words {
-            self.push(form(w).to_owned());
-        }
-    }
-
-    fn add_to(self, doc: &mut TantivyDocument, field: Field) {
-        if !self.tokens.is_empty() {
-            doc.add_pre_tokenized_text(
-                field,
-                PreTokenizedString {
-                    text: String::new(),
-                    tokens: self.tokens,
-                },
-            );
-        }
-    }
+/// A text field with frequencies and norms for BM25, cut by our tokenizer; nothing is stored.
+fn text_options(form: Form) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(form.tokenizer_name())
+            .set_index_option(IndexRecordOption::WithFreqs),
+    )
 }
 
 impl SearchIndex {
@@ -236,15 +288,21 @@ impl SearchIndex {
     pub fn build(docs: Vec<SearchDoc>) -> tantivy::Result<SearchIndex> {
         let mut schema = Schema::builder();
         let fields = Fields {
-            title: schema.add_text_field("title", text_options()),
-            title_exact: schema.add_text_field("title_exact", text_options()),
-            joined: schema.add_text_field("joined", text_options()),
-            body: schema.add_text_field("body", text_options()),
-            context: schema.add_text_field("context", text_options()),
-            exact: schema.add_text_field("exact", text_options()),
+            title: schema.add_text_field("title", text_options(Form::Folded)),
+            title_exact: schema.add_text_field("title_exact", text_options(Form::Lower)),
+            joined: schema.add_text_field("joined", text_options(Form::Joined)),
+            body: schema.add_text_field("body", text_options(Form::Folded)),
+            context: schema.add_text_field("context", text_options(Form::Folded)),
+            exact: schema.add_text_field("exact", text_options(Form::Lower)),
             ord: schema.add_u64_field("ord", FAST),
+            class: schema.add_u64_field("class", FAST),
         };
         let index = Index::create_in_ram(schema.build());
+        for form in [Form::Folded, Form::Lower, Form::Joined] {
+            index
+                .tokenizers()
+                .register(form.tokenizer_name(), WordTokenizer(form));
+        }
         let threads = if docs.len() > 10_000 { 2 } else { 1 };
         let mut writer = index.writer_with_num_threads(threads, 60_000_000 * threads)?;
         for (ord, d) in docs.iter().enumerate() {
@@ -260,20 +318,15 @@ impl SearchIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let meta = docs
+        let positions = docs
             .iter()
-            .map(|d| Meta {
-                kind: d.kind,
-                site_type: d.site_type,
-                lat: d.position.lat,
-                lon: d.position.lon,
-            })
+            .map(|d| (d.position.lat, d.position.lon))
             .collect();
         Ok(SearchIndex {
             fields,
             reader,
             docs,
-            meta: Arc::new(meta),
+            positions: Arc::new(positions),
         })
     }
 
@@ -294,56 +347,32 @@ impl SearchIndex {
 
     fn document(f: &Fields, ord: u64, d: &SearchDoc) -> TantivyDocument {
         let mut doc = TantivyDocument::new();
-        fn folded(w: &Word) -> &str {
-            &w.folded
-        }
-        fn lower(w: &Word) -> &str {
-            &w.lower
-        }
-        let mut title = Tokens::default();
-        let mut title_exact = Tokens::default();
-        let mut joined = Tokens::default();
-        let mut body = Tokens::default();
-        let mut context = Tokens::default();
-        let mut exact = Tokens::default();
-        let named = d.kind != HitKind::Stop;
         for lang in Lang::ALL {
-            let words = text::words(d.title.get(lang));
-            if named {
-                title.words(&words, folded);
-                title_exact.words(&words, lower);
-                for n in 2..=3 {
-                    for run in words.windows(n) {
-                        joined.push(run.iter().map(|w| w.folded.as_str()).collect());
-                    }
-                }
+            if d.kind != HitKind::Stop {
+                let title = d.title.get(lang);
+                doc.add_text(f.title, title);
+                doc.add_text(f.title_exact, title);
+                doc.add_text(f.joined, title);
             }
             for t in &d.texts {
-                let words = text::words(t.get(lang));
-                body.words(&words, folded);
-                exact.words(&words, lower);
+                doc.add_text(f.body, t.get(lang));
+                doc.add_text(f.exact, t.get(lang));
             }
             if d.kind != HitKind::Site {
-                context.words(&text::words(d.site_name.get(lang)), folded);
+                doc.add_text(f.context, d.site_name.get(lang));
             }
         }
         for k in &d.keywords {
-            let words = text::words(k);
-            body.words(&words, folded);
-            exact.words(&words, lower);
+            doc.add_text(f.body, k);
+            doc.add_text(f.exact, k);
         }
-        title.add_to(&mut doc, f.title);
-        title_exact.add_to(&mut doc, f.title_exact);
-        joined.add_to(&mut doc, f.joined);
-        body.add_to(&mut doc, f.body);
-        context.add_to(&mut doc, f.context);
-        exact.add_to(&mut doc, f.exact);
         doc.add_u64(f.ord, ord);
+        doc.add_u64(f.class, class(d.kind, d.site_type));
         doc
     }
 
     /// The clauses that let one query word match: exact and folded, typos, prefixes.
-    fn word_query(&self, w: &QueryWord) -> Box<dyn Query> {
+    fn word_query(&self, searcher: &Searcher, w: &QueryWord) -> Box<dyn Query> {
         let f = &self.fields;
         let term = |field, text: &str| Term::from_field_text(field, text);
         let boosted = |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) {
@@ -366,10 +395,17 @@ impl SearchIndex {
                 exact_term(f.title_exact, &w.lower),
                 weight::TITLE_EXACT,
             ));
-            clauses.push(boosted(exact_term(f.exact, &w.lower), weight::EXACT));
         }
         let len = w.folded.chars().count();
-        if len >= FUZZY_MIN_CHARS {
+        // Typos are looked for only when the word as typed is in no name or text: a word that
+        // exists was most likely meant (and expanding common words to all their neighbours
+        // would cost much and find little).
+        let known = || {
+            [f.title, f.joined, f.body, f.context]
+                .into_iter()
+                .any(|field| searcher.doc_freq(&term(field, &w.folded)).unwrap_or(0) > 0)
+        };
+        if len >= FUZZY_MIN_CHARS && !known() {
             for (field, b) in [
                 (f.title, weight::TITLE_LOOSE),
                 (f.joined, weight::TITLE_LOOSE),
@@ -380,7 +416,8 @@ impl SearchIndex {
             }
         }
         if w.prefix {
-            // A single letter only starts words of names: few terms, so still cheap.
+            // Names have few words, so even one letter is a cheap prefix; in the texts a short
+            // prefix would stand for thousands of words.
             let fields: &[(Field, f32)] = if len >= PREFIX_MIN_CHARS {
                 &[
                     (f.title, weight::TITLE_LOOSE),
@@ -389,7 +426,10 @@ impl SearchIndex {
                     (f.context, weight::BODY_LOOSE / 2.0),
                 ]
             } else {
-                &[(f.title, weight::TITLE_LOOSE)]
+                &[
+                    (f.title, weight::TITLE_LOOSE),
+                    (f.joined, weight::TITLE_LOOSE),
+                ]
             };
             for &(field, b) in fields {
                 let q = FuzzyTermQuery::new_prefix(term(field, &w.folded), 0, false);
@@ -399,55 +439,43 @@ impl SearchIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// Matches items that have every query word without a typo (folded, or with the same
-    /// diacritics when it was typed with some, or as a prefix for the word being typed); its
-    /// constant score puts them above every item that needs a typo.
-    fn exact_words_query(&self, words: &[QueryWord]) -> Box<dyn Query> {
+    /// For a query with words typed with diacritics: matches items that have each of those
+    /// words with the same diacritics (`hố`, not just `hồ`). Its constant score puts them above
+    /// the items that match only once folded. `None` when no word has diacritics.
+    fn same_diacritics_query(&self, words: &[QueryWord]) -> Option<Box<dyn Query>> {
         let f = &self.fields;
-        let groups = words
+        let groups: Vec<(Occur, Box<dyn Query>)> = words
             .iter()
+            .filter(|w| w.lower != w.folded)
             .map(|w| {
-                // A word typed with diacritics must be found with them.
-                let terms = if w.lower != w.folded {
-                    [
-                        (f.title_exact, &w.lower),
-                        (f.exact, &w.lower),
-                        (f.context, &w.folded),
-                    ]
-                } else {
-                    [
-                        (f.title, &w.folded),
-                        (f.body, &w.folded),
-                        (f.context, &w.folded),
-                    ]
-                };
-                let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
-                    .iter()
-                    .map(|(field, text)| {
-                        let q = TermQuery::new(
-                            Term::from_field_text(*field, text),
-                            IndexRecordOption::Basic,
-                        );
-                        (Occur::Should, Box::new(q) as Box<dyn Query>)
+                let mut fields = vec![f.title_exact];
+                if !w.prefix || w.folded.chars().count() >= PREFIX_MIN_CHARS {
+                    fields.push(f.exact);
+                }
+                let clauses: Vec<(Occur, Box<dyn Query>)> = fields
+                    .into_iter()
+                    .map(|field| {
+                        let term = Term::from_field_text(field, &w.lower);
+                        let q: Box<dyn Query> = if w.prefix {
+                            Box::new(FuzzyTermQuery::new_prefix(term, 0, false))
+                        } else {
+                            Box::new(TermQuery::new(term, IndexRecordOption::Basic))
+                        };
+                        (Occur::Should, q)
                     })
                     .collect();
-                if w.prefix && w.folded.chars().count() >= PREFIX_MIN_CHARS {
-                    for (field, text) in &terms[..2] {
-                        let term = Term::from_field_text(*field, text);
-                        let q = FuzzyTermQuery::new_prefix(term, 0, false);
-                        clauses.push((Occur::Should, Box::new(q)));
-                    }
-                }
                 (
                     Occur::Must,
                     Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>,
                 )
             })
             .collect();
-        Box::new(ConstScoreQuery::new(
-            Box::new(BooleanQuery::new(groups)),
-            weight::ALL_WORDS,
-        ))
+        (!groups.is_empty()).then(|| {
+            Box::new(ConstScoreQuery::new(
+                Box::new(BooleanQuery::new(groups)),
+                weight::SAME_DIACRITICS,
+            )) as Box<dyn Query>
+        })
     }
 
     /// Runs a search. Every word must match (exactly, folded, with a typo or as a prefix);
@@ -463,9 +491,9 @@ impl SearchIndex {
             req.sort
         };
         let collector = Collect {
-            meta: self.meta.clone(),
-            kind: req.kind,
-            site_type: req.site_type,
+            positions: self.positions.clone(),
+            kind: req.kind.map(|k| class(k, SiteKind::ALL[0]) / 8),
+            site_type: req.site_type.map(|t| class(HitKind::ALL[0], t) % 8),
             near: req.near,
             sort,
             keep: req.offset + req.limit,
@@ -477,11 +505,14 @@ impl SearchIndex {
             let groups = |occur| {
                 words
                     .iter()
-                    .map(|w| (occur, self.word_query(w)))
+                    .map(|w| (occur, self.word_query(&searcher, w)))
                     .collect::<Vec<_>>()
             };
             let mut all = groups(Occur::Must);
-            all.push((Occur::Should, self.exact_words_query(words)));
+            all.extend(
+                self.same_diacritics_query(words)
+                    .map(|q| (Occur::Should, q)),
+            );
             let found = searcher.search(&BooleanQuery::new(all), &collector)?;
             if found.matched == 0 && words.len() > 1 {
                 searcher.search(&BooleanQuery::new(groups(Occur::Should)), &collector)?
@@ -587,9 +618,10 @@ impl Ord for Ranked {
 
 /// Filters, counts facets, applies distance and keeps the best `keep` hits, in one pass.
 struct Collect {
-    meta: Arc<Vec<Meta>>,
-    kind: Option<HitKind>,
-    site_type: Option<SiteKind>,
+    positions: Arc<Vec<(f64, f64)>>,
+    /// Wanted kind and site type, as in [`class`].
+    kind: Option<u64>,
+    site_type: Option<u64>,
     near: Option<(f64, f64)>,
     sort: Sort,
     keep: usize,
@@ -608,9 +640,10 @@ struct Found {
 
 struct CollectSegment {
     ords: Arc<dyn ColumnValues<u64>>,
-    meta: Arc<Vec<Meta>>,
-    kind: Option<HitKind>,
-    site_type: Option<SiteKind>,
+    classes: Arc<dyn ColumnValues<u64>>,
+    positions: Arc<Vec<(f64, f64)>>,
+    kind: Option<u64>,
+    site_type: Option<u64>,
     near: Option<(f64, f64)>,
     sort: Sort,
     keep: usize,
@@ -629,7 +662,8 @@ impl Collector for Collect {
     ) -> tantivy::Result<CollectSegment> {
         Ok(CollectSegment {
             ords: segment.fast_fields().u64("ord")?.first_or_default_col(0),
-            meta: self.meta.clone(),
+            classes: segment.fast_fields().u64("class")?.first_or_default_col(0),
+            positions: self.positions.clone(),
             kind: self.kind,
             site_type: self.site_type,
             near: self.near,
@@ -667,22 +701,17 @@ impl SegmentCollector for CollectSegment {
     type Fruit = Found;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        let ord = self.ords.get_val(doc);
-        let Some(m) = self.meta.get(ord as usize) else {
-            return;
-        };
-        let kind_ok = self.kind.is_none_or(|k| k == m.kind);
-        let type_ok = self.site_type.is_none_or(|t| t == m.site_type);
+        let class = self.classes.get_val(doc);
+        let (kind, site_type) = ((class / 8) as usize % 4, (class % 8) as usize % 6);
+        let kind_ok = self.kind.is_none_or(|k| k as usize == kind);
+        let type_ok = self.site_type.is_none_or(|t| t as usize == site_type);
         let f = &mut self.found;
         f.matched += 1;
         if type_ok {
-            f.kinds[HitKind::ALL.iter().position(|k| *k == m.kind).unwrap_or(0)] += 1;
+            f.kinds[kind] += 1;
         }
         if kind_ok {
-            f.types[SiteKind::ALL
-                .iter()
-                .position(|t| *t == m.site_type)
-                .unwrap_or(0)] += 1;
+            f.types[site_type] += 1;
         }
         if !(kind_ok && type_ok) {
             return;
@@ -691,15 +720,20 @@ impl SegmentCollector for CollectSegment {
         if self.keep == 0 {
             return;
         }
-        // Items with every word and no typo form the first tier; within a tier, the kind of
-        // item and the distance weigh on the text score.
-        let (tier, text) = if score >= weight::ALL_WORDS {
-            (weight::ALL_WORDS, score - weight::ALL_WORDS)
+        // Items with the same diacritics as typed form the first tier; within a tier, the
+        // kind of item and the distance weigh on the text score.
+        let (tier, text) = if score >= weight::SAME_DIACRITICS {
+            (weight::SAME_DIACRITICS, score - weight::SAME_DIACRITICS)
         } else {
             (0.0, score)
         };
-        let distance = self.near.map(|p| distance_km(p, (m.lat, m.lon)));
-        let weighted = f64::from(text * kind_weight(m.kind)) * distance.map_or(1.0, nearness);
+        let ord = self.ords.get_val(doc);
+        let distance = self
+            .near
+            .zip(self.positions.get(ord as usize))
+            .map(|(p, at)| distance_km(p, *at));
+        let weighted =
+            f64::from(text * kind_weight(HitKind::ALL[kind])) * distance.map_or(1.0, nearness);
         let score = (f64::from(tier) + weighted) as f32;
         let key = match (self.sort, distance) {
             (Sort::Distance, Some(d)) => -d,

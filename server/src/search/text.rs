@@ -4,8 +4,7 @@
 use std::ops::Range;
 
 use disan_types::SnippetPart;
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// A word of a text: where it is, and its two search forms.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,44 +22,83 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || is_combining_mark(c)
 }
 
-/// Lower case, NFC.
+/// Lower case. The input is expected in NFC (content is checked, queries are normalised), so
+/// the output is NFC too.
 pub fn lower(word: &str) -> String {
-    word.nfc().flat_map(char::to_lowercase).collect()
+    if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else {
+        word.chars().flat_map(char::to_lowercase).collect()
+    }
 }
 
 /// Lower case without diacritics: `Điện Biên Phủ` → `dien bien phu`. Vietnamese tone and
-/// vowel marks come off by canonical decomposition; `đ` is its own letter and is mapped by hand.
+/// vowel marks come off by canonical decomposition (keeping the base letter, dropping
+/// combining marks, so decomposed input folds the same); `đ` is its own letter, mapped by hand.
 pub fn fold(text: &str) -> String {
-    text.nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .map(|c| if c == 'đ' { 'd' } else { c })
-        .collect()
-}
-
-/// Cuts a text (NFC expected) into words: runs of letters, digits and combining marks.
-pub fn words(text: &str) -> Vec<Word> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text
-        .char_indices()
-        .chain(std::iter::once((text.len(), ' ')))
-    {
-        match (start, is_word_char(c)) {
-            (None, true) => start = Some(i),
-            (Some(s), false) => {
-                let w = &text[s..i];
-                out.push(Word {
-                    range: s..i,
-                    lower: lower(w),
-                    folded: fold(w),
-                });
-                start = None;
-            }
-            _ => {}
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if c == 'đ' || c == 'Đ' {
+            out.push('d');
+        } else if !is_combining_mark(c) {
+            let mut base = None;
+            decompose_canonical(c, |d| {
+                base.get_or_insert(d);
+            });
+            out.extend(base.unwrap_or(c).to_lowercase());
         }
     }
     out
+}
+
+/// The byte ranges of the words of a text: runs of letters, digits and combining marks.
+pub fn spans(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = None;
+    text.char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+        .filter_map(move |(i, c)| match (start, is_word_char(c)) {
+            (None, true) => {
+                start = Some(i);
+                None
+            }
+            (Some(s), false) => {
+                start = None;
+                Some(s..i)
+            }
+            _ => None,
+        })
+}
+
+/// Cuts a text (NFC expected) into words, with both search forms.
+pub fn words(text: &str) -> Vec<Word> {
+    spans(text)
+        .map(|r| Word {
+            lower: lower(&text[r.clone()]),
+            folded: fold(&text[r.clone()]),
+            range: r,
+        })
+        .collect()
+}
+
+/// A word of a text in its folded form only (what snippets need).
+#[derive(Clone, Debug)]
+struct Folded {
+    range: Range<usize>,
+    folded: String,
+}
+
+fn folded_words(text: &str) -> Vec<Folded> {
+    spans(text)
+        .map(|r| Folded {
+            folded: fold(&text[r.clone()]),
+            range: r,
+        })
+        .collect()
 }
 
 /// Whether `a` and `b` differ by at most one insertion, deletion, substitution or swap of two
@@ -109,41 +147,45 @@ pub struct QueryWord {
 
 /// Words of at least this many letters may match with one typo.
 pub const FUZZY_MIN_CHARS: usize = 4;
-/// Words of at least this many letters may match as the start of a longer word of any text;
-/// shorter ones only as the start of a word of a name.
-pub const PREFIX_MIN_CHARS: usize = 2;
+/// The word being typed matches the start of longer words of any text from this many letters
+/// on; shorter, only the start of words of names.
+pub const PREFIX_MIN_CHARS: usize = 4;
 
 impl QueryWord {
-    /// Whether a word of a text matches this query word exactly (folded) or as its prefix.
-    pub fn matches_strictly(&self, word: &Word) -> bool {
-        word.folded == self.folded
+    /// Whether a word of a text (folded) matches this query word exactly or as its prefix.
+    pub fn matches_strictly(&self, folded: &str) -> bool {
+        folded == self.folded
             || (self.prefix
                 && self.folded.chars().count() >= PREFIX_MIN_CHARS
-                && word.folded.starts_with(&self.folded))
+                && folded.starts_with(&self.folded))
     }
 
-    /// Whether a word of a text matches this query word, allowing one typo.
-    pub fn matches(&self, word: &Word) -> bool {
-        self.matches_strictly(word)
+    /// Whether a word of a text (folded) matches this query word, allowing one typo.
+    pub fn matches(&self, folded: &str) -> bool {
+        self.matches_strictly(folded)
             || (self.folded.chars().count() >= FUZZY_MIN_CHARS
-                && within_one_edit(&word.folded, &self.folded))
+                && within_one_edit(folded, &self.folded))
     }
 }
 
 /// The words of `all` that match the query: for each query word its strict matches, or, when
 /// it has none here nor `elsewhere` (in the item's title), its matches with a typo. Also returns how well the text matches: two points
 /// per query word found exactly, one per query word found with a typo.
-fn matching_words(all: Vec<Word>, query: &[QueryWord], elsewhere: &[bool]) -> (usize, Vec<Word>) {
+fn matching_words(
+    all: Vec<Folded>,
+    query: &[QueryWord],
+    elsewhere: &[bool],
+) -> (usize, Vec<Folded>) {
     let strict: Vec<bool> = query
         .iter()
         .zip(elsewhere)
-        .map(|(q, e)| *e || all.iter().any(|w| q.matches_strictly(w)))
+        .map(|(q, e)| *e || all.iter().any(|w| q.matches_strictly(&w.folded)))
         .collect();
-    let matches = |q: &QueryWord, strict: bool, w: &Word| {
+    let matches = |q: &QueryWord, strict: bool, w: &Folded| {
         if strict {
-            q.matches_strictly(w)
+            q.matches_strictly(&w.folded)
         } else {
-            q.matches(w)
+            q.matches(&w.folded)
         }
     };
     // Query words matched exactly count twice as much as ones matched with a typo.
@@ -169,14 +211,14 @@ const SNIPPET_LEAD_CHARS: usize = 50;
 /// matching words marked. Falls back to the start of the first text. A query word found
 /// exactly in the `title` marks no typo-matches in the texts.
 pub fn snippet(title: &str, texts: &[&str], query: &[QueryWord]) -> Vec<SnippetPart> {
-    let title_words = words(title);
+    let title_words = folded_words(title);
     let in_title: Vec<bool> = query
         .iter()
-        .map(|q| title_words.iter().any(|w| q.matches_strictly(w)))
+        .map(|q| title_words.iter().any(|w| q.matches_strictly(&w.folded)))
         .collect();
-    let mut best: Option<(usize, &str, Vec<Word>)> = None;
+    let mut best: Option<(usize, &str, Vec<Folded>)> = None;
     for text in texts {
-        let (distinct, matched) = matching_words(words(text), query, &in_title);
+        let (distinct, matched) = matching_words(folded_words(text), query, &in_title);
         if best.as_ref().is_none_or(|(n, _, _)| distinct > *n) {
             best = Some((distinct, text, matched));
         }
