@@ -267,3 +267,30 @@ fn search(relics: usize, rounds: Option<usize>) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The benchmark itself works (a small corpus, one round); timings are not judged here.
+    #[test]
+    fn runs_on_a_small_corpus() {
+        search(500, Some(1)).unwrap();
+        let sites: Vec<SearchDoc> = Vec::new();
+        assert!(corpus::relics(0, &sites, 1).is_empty());
+    }
+
+    #[test]
+    fn relics_are_deterministic_and_bilingual() {
+        let root = repo_root();
+        let catalog = Catalog::load(&root.join("content"), &root.join("assets")).unwrap();
+        let sites: Vec<SearchDoc> = catalog.sites().flat_map(SearchDoc::from_site).collect();
+        let a = corpus::relics(50, &sites, 7);
+        assert_eq!(a, corpus::relics(50, &sites, 7));
+        assert_ne!(a, corpus::relics(50, &sites, 8));
+        for r in &a {
+            assert!(!r.title.vi.is_empty() && !r.title.en.is_empty());
+            assert_ne!(r.texts[0].vi, r.texts[0].en);
+        }
+    }
+}
