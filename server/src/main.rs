@@ -14,7 +14,10 @@ DISAN_ASSETS_DIR, DISAN_WEB_DIR) and from the TOML config file; flags win.";
 async fn main() -> anyhow::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    if args.iter().any(|a| a == "--help" || a == "-h" || a == "help") {
+    if args
+        .iter()
+        .any(|a| a == "--help" || a == "-h" || a == "help")
+    {
         println!("{USAGE}");
         return Ok(());
     }
