@@ -438,6 +438,14 @@ fn search_results(browser: &Browser) -> Vec<Value> {
         .clone()
 }
 
+/// Empties the search box and types `text` into it.
+fn search_anew(browser: &Browser, text: &str) {
+    browser
+        .eval("document.getElementById('search').value = '';", json!([]))
+        .unwrap();
+    browser.type_into("#search", text).unwrap();
+}
+
 #[test]
 fn search_box_finds_sites_as_you_type_and_opens_them_by_keyboard() {
     let (_one, server, browser) = session();
@@ -503,10 +511,7 @@ fn search_box_finds_sites_as_you_type_and_opens_them_by_keyboard() {
 
     // In English, a typo and a describing word; a hit of a tour stop or hotspot names its site.
     browser.click("#lang-toggle").unwrap();
-    browser
-        .eval("document.getElementById('search').value = '';", json!([]))
-        .unwrap();
-    browser.type_into("#search", "westrenmost").unwrap();
+    search_anew(&browser, "westrenmost");
     browser
         .wait_for(
             "return [...document.querySelectorAll('#search-results .t')].some(t => t.textContent.includes('westernmost'));",
@@ -521,10 +526,7 @@ fn search_box_finds_sites_as_you_type_and_opens_them_by_keyboard() {
         "{results:?}"
     );
     // Nothing found says so.
-    browser
-        .eval("document.getElementById('search').value = '';", json!([]))
-        .unwrap();
-    browser.type_into("#search", "zzqqxx").unwrap();
+    search_anew(&browser, "zzqqxx");
     browser
         .wait_for(
             "return document.querySelector('#search-results li.empty')?.textContent.includes('zzqqxx') === true;",

@@ -617,6 +617,7 @@ impl Ord for Ranked {
 }
 
 /// Filters, counts facets, applies distance and keeps the best `keep` hits, in one pass.
+#[derive(Clone)]
 struct Collect {
     positions: Arc<Vec<(f64, f64)>>,
     /// Wanted kind and site type, as in [`class`].
@@ -641,12 +642,7 @@ struct Found {
 struct CollectSegment {
     ords: Arc<dyn ColumnValues<u64>>,
     classes: Arc<dyn ColumnValues<u64>>,
-    positions: Arc<Vec<(f64, f64)>>,
-    kind: Option<u64>,
-    site_type: Option<u64>,
-    near: Option<(f64, f64)>,
-    sort: Sort,
-    keep: usize,
+    want: Collect,
     heap: BinaryHeap<Reverse<Ranked>>,
     found: Found,
 }
@@ -663,12 +659,7 @@ impl Collector for Collect {
         Ok(CollectSegment {
             ords: segment.fast_fields().u64("ord")?.first_or_default_col(0),
             classes: segment.fast_fields().u64("class")?.first_or_default_col(0),
-            positions: self.positions.clone(),
-            kind: self.kind,
-            site_type: self.site_type,
-            near: self.near,
-            sort: self.sort,
-            keep: self.keep,
+            want: self.clone(),
             heap: BinaryHeap::with_capacity(self.keep + 1),
             found: Found::default(),
         })
@@ -703,8 +694,8 @@ impl SegmentCollector for CollectSegment {
     fn collect(&mut self, doc: DocId, score: Score) {
         let class = self.classes.get_val(doc);
         let (kind, site_type) = ((class / 8) as usize % 4, (class % 8) as usize % 6);
-        let kind_ok = self.kind.is_none_or(|k| k as usize == kind);
-        let type_ok = self.site_type.is_none_or(|t| t as usize == site_type);
+        let kind_ok = self.want.kind.is_none_or(|k| k as usize == kind);
+        let type_ok = self.want.site_type.is_none_or(|t| t as usize == site_type);
         let f = &mut self.found;
         f.matched += 1;
         if type_ok {
@@ -717,7 +708,7 @@ impl SegmentCollector for CollectSegment {
             return;
         }
         f.total += 1;
-        if self.keep == 0 {
+        if self.want.keep == 0 {
             return;
         }
         // Items with the same diacritics as typed form the first tier; within a tier, the
@@ -729,13 +720,14 @@ impl SegmentCollector for CollectSegment {
         };
         let ord = self.ords.get_val(doc);
         let distance = self
+            .want
             .near
-            .zip(self.positions.get(ord as usize))
+            .zip(self.want.positions.get(ord as usize))
             .map(|(p, at)| distance_km(p, *at));
         let weighted =
             f64::from(text * kind_weight(HitKind::ALL[kind])) * distance.map_or(1.0, nearness);
         let score = (f64::from(tier) + weighted) as f32;
-        let key = match (self.sort, distance) {
+        let key = match (self.want.sort, distance) {
             (Sort::Distance, Some(d)) => -d,
             _ => f64::from(tier) + weighted,
         };
@@ -745,7 +737,7 @@ impl SegmentCollector for CollectSegment {
             score,
             distance_km: distance,
         };
-        if self.heap.len() < self.keep {
+        if self.heap.len() < self.want.keep {
             self.heap.push(Reverse(ranked));
         } else if self.heap.peek().is_some_and(|Reverse(min)| ranked > *min) {
             self.heap.pop();

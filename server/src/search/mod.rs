@@ -79,6 +79,30 @@ fn bad(message: impl Into<String>) -> SearchError {
     SearchError::BadParameter(message.into())
 }
 
+/// Parses a parameter that takes one of a few codes; empty or absent is `None`.
+fn one_of<T: Copy>(
+    name: &str,
+    value: Option<&str>,
+    all: &[T],
+    code: fn(T) -> &'static str,
+) -> Result<Option<T>, SearchError> {
+    match value {
+        None | Some("") => Ok(None),
+        Some(v) => all
+            .iter()
+            .copied()
+            .find(|t| code(*t) == v)
+            .map(Some)
+            .ok_or_else(|| {
+                let codes: Vec<&str> = all.iter().map(|t| code(*t)).collect();
+                bad(format!(
+                    "`{name}` must be one of {}, not {v:?}",
+                    codes.join(", ")
+                ))
+            }),
+    }
+}
+
 /// Parses `lat,lon` in degrees.
 pub fn parse_point(text: &str) -> Option<(f64, f64)> {
     let (lat, lon) = text.split_once(',')?;
@@ -141,26 +165,13 @@ fn parse(
         Some(code) => disan_types::Lang::from_code(code)
             .ok_or_else(|| bad(format!("`lang` must be vi or en, not {code:?}")))?,
     };
-    let site_type = match p.site_type.as_deref() {
-        None | Some("") => None,
-        Some(code) => Some(SiteKind::from_code(code).ok_or_else(|| {
-            let all: Vec<&str> = SiteKind::ALL.iter().map(|k| k.code()).collect();
-            bad(format!(
-                "`type` must be one of {}, not {code:?}",
-                all.join(", ")
-            ))
-        })?),
-    };
-    let kind = match p.kind.as_deref() {
-        None | Some("") => None,
-        Some(code) => Some(HitKind::from_code(code).ok_or_else(|| {
-            let all: Vec<&str> = HitKind::ALL.iter().map(|k| k.code()).collect();
-            bad(format!(
-                "`kind` must be one of {}, not {code:?}",
-                all.join(", ")
-            ))
-        })?),
-    };
+    let site_type = one_of(
+        "type",
+        p.site_type.as_deref(),
+        &SiteKind::ALL,
+        SiteKind::code,
+    )?;
+    let kind = one_of("kind", p.kind.as_deref(), &HitKind::ALL, HitKind::code)?;
     let near = match p.near.as_deref() {
         None | Some("") => None,
         Some(text) => Some(parse_point(text).ok_or_else(|| {
