@@ -535,3 +535,62 @@ fn search_box_finds_sites_as_you_type_and_opens_them_by_keyboard() {
         .unwrap();
     assert_no_page_errors(&browser);
 }
+
+#[test]
+fn map_pins_open_sites_and_the_map_button_returns() {
+    let (_one, server, browser) = session();
+    browser.goto(&server.url("/")).unwrap();
+    browser
+        .wait_for(
+            "return document.querySelectorAll('#map .pins a[data-slug]').length === 14 && !document.getElementById('map').hidden;",
+            LIMIT,
+        )
+        .unwrap();
+    let png = browser.screenshot().unwrap();
+    std::fs::write(screenshot_dir().join("map.png"), &png).unwrap();
+    // The map is drawn: the outline's colour covers a good part of the stage.
+    let stage = browser
+        .eval(
+            "const r = document.getElementById('map').getBoundingClientRect(); return [r.x, r.y, r.width, r.height].map(Math.round);",
+            json!([]),
+        )
+        .unwrap();
+    let v: Vec<u32> = stage
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_u64().unwrap() as u32)
+        .collect();
+    let map = Image::from_png(&png).unwrap().crop(v[0], v[1], v[2], v[3]);
+    assert!(map.distinct_colors() > 3, "the map has no drawing");
+
+    browser
+        .click("#map .pins a[data-slug='ho-pa-khoang']")
+        .unwrap();
+    let path = browser
+        .eval("return location.pathname;", json!([]))
+        .unwrap();
+    assert_eq!(path, "/tour/ho-pa-khoang");
+    wait_shown(&browser, "ho-pa-khoang", 1);
+    let hidden = browser
+        .eval("return document.getElementById('map').hidden;", json!([]))
+        .unwrap();
+    assert_eq!(hidden, true);
+
+    // Back to the map with its button; the browser's Back button returns to the site.
+    browser.click("#to-map").unwrap();
+    browser
+        .wait_for(
+            "return location.pathname === '/' && !document.getElementById('map').hidden;",
+            LIMIT,
+        )
+        .unwrap();
+    browser.eval("history.back();", json!([])).unwrap();
+    browser
+        .wait_for(
+            "return location.pathname === '/tour/ho-pa-khoang' && document.getElementById('map').hidden;",
+            LIMIT,
+        )
+        .unwrap();
+    assert_no_page_errors(&browser);
+}

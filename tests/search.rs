@@ -514,3 +514,74 @@ fn sites_geojson_is_rfc_7946() {
         assert_eq!(f.properties.tour_url, site.tour_url);
     }
 }
+
+#[test]
+fn map_svg_places_a_pin_per_site_where_it_lies() {
+    let s = server();
+    let mut r = s
+        .client()
+        .get(&s.url("/map.svg"))
+        .query("lang", "en")
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/svg+xml");
+    let svg = r.body_mut().read_to_string().unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.contains("Map of Điện Biên province"), "{svg:.300}");
+    assert!(svg.contains("geoBoundaries, CC BY-SA 4.0"));
+    // The outline: one closed path with hundreds of points.
+    let path = svg
+        .split(" d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert!(path.starts_with('M') && path.ends_with('Z'));
+    assert!(path.matches('L').count() > 300, "{}", path.len());
+
+    // Pins: one link per site, placed by longitude (x) and latitude (y, downwards).
+    let (_, body) = get(s, "/api/sites", &[]);
+    let sites: Vec<SiteSummary> = serde_json::from_str(&body).unwrap();
+    let number = |text: &str, attr: &str| -> f64 {
+        let v = text.split(&format!("{attr}=\"")).nth(1).unwrap();
+        v.split('"').next().unwrap().parse().unwrap()
+    };
+    let pins: Vec<(&SiteSummary, f64, f64)> = sites
+        .iter()
+        .map(|site| {
+            let pins = svg.find("<g class=\"pins\">").unwrap();
+            let at = pins
+                + svg[pins..]
+                    .find(&format!("data-slug=\"{}\"", site.slug))
+                    .unwrap_or_else(|| panic!("no pin for {}", site.slug));
+            let pin = &svg[at..];
+            assert!(svg[..at].ends_with(&format!("<a href=\"{}\" ", site.tour_url)));
+            assert!(pin.contains(&format!(
+                "aria-label=\"{}\"",
+                site.name.en.replace('\'', "&#39;")
+            )));
+            (site, number(pin, "cx"), number(pin, "cy"))
+        })
+        .collect();
+    assert_eq!(svg.matches("<circle class=\"pin").count(), 14);
+    for (a, ax, ay) in &pins {
+        assert!(
+            (0.0..=1000.0).contains(ax) && *ay >= 0.0,
+            "{} {ax} {ay}",
+            a.slug
+        );
+        for (b, bx, by) in &pins {
+            if a.position.lon < b.position.lon - 0.001 {
+                assert!(ax < bx, "{} is west of {}", a.slug, b.slug);
+            }
+            if a.position.lat > b.position.lat + 0.001 {
+                assert!(ay < by, "{} is north of {}", a.slug, b.slug);
+            }
+        }
+    }
+    // Vietnamese by default.
+    let (_, vi) = get(s, "/map.svg", &[]);
+    assert!(vi.contains("Bản đồ tỉnh Điện Biên"));
+}

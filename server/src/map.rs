@@ -1,5 +1,6 @@
-//! The sites on the map: `GET /api/nearby` (sites by great-circle distance from a point) and
-//! `GET /api/sites.geojson` (every site as an RFC 7946 point feature).
+//! The sites on the map: `GET /map.svg` (the province outline with a pin per site, drawn on
+//! the server so the page shows it without WebGL or the viewer), `GET /api/nearby` (sites by
+//! great-circle distance from a point) and `GET /api/sites.geojson` (RFC 7946 points).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
@@ -8,8 +9,13 @@ use disan_types::{
 };
 use serde::Deserialize;
 
+use std::fmt::Write;
+
+use disan_types::Lang;
+
 use crate::AppState;
 use crate::search::distance_km;
+use crate::tour2d::escape;
 
 /// Default search radius of `/api/nearby`.
 pub const DEFAULT_RADIUS_KM: f64 = 50.0;
@@ -33,7 +39,8 @@ impl ResponseError for MapError {
 }
 
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/nearby", web::get().to(nearby))
+    cfg.route("/map.svg", web::get().to(svg))
+        .route("/api/nearby", web::get().to(nearby))
         .route("/api/sites.geojson", web::get().to(geojson));
 }
 
@@ -126,4 +133,123 @@ async fn geojson(state: web::Data<AppState>) -> HttpResponse {
         .content_type("application/geo+json")
         .insert_header(("cache-control", "public, max-age=300"))
         .body(serde_json::to_string(&feature_collection(&state)).unwrap_or_default())
+}
+
+/// Width of the map's view box; the height follows the province's shape.
+pub const MAP_WIDTH: f64 = 1000.0;
+const MAP_MARGIN: f64 = 24.0;
+
+/// Projects longitude/latitude onto the map: equirectangular, with longitudes shortened by the
+/// cosine of the province's middle latitude so that shapes keep their proportions.
+#[derive(Debug, Clone, Copy)]
+pub struct Projection {
+    min_lon: f64,
+    max_lat: f64,
+    scale_x: f64,
+    scale_y: f64,
+    /// Height of the view box.
+    pub height: f64,
+}
+
+impl Projection {
+    pub fn fit(outline: &geo::Polygon<f64>) -> Projection {
+        let (mut min_lon, mut max_lon) = (f64::INFINITY, f64::NEG_INFINITY);
+        let (mut min_lat, mut max_lat) = (f64::INFINITY, f64::NEG_INFINITY);
+        for c in outline.exterior().coords() {
+            min_lon = min_lon.min(c.x);
+            max_lon = max_lon.max(c.x);
+            min_lat = min_lat.min(c.y);
+            max_lat = max_lat.max(c.y);
+        }
+        let shrink = ((min_lat + max_lat) / 2.0).to_radians().cos();
+        let scale_x = (MAP_WIDTH - 2.0 * MAP_MARGIN) / ((max_lon - min_lon) * shrink) * shrink;
+        let scale_y = scale_x / shrink;
+        Projection {
+            min_lon,
+            max_lat,
+            scale_x,
+            scale_y,
+            height: (max_lat - min_lat) * scale_y + 2.0 * MAP_MARGIN,
+        }
+    }
+
+    /// `(x, y)` in the view box, y down.
+    pub fn point(&self, lat: f64, lon: f64) -> (f64, f64) {
+        (
+            MAP_MARGIN + (lon - self.min_lon) * self.scale_x,
+            MAP_MARGIN + (self.max_lat - lat) * self.scale_y,
+        )
+    }
+}
+
+/// The province map as an SVG document: the outline, a link per site (a pin with the site's
+/// name as its accessible name and tooltip), and the outline's attribution.
+pub fn map_svg(state: &AppState, lang: Lang) -> String {
+    let outline = state.catalog.province().outline();
+    let proj = Projection::fit(outline);
+    let t = |vi: &str, en: &str| if lang == Lang::Vi { vi } else { en }.to_owned();
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h:.0}\" class=\"province-map\" \
+         role=\"group\" aria-labelledby=\"map-title\" lang=\"{code}\">\n<title id=\"map-title\">{title}</title>\n\
+         <path class=\"outline\" d=\"",
+        w = MAP_WIDTH,
+        h = proj.height,
+        code = lang.code(),
+        title = t(
+            "Bản đồ tỉnh Điện Biên và các điểm di tích",
+            "Map of Điện Biên province and its sites"
+        ),
+    );
+    for (i, c) in outline.exterior().coords().enumerate() {
+        let (x, y) = proj.point(c.y, c.x);
+        let _ = write!(svg, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { "L" });
+    }
+    // Wide, invisible targets for fingers first, under every pin; then the pins, which are
+    // the links people and keyboards use.
+    svg.push_str("Z\"/>\n<g class=\"hits\" aria-hidden=\"true\">\n");
+    for s in state.catalog.summaries() {
+        let (x, y) = proj.point(s.position.lat, s.position.lon);
+        let _ = writeln!(
+            svg,
+            "<a href=\"{url}\" data-slug=\"{slug}\" tabindex=\"-1\">\
+             <circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"36\" fill=\"transparent\"/></a>",
+            url = s.tour_url,
+            slug = s.slug,
+        );
+    }
+    svg.push_str("</g>\n<g class=\"pins\">\n");
+    for s in state.catalog.summaries() {
+        let (x, y) = proj.point(s.position.lat, s.position.lon);
+        let name = escape(s.name.get(lang));
+        let _ = writeln!(
+            svg,
+            "<a href=\"{url}\" data-slug=\"{slug}\" aria-label=\"{name}\"><title>{name}</title>\
+             <circle class=\"pin pin-{kind}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"15\"/></a>",
+            url = s.tour_url,
+            slug = s.slug,
+            kind = s.kind.code(),
+        );
+    }
+    let _ = write!(
+        svg,
+        "</g>\n<text class=\"attribution\" x=\"{x}\" y=\"{y}\" text-anchor=\"end\">{text}</text>\n</svg>\n",
+        x = MAP_WIDTH - 4.0,
+        y = MAP_MARGIN,
+        text = escape(&t(
+            "Ranh giới tỉnh: geoBoundaries, CC BY-SA 4.0",
+            "Province outline: geoBoundaries, CC BY-SA 4.0"
+        )),
+    );
+    svg
+}
+
+async fn svg(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let lang = crate::tour2d::language(&req);
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header(("cache-control", "public, max-age=300"))
+        .insert_header(("vary", "Accept-Language"))
+        .body(map_svg(&state, lang))
 }

@@ -48,7 +48,7 @@ pub fn language(req: &HttpRequest) -> Lang {
     from_query.or_else(from_header).unwrap_or_default()
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -118,10 +118,11 @@ fn list(problems: &[Problem]) -> String {
         .join("\n")
 }
 
-/// All sites, checked, in a stable order.
-#[derive(Debug, Clone, Default)]
+/// All sites, checked, in a stable order, and the province they lie in.
+#[derive(Debug, Clone)]
 pub struct Catalog {
     sites: BTreeMap<String, SiteDetail>,
+    province: province::Province,
 }
 
 impl Catalog {
@@ -297,10 +298,9 @@ impl Catalog {
                 });
             }
         }
-        if problems.is_empty() {
-            Ok(Catalog { sites })
-        } else {
-            Err(ContentError::Invalid(problems))
+        match province {
+            Some(province) if problems.is_empty() => Ok(Catalog { sites, province }),
+            _ => Err(ContentError::Invalid(problems)),
         }
     }
 
@@ -314,6 +314,11 @@ impl Catalog {
 
     pub fn get(&self, slug: &str) -> Option<&SiteDetail> {
         self.sites.get(slug)
+    }
+
+    /// The province outline.
+    pub fn province(&self) -> &province::Province {
+        &self.province
     }
 
     /// Every site, in slug order.

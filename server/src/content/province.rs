@@ -51,6 +51,11 @@ impl Province {
         })
     }
 
+    /// The outline (x = longitude, y = latitude).
+    pub fn outline(&self) -> &Polygon<f64> {
+        &self.outline
+    }
+
     /// Metres from (lat, lon) to the province: 0 inside.
     pub fn distance_outside_m(&self, lat: f64, lon: f64) -> f64 {
         let p = Point::new(lon, lat);
