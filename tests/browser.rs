@@ -594,3 +594,100 @@ fn map_pins_open_sites_and_the_map_button_returns() {
         .unwrap();
     assert_no_page_errors(&browser);
 }
+
+#[test]
+fn tour_captions_follow_the_stop_in_the_url() {
+    let (_one, server, browser) = session();
+    let detail: disan_types::SiteDetail = {
+        let mut r = server
+            .client()
+            .get(&server.url("/api/sites/doi-a1"))
+            .call()
+            .unwrap();
+        r.body_mut().read_json().unwrap()
+    };
+    let caption = |n: usize| -> String {
+        let lang = browser
+            .eval("return document.documentElement.lang;", json!([]))
+            .unwrap();
+        let lang = disan_types::Lang::from_code(lang.as_str().unwrap()).unwrap();
+        detail.tour[n - 1].caption.get(lang).to_owned()
+    };
+    let shown = || -> Value {
+        browser
+            .eval(
+                "return [location.hash, document.getElementById('stop-count').textContent, document.getElementById('caption').textContent];",
+                json!([]),
+            )
+            .unwrap()
+    };
+    let total = detail.tour.len();
+    // A deep link starts at its stop.
+    browser.goto(&server.url("/tour/doi-a1#stop=3")).unwrap();
+    browser
+        .wait_for(
+            "return document.getElementById('tour-panel').dataset.stop === '3';",
+            LIMIT,
+        )
+        .unwrap();
+    assert_eq!(
+        shown(),
+        json!(["#stop=3", format!("3/{total}"), caption(3)])
+    );
+
+    // Next (button) and previous (arrow key) move the stop and the URL.
+    browser.click("#stop-next").unwrap();
+    browser
+        .wait_for("return location.hash === '#stop=4';", LIMIT)
+        .unwrap();
+    assert_eq!(
+        shown(),
+        json!(["#stop=4", format!("4/{total}"), caption(4)])
+    );
+    browser.type_into("body", "\u{E012}").unwrap();
+    browser
+        .wait_for(
+            "return location.hash === '#stop=3' && document.getElementById('tour-panel').dataset.stop === '3';",
+            LIMIT,
+        )
+        .unwrap();
+    // Back and Forward of the browser.
+    browser.eval("history.back();", json!([])).unwrap();
+    browser
+        .wait_for(
+            "return location.hash === '#stop=4' && document.getElementById('tour-panel').dataset.stop === '4';",
+            LIMIT,
+        )
+        .unwrap();
+    assert_eq!(shown()[2], json!(caption(4)));
+    // The last stop disables Next; the language toggle translates the caption.
+    browser
+        .goto(&server.url(&format!("/tour/doi-a1#stop={total}")))
+        .unwrap();
+    browser
+        .wait_for(
+            &format!("return document.getElementById('tour-panel').dataset.stop === '{total}';"),
+            LIMIT,
+        )
+        .unwrap();
+    let disabled = browser
+        .eval(
+            "return document.getElementById('stop-next').disabled;",
+            json!([]),
+        )
+        .unwrap();
+    assert_eq!(disabled, true);
+    let before = shown()[2].clone();
+    browser.click("#lang-toggle").unwrap();
+    browser
+        .wait_for(
+            &format!(
+                "return document.getElementById('caption').textContent !== {};",
+                before
+            ),
+            LIMIT,
+        )
+        .unwrap();
+    assert_eq!(shown()[2], json!(caption(total)));
+    assert_no_page_errors(&browser);
+}
