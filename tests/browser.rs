@@ -691,3 +691,58 @@ fn tour_captions_follow_the_stop_in_the_url() {
     assert_eq!(shown()[2], json!(caption(total)));
     assert_no_page_errors(&browser);
 }
+
+#[test]
+fn camera_glides_to_the_stop_in_the_url() {
+    let (_one, server, browser) = session();
+    let detail: disan_types::SiteDetail = {
+        let mut r = server
+            .client()
+            .get(&server.url("/api/sites/ho-pa-khoang"))
+            .call()
+            .unwrap();
+        r.body_mut().read_json().unwrap()
+    };
+    // Reached when the viewer reports the stop and its camera is at the stop's pose.
+    let wait_at_stop = |n: usize| {
+        browser
+            .wait_for(
+                &format!("return document.body.dataset.stop === '{n}';"),
+                LIMIT,
+            )
+            .unwrap();
+        let pose = detail.tour[n - 1].pose;
+        let [yaw, pitch, distance] = camera(&browser);
+        let turn = (yaw - f64::from(pose.yaw)).rem_euclid(std::f64::consts::TAU);
+        assert!(
+            turn.min(std::f64::consts::TAU - turn) < 0.01,
+            "yaw {yaw} vs {pose:?}"
+        );
+        assert!(
+            (pitch - f64::from(pose.pitch)).abs() < 0.01,
+            "pitch {pitch} vs {pose:?}"
+        );
+        assert!(
+            (distance - f64::from(pose.distance)).abs() < 0.5,
+            "distance {distance} vs {pose:?}"
+        );
+    };
+    // A deep link to stop 2.
+    browser
+        .goto(&server.url("/tour/ho-pa-khoang#stop=2"))
+        .unwrap();
+    wait_shown(&browser, "ho-pa-khoang", 1);
+    wait_at_stop(2);
+    let at_two = shot_of(&browser, "ho-pa-khoang", 2, "stop-2");
+    // Next: the URL, the caption and the picture change.
+    browser.click("#stop-next").unwrap();
+    wait_at_stop(3);
+    let at_three = shot_of(&browser, "ho-pa-khoang", 2, "stop-3");
+    let hash = browser.eval("return location.hash;", json!([])).unwrap();
+    assert_eq!(hash, "#stop=3");
+    assert!(
+        at_two.mean_difference(&at_three) > 3.0,
+        "the picture did not change between stops 2 and 3"
+    );
+    assert_no_page_errors(&browser);
+}

@@ -1,7 +1,7 @@
 //! The orbit camera: drag to turn, wheel or pinch to zoom, framed on each new model, with
 //! limits so the model cannot be lost.
 
-use std::f32::consts::FRAC_PI_2;
+use std::f32::consts::{FRAC_PI_2, PI, TAU};
 
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
@@ -61,6 +61,26 @@ impl Orbit {
         self.distance = (self.distance * factor).clamp(self.min_distance, self.max_distance);
     }
 
+    /// The same orbit with pitch and distance brought within the limits.
+    pub fn within_limits(mut self) -> Orbit {
+        self.pitch = self.pitch.clamp(Self::MIN_PITCH, Self::MAX_PITCH);
+        self.distance = self.distance.clamp(self.min_distance, self.max_distance);
+        self
+    }
+
+    /// The orbit a fraction `t` (0…1) of the way to `to`: the target in a straight line, the
+    /// yaw the short way round, the distance evenly in scale (so zooming feels even).
+    pub fn lerp(&self, to: &Orbit, t: f32) -> Orbit {
+        let turn = (to.yaw - self.yaw + PI).rem_euclid(TAU) - PI;
+        Orbit {
+            target: self.target.lerp(to.target, t),
+            yaw: self.yaw + turn * t,
+            pitch: self.pitch + (to.pitch - self.pitch) * t,
+            distance: self.distance * (to.distance / self.distance).powf(t),
+            ..*to
+        }
+    }
+
     pub fn eye(&self) -> Vec3 {
         let dir = Vec3::new(
             self.pitch.cos() * self.yaw.sin(),
@@ -105,7 +125,7 @@ fn frame_new_model(mut shown: MessageReader<SiteShown>, mut orbits: Query<&mut O
     }
 }
 
-fn orbit_input(
+pub(crate) fn orbit_input(
     buttons: Res<ButtonInput<MouseButton>>,
     motion: Res<AccumulatedMouseMotion>,
     scroll: Res<AccumulatedMouseScroll>,
@@ -150,7 +170,7 @@ fn orbit_input(
     }
 }
 
-fn place_camera(mut cameras: Query<(&Orbit, &mut Transform), Changed<Orbit>>) {
+pub(crate) fn place_camera(mut cameras: Query<(&Orbit, &mut Transform), Changed<Orbit>>) {
     for (orbit, mut transform) in &mut cameras {
         *transform = Transform::from_translation(orbit.eye()).looking_at(orbit.target, Vec3::Y);
     }
@@ -172,5 +192,26 @@ mod tests {
         o.zoom(1e6);
         assert_eq!(o.distance, o.max_distance);
         assert!(o.eye().y > o.target.y, "camera stays above the ground");
+    }
+
+    #[test]
+    fn lerp_goes_the_short_way_and_ends_there() {
+        let from = Orbit {
+            yaw: 3.0,
+            ..Orbit::default()
+        };
+        let to = Orbit {
+            target: Vec3::new(10.0, 2.0, -4.0),
+            yaw: -3.0,
+            pitch: 0.3,
+            distance: 20.0,
+            ..Orbit::default()
+        };
+        assert_eq!(from.lerp(&to, 0.0).eye(), from.eye());
+        assert!(from.lerp(&to, 1.0).eye().distance(to.eye()) < 1e-3);
+        // From 3.0 to −3.0 the short way is through π (0.28 rad), not through 0.
+        let half = from.lerp(&to, 0.5);
+        assert!((half.yaw - 3.0).abs() < 0.2, "{}", half.yaw);
+        assert!(half.distance < from.distance && half.distance > to.distance);
     }
 }

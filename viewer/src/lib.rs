@@ -5,6 +5,7 @@ mod camera;
 mod loading;
 mod net;
 mod site;
+mod tour;
 mod ui;
 
 use bevy::asset::AssetMetaCheck;
@@ -42,7 +43,7 @@ impl Plugin for AppPlugin {
                     ..default()
                 }),
         );
-        app.add_plugins((site::plugin, camera::plugin, ui::plugin));
+        app.add_plugins((site::plugin, camera::plugin, tour::plugin, ui::plugin));
     }
 }
 
