@@ -746,3 +746,93 @@ fn camera_glides_to_the_stop_in_the_url() {
     );
     assert_no_page_errors(&browser);
 }
+
+#[test]
+fn hotspots_open_from_buttons_and_deep_links_and_lead_to_other_sites() {
+    let (_one, server, browser) = session();
+    let detail: disan_types::SiteDetail = {
+        let mut r = server
+            .client()
+            .get(&server.url("/api/sites/doi-a1"))
+            .call()
+            .unwrap();
+        r.body_mut().read_json().unwrap()
+    };
+    let lang = || {
+        let l = browser
+            .eval("return document.documentElement.lang;", json!([]))
+            .unwrap();
+        disan_types::Lang::from_code(l.as_str().unwrap()).unwrap()
+    };
+    let panel = || -> Value {
+        browser
+            .eval(
+                "const p = document.getElementById('hotspot-panel'); \
+                 return [p.hidden, p.dataset.hotspot, document.getElementById('hotspot-title').textContent, \
+                 document.getElementById('hotspot-text').textContent];",
+                json!([]),
+            )
+            .unwrap()
+    };
+    // A deep link opens the hotspot's panel with its text.
+    let crater = detail.hotspots.iter().find(|h| h.id == "crater").unwrap();
+    browser
+        .goto(&server.url("/tour/doi-a1#hotspot=crater"))
+        .unwrap();
+    browser
+        .wait_for(
+            "return document.getElementById('hotspot-panel').dataset.hotspot === 'crater';",
+            LIMIT,
+        )
+        .unwrap();
+    let l = lang();
+    assert_eq!(
+        panel(),
+        json!([false, "crater", crater.title.get(l), crater.text.get(l)])
+    );
+    // Escape closes it; its button in the tour panel opens it again.
+    browser.type_into("body", "\u{E00C}").unwrap();
+    browser
+        .wait_for(
+            "return document.getElementById('hotspot-panel').hidden && location.hash === '';",
+            LIMIT,
+        )
+        .unwrap();
+    let linked = detail
+        .hotspots
+        .iter()
+        .find(|h| h.link.is_some())
+        .expect("a hotspot of Đồi A1 links to another site");
+    browser
+        .click(&format!("#hotspots button[data-hotspot='{}']", linked.id))
+        .unwrap();
+    browser
+        .wait_for(
+            &format!(
+                "return document.getElementById('hotspot-panel').dataset.hotspot === '{}' && location.hash === '#hotspot={}';",
+                linked.id, linked.id
+            ),
+            LIMIT,
+        )
+        .unwrap();
+    assert_eq!(panel()[3], json!(linked.text.get(l)));
+    std::fs::write(
+        screenshot_dir().join("hotspot.png"),
+        browser.screenshot().unwrap(),
+    )
+    .unwrap();
+    // Its link leads to the other site (at its stop, when it names one).
+    let link = linked.link.as_ref().unwrap();
+    browser.click("#hotspot-link").unwrap();
+    let want = match link.stop {
+        Some(n) => format!("/tour/{}#stop={n}", link.site),
+        None => format!("/tour/{}", link.site),
+    };
+    browser
+        .wait_for(
+            &format!("return location.pathname + location.hash === '{want}';"),
+            LIMIT,
+        )
+        .unwrap();
+    assert_no_page_errors(&browser);
+}
