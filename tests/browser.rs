@@ -707,7 +707,7 @@ fn camera_glides_to_the_stop_in_the_url() {
     let wait_at_stop = |n: usize| {
         browser
             .wait_for(
-                &format!("return document.body.dataset.stop === '{n}';"),
+                &format!("return document.body.dataset.view === 'stop={n}';"),
                 LIMIT,
             )
             .unwrap();
@@ -831,6 +831,96 @@ fn hotspots_open_from_buttons_and_deep_links_and_lead_to_other_sites() {
     browser
         .wait_for(
             &format!("return location.pathname + location.hash === '{want}';"),
+            LIMIT,
+        )
+        .unwrap();
+    assert_no_page_errors(&browser);
+}
+
+/// Where the viewer reports a hotspot's marker, in page pixels.
+fn marker_position(browser: &Browser, id: &str) -> Option<(i64, i64)> {
+    let v = browser
+        .eval(
+            "const c = document.getElementById('viewer-canvas').getBoundingClientRect(); \
+             return [c.x, c.y, c.width, c.height, document.body.dataset.markers || ''];",
+            json!([]),
+        )
+        .unwrap();
+    let n = |i: usize| v[i].as_f64().unwrap();
+    v[4].as_str().unwrap().split(';').find_map(|m| {
+        let mut parts = m.split_whitespace();
+        (parts.next()? == id).then_some(())?;
+        let x: f64 = parts.next()?.parse().ok()?;
+        let y: f64 = parts.next()?.parse().ok()?;
+        let inside = x > 20.0 && y > 20.0 && x < n(2) - 20.0 && y < n(3) - 20.0;
+        let (px, py) = ((n(0) + x) as i64, (n(1) + y) as i64);
+        // Not under a panel of the page.
+        let free = browser
+            .eval(
+                "return document.elementFromPoint(arguments[0], arguments[1])?.id === 'viewer-canvas';",
+                json!([px, py]),
+            )
+            .ok()?
+            == json!(true);
+        (inside && free).then_some((px, py))
+    })
+}
+
+#[test]
+fn hotspot_markers_open_on_click_and_the_camera_turns_to_them() {
+    let (_one, server, browser) = session();
+    // The camera turns to a hotspot given in the URL.
+    browser
+        .goto(&server.url("/tour/doi-a1#hotspot=tank"))
+        .unwrap();
+    wait_shown(&browser, "doi-a1", 1);
+    browser
+        .wait_for(
+            "return document.body.dataset.view === 'hotspot=tank';",
+            LIMIT,
+        )
+        .unwrap();
+    // Close the panel, go back to the whole model, then click a marker that is on screen.
+    browser.goto(&server.url("/tour/doi-a1#stop=1")).unwrap();
+    wait_shown(&browser, "doi-a1", 1);
+    browser
+        .wait_for("return document.body.dataset.view === 'stop=1';", LIMIT)
+        .unwrap();
+    let detail: disan_types::SiteDetail = {
+        let mut r = server
+            .client()
+            .get(&server.url("/api/sites/doi-a1"))
+            .call()
+            .unwrap();
+        r.body_mut().read_json().unwrap()
+    };
+    let (id, (x, y)) = detail
+        .hotspots
+        .iter()
+        .find_map(|h| marker_position(&browser, &h.id).map(|p| (h.id.clone(), p)))
+        .expect("a hotspot marker is on screen at the first stop");
+    browser
+        .actions(json!([{
+            "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+            "actions": [
+                {"type": "pointerMove", "x": x, "y": y, "duration": 0},
+                {"type": "pointerDown", "button": 0},
+                {"type": "pause", "duration": 1200},
+                {"type": "pointerUp", "button": 0},
+            ],
+        }]))
+        .unwrap();
+    browser
+        .wait_for(
+            &format!(
+                "return location.hash === '#hotspot={id}' && document.getElementById('hotspot-panel').dataset.hotspot === '{id}';"
+            ),
+            LIMIT,
+        )
+        .unwrap();
+    browser
+        .wait_for(
+            &format!("return document.body.dataset.view === 'hotspot={id}';"),
             LIMIT,
         )
         .unwrap();

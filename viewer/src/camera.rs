@@ -18,8 +18,109 @@ pub(super) fn plugin(app: &mut App) {
             brightness: 600.0,
             affects_lightmapped_meshes: true,
         })
+        .init_resource::<Glide>()
         .add_systems(Startup, spawn)
-        .add_systems(Update, (frame_new_model, orbit_input, place_camera).chain());
+        .add_systems(
+            Update,
+            (frame_new_model, orbit_input, glide, place_camera).chain(),
+        );
+}
+
+/// How long the camera takes to glide to a new view.
+pub const GLIDE_SECONDS: f32 = 1.5;
+
+/// A camera move in progress (to a tour stop or a hotspot): eased in and out over
+/// [`GLIDE_SECONDS`], at once when the user asks the system for reduced motion, ended by the
+/// user's own controls. When it arrives, `data-view` on `<body>` names where it is.
+#[derive(Resource, Default, Debug)]
+pub struct Glide(Option<GlideState>);
+
+#[derive(Debug, Clone)]
+struct GlideState {
+    from: Orbit,
+    to: Orbit,
+    elapsed: f32,
+    duration: f32,
+    /// What the glide last set, to notice the user taking over.
+    last: Orbit,
+    label: String,
+}
+
+impl Glide {
+    pub fn start(&mut self, from: Orbit, to: Orbit, label: String) {
+        let duration = if reduced_motion() { 0.0 } else { GLIDE_SECONDS };
+        self.0 = Some(GlideState {
+            from,
+            to,
+            elapsed: 0.0,
+            duration,
+            last: from,
+            label,
+        });
+        report_view("");
+    }
+
+    pub fn stop(&mut self) {
+        self.0 = None;
+    }
+}
+
+/// Whether the user asked the system for less motion.
+fn reduced_motion() -> bool {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| {
+                w.match_media("(prefers-reduced-motion: reduce)")
+                    .ok()
+                    .flatten()
+            })
+            .is_some_and(|m| m.matches())
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        false
+    }
+}
+
+/// Tells the page (and the tests) which view the camera has reached.
+fn report_view(label: &str) {
+    #[cfg(target_arch = "wasm32")]
+    if let Some(body) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body())
+    {
+        body.dataset().set("view", label).ok();
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = label;
+}
+
+pub(crate) fn glide(time: Res<Time>, mut glide: ResMut<Glide>, mut orbits: Query<&mut Orbit>) {
+    let Some(g) = glide.0.as_mut() else {
+        return;
+    };
+    let Ok(mut orbit) = orbits.single_mut() else {
+        return;
+    };
+    if *orbit != g.last {
+        // The user turned or zoomed: the camera is theirs now.
+        glide.0 = None;
+        return;
+    }
+    g.elapsed += time.delta_secs();
+    let t = if g.duration > 0.0 {
+        (g.elapsed / g.duration).min(1.0)
+    } else {
+        1.0
+    };
+    let eased = t * t * (3.0 - 2.0 * t);
+    *orbit = g.from.lerp(&g.to, eased);
+    g.last = *orbit;
+    if t >= 1.0 {
+        report_view(&g.label);
+        glide.0 = None;
+    }
 }
 
 /// Where the camera looks from: angles and distance around a target point.

@@ -2,6 +2,7 @@
 //! browser (wasm32, WebGL2) or on the desktop. One plugin per feature; [`AppPlugin`] adds them.
 
 mod camera;
+mod hotspots;
 mod loading;
 mod net;
 mod site;
@@ -43,7 +44,13 @@ impl Plugin for AppPlugin {
                     ..default()
                 }),
         );
-        app.add_plugins((site::plugin, camera::plugin, tour::plugin, ui::plugin));
+        app.add_plugins((
+            site::plugin,
+            camera::plugin,
+            tour::plugin,
+            hotspots::plugin,
+            ui::plugin,
+        ));
     }
 }
 

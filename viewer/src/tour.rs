@@ -1,167 +1,135 @@
-//! The guided tour in 3D: the camera follows the stop in the page's URL (`#stop=N`, which the
-//! page's tour panel sets), gliding there with an ease-in-out in [`GLIDE_SECONDS`] (at once when
-//! the user asks the system for reduced motion). Touching the controls during a glide ends it.
+//! The guided tour in 3D: the camera follows the view in the page's URL — a tour stop
+//! (`#stop=N`, set by the page's tour panel) or a hotspot (`#hotspot=id`, set by the page or by
+//! clicking a marker) — gliding there once the model is framed.
 
 use bevy::prelude::*;
 
-use crate::camera::{self, Orbit};
+use crate::camera::{self, Glide, Orbit};
 use crate::site::{CurrentSite, SiteShown};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Tour>().add_systems(
         Update,
-        (follow_stop, glide)
-            .chain()
-            .after(camera::orbit_input)
-            .before(camera::place_camera),
+        follow_view.after(camera::orbit_input).before(camera::glide),
     );
 }
 
-/// How long the camera takes from one stop to the next.
-pub const GLIDE_SECONDS: f32 = 1.5;
+/// What the URL asks the camera to look at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum View {
+    /// A tour stop, from 1.
+    Stop(usize),
+    Hotspot(String),
+}
 
-/// Which stop the camera is at or on its way to, for which site.
+impl View {
+    /// The view in the URL's fragment: `#stop=3` or `#hotspot=crater`.
+    fn parse(fragment: &str) -> Option<View> {
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        if let Some(n) = fragment.strip_prefix("stop=") {
+            n.parse().ok().filter(|n| *n >= 1).map(View::Stop)
+        } else {
+            fragment
+                .strip_prefix("hotspot=")
+                .filter(|id| !id.is_empty())
+                .map(|id| View::Hotspot(id.to_owned()))
+        }
+    }
+
+    /// How the camera reports reaching it (`data-view` on `<body>`).
+    fn label(&self) -> String {
+        match self {
+            View::Stop(n) => format!("stop={n}"),
+            View::Hotspot(id) => format!("hotspot={id}"),
+        }
+    }
+}
+
+/// The view asked for: the URL's fragment in the browser, the second argument on the desktop.
+fn requested_view() -> Option<View> {
+    #[cfg(target_arch = "wasm32")]
+    let fragment = web_sys::window()?.location().hash().ok()?;
+    #[cfg(not(target_arch = "wasm32"))]
+    let fragment = std::env::args().nth(2)?;
+    View::parse(&fragment)
+}
+
+/// Which view the camera is at or on its way to, for which site.
 #[derive(Resource, Default, Debug)]
 struct Tour {
-    /// The site whose model has been framed by the camera (stop poses start from there).
+    /// The site whose model has been framed by the camera (views start from there).
     framed: Option<String>,
     slug: Option<String>,
-    stop: Option<usize>,
-    glide: Option<Glide>,
+    view: Option<View>,
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Glide {
-    from: Orbit,
-    to: Orbit,
-    elapsed: f32,
-    duration: f32,
-    /// What the glide last set, to notice the user taking over.
-    last: Orbit,
-}
-
-/// The stop asked for: `#stop=N` in the browser (from 1), the second argument on the desktop.
-fn requested_stop() -> Option<usize> {
-    #[cfg(target_arch = "wasm32")]
-    let text = web_sys::window()?
-        .location()
-        .hash()
-        .ok()?
-        .strip_prefix("#stop=")?
-        .to_owned();
-    #[cfg(not(target_arch = "wasm32"))]
-    let text = std::env::args().nth(2)?;
-    text.parse().ok().filter(|n| *n >= 1)
-}
-
-/// Whether the user asked the system for less motion.
-fn reduced_motion() -> bool {
-    #[cfg(target_arch = "wasm32")]
-    {
-        web_sys::window()
-            .and_then(|w| {
-                w.match_media("(prefers-reduced-motion: reduce)")
-                    .ok()
-                    .flatten()
-            })
-            .is_some_and(|m| m.matches())
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        false
-    }
-}
-
-/// Tells the page (and the tests) which stop the camera has reached: `data-stop` on `<body>`.
-fn report_stop(stop: Option<usize>) {
-    #[cfg(target_arch = "wasm32")]
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        let text = stop.map(|n| n.to_string()).unwrap_or_default();
-        body.dataset().set("stop", &text).ok();
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = stop;
-}
-
-fn follow_stop(
+fn follow_view(
     current: Res<CurrentSite>,
     mut shown: MessageReader<SiteShown>,
     mut tour: ResMut<Tour>,
+    mut glide: ResMut<Glide>,
     orbits: Query<&Orbit>,
 ) {
     if shown.read().count() > 0 {
-        // The camera has just framed a new model: apply the stop (again) from there.
+        // The camera has just framed a new model: apply the view (again) from there.
         tour.framed = current.slug.clone();
         tour.slug = None;
-        tour.glide = None;
+        glide.stop();
     }
-    // Wait until the model is on screen and framed: the stop's pose refers to it.
     let Some(detail) = &current.detail else {
         return;
     };
     if current.slug.is_none() || tour.framed != current.slug {
         return;
     }
-    let stop = requested_stop();
-    if tour.slug == current.slug && tour.stop == stop {
+    let view = requested_view();
+    if tour.slug == current.slug && tour.view == view {
         return;
     }
     tour.slug = current.slug.clone();
-    tour.stop = stop;
-    tour.glide = None;
-    let (Some(n), Ok(orbit)) = (stop, orbits.single()) else {
-        report_stop(None);
+    tour.view = view.clone();
+    glide.stop();
+    let (Some(view), Ok(orbit)) = (view, orbits.single()) else {
         return;
     };
-    let Some(pose) = detail.tour.get(n - 1).map(|s| s.pose) else {
-        report_stop(None);
-        return;
+    let to = match &view {
+        View::Stop(n) => detail.tour.get(n - 1).map(|s| Orbit {
+            target: Vec3::from(s.pose.target),
+            yaw: s.pose.yaw,
+            pitch: s.pose.pitch,
+            distance: s.pose.distance,
+            ..*orbit
+        }),
+        // A hotspot: turn towards it from where the camera is, closer in.
+        View::Hotspot(id) => detail.hotspots.iter().find(|h| &h.id == id).map(|h| Orbit {
+            target: Vec3::from(h.position),
+            distance: orbit.min_distance.max(orbit.distance * 0.5),
+            ..*orbit
+        }),
     };
-    let to = Orbit {
-        target: Vec3::from(pose.target),
-        yaw: pose.yaw,
-        pitch: pose.pitch,
-        distance: pose.distance,
-        ..*orbit
+    if let Some(to) = to {
+        glide.start(*orbit, to.within_limits(), view.label());
     }
-    .within_limits();
-    let duration = if reduced_motion() { 0.0 } else { GLIDE_SECONDS };
-    tour.glide = Some(Glide {
-        from: *orbit,
-        to,
-        elapsed: 0.0,
-        duration,
-        last: *orbit,
-    });
 }
 
-fn glide(time: Res<Time>, mut tour: ResMut<Tour>, mut orbits: Query<&mut Orbit>) {
-    let stop = tour.stop;
-    let Some(g) = tour.glide.as_mut() else {
-        return;
-    };
-    let Ok(mut orbit) = orbits.single_mut() else {
-        return;
-    };
-    if *orbit != g.last {
-        // The user turned or zoomed: the camera is theirs now.
-        tour.glide = None;
-        return;
-    }
-    g.elapsed += time.delta_secs();
-    let t = if g.duration > 0.0 {
-        (g.elapsed / g.duration).min(1.0)
-    } else {
-        1.0
-    };
-    let eased = t * t * (3.0 - 2.0 * t);
-    *orbit = g.from.lerp(&g.to, eased);
-    g.last = *orbit;
-    if t >= 1.0 {
-        tour.glide = None;
-        report_stop(stop);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_from_fragments() {
+        for (text, want) in [
+            ("#stop=3", Some(View::Stop(3))),
+            ("stop=12", Some(View::Stop(12))),
+            ("#stop=0", None),
+            ("#stop=x", None),
+            ("#hotspot=crater", Some(View::Hotspot("crater".into()))),
+            ("#hotspot=", None),
+            ("", None),
+            ("#other", None),
+        ] {
+            assert_eq!(View::parse(text), want, "{text}");
+        }
+        assert_eq!(View::Stop(2).label(), "stop=2");
     }
 }
