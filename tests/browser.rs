@@ -803,6 +803,7 @@ fn hotspots_open_from_buttons_and_deep_links_and_lead_to_other_sites() {
         .iter()
         .find(|h| h.link.is_some())
         .expect("a hotspot of Đồi A1 links to another site");
+    browser.click("#hotspots-summary").unwrap();
     browser
         .click(&format!("#hotspots button[data-hotspot='{}']", linked.id))
         .unwrap();
