@@ -927,3 +927,45 @@ fn hotspot_markers_open_on_click_and_the_camera_turns_to_them() {
         .unwrap();
     assert_no_page_errors(&browser);
 }
+
+#[test]
+fn reset_returns_to_the_whole_model_and_share_copies_the_link() {
+    let (_one, server, browser) = session();
+    browser.goto(&server.url("/tour/pu-vap")).unwrap();
+    wait_shown(&browser, "pu-vap", 1);
+    let home = camera(&browser);
+    // Go to a stop, then back to the whole view with the reset button.
+    browser.click("#stop-next").unwrap();
+    browser
+        .wait_for("return document.body.dataset.view === 'stop=2';", LIMIT)
+        .unwrap();
+    assert_ne!(camera(&browser), home);
+    browser.click("#reset-view").unwrap();
+    browser
+        .wait_for(
+            "return document.body.dataset.view === 'home' && location.hash === '';",
+            LIMIT,
+        )
+        .unwrap();
+    let back = camera(&browser);
+    for (a, b) in back.iter().zip(home) {
+        assert!((a - b).abs() < 0.01, "{back:?} vs {home:?}");
+    }
+    // Share copies the page's address (there is no share sheet on Linux).
+    browser.set_permission("clipboard-read", "granted").unwrap();
+    browser
+        .set_permission("clipboard-write", "granted")
+        .unwrap();
+    browser.click("#share").unwrap();
+    browser
+        .wait_for(
+            "return document.getElementById('notice').textContent !== '';",
+            LIMIT,
+        )
+        .unwrap();
+    let copied = browser
+        .eval("return navigator.clipboard.readText();", json!([]))
+        .unwrap();
+    assert_eq!(copied, json!(server.url("/tour/pu-vap")));
+    assert_no_page_errors(&browser);
+}

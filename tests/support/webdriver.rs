@@ -142,6 +142,15 @@ impl Browser {
         Ok(el[ELEMENT_KEY].as_str().context("element id")?.to_owned())
     }
 
+    /// Grants or denies a permission to the page, e.g. `clipboard-read`.
+    pub fn set_permission(&self, name: &str, state: &str) -> anyhow::Result<()> {
+        self.post(
+            &self.session_path("/permissions"),
+            json!({"descriptor": {"name": name}, "state": state}),
+        )
+        .map(|_| ())
+    }
+
     /// Clicks the first element matching a CSS selector, as a user would.
     pub fn click(&self, selector: &str) -> anyhow::Result<()> {
         let id = self.element(selector)?;

@@ -1,6 +1,9 @@
 //! The guided tour in 3D: the camera follows the view in the page's URL — a tour stop
 //! (`#stop=N`, set by the page's tour panel) or a hotspot (`#hotspot=id`, set by the page or by
-//! clicking a marker) — gliding there once the model is framed.
+//! clicking a marker) — gliding there once the model is framed; without a view, or when the
+//! page calls [`reset_view`], back to the overview.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use bevy::prelude::*;
 
@@ -54,9 +57,20 @@ fn requested_view() -> Option<View> {
     View::parse(&fragment)
 }
 
+/// Set by the page (`reset_view()`): back to the overview of the model.
+static RESET: AtomicBool = AtomicBool::new(false);
+
+/// Called by the page's reset button: the camera glides back to the overview of the model.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen::prelude::wasm_bindgen)]
+pub fn reset_view() {
+    RESET.store(true, Ordering::Relaxed);
+}
+
 /// Which view the camera is at or on its way to, for which site.
 #[derive(Resource, Default, Debug)]
 struct Tour {
+    /// Where the camera was when it framed the model: the overview.
+    home: Option<Orbit>,
     /// The site whose model has been framed by the camera (views start from there).
     framed: Option<String>,
     slug: Option<String>,
@@ -73,9 +87,11 @@ fn follow_view(
     if shown.read().count() > 0 {
         // The camera has just framed a new model: apply the view (again) from there.
         tour.framed = current.slug.clone();
+        tour.home = orbits.single().ok().copied();
         tour.slug = None;
         glide.stop();
     }
+    let reset = RESET.swap(false, Ordering::Relaxed);
     let Some(detail) = &current.detail else {
         return;
     };
@@ -83,13 +99,21 @@ fn follow_view(
         return;
     }
     let view = requested_view();
-    if tour.slug == current.slug && tour.view == view {
+    let left_view = tour.view.is_some() && view.is_none();
+    if tour.slug == current.slug && tour.view == view && !reset {
         return;
     }
     tour.slug = current.slug.clone();
     tour.view = view.clone();
     glide.stop();
-    let (Some(view), Ok(orbit)) = (view, orbits.single()) else {
+    let Ok(orbit) = orbits.single() else {
+        return;
+    };
+    let Some(view) = view else {
+        // No view (any more), or the reset button: back to the overview.
+        if let (true, Some(home)) = (reset || left_view, tour.home) {
+            glide.start(*orbit, home, "home".into());
+        }
         return;
     };
     let to = match &view {
