@@ -9,6 +9,8 @@ mod site;
 mod tour;
 mod ui;
 
+pub use tour::reset_view;
+
 use bevy::asset::AssetMetaCheck;
 use bevy::asset::io::{AssetSourceBuilder, AssetSourceId};
 use bevy::prelude::*;
