@@ -969,3 +969,57 @@ fn reset_returns_to_the_whole_model_and_share_copies_the_link() {
     assert_eq!(copied, json!(server.url("/tour/pu-vap")));
     assert_no_page_errors(&browser);
 }
+
+#[test]
+fn a_failed_model_download_offers_a_retry_that_works() {
+    let (_one, server, browser) = session();
+    browser.goto(&server.url("/")).unwrap();
+    browser
+        .wait_for(
+            "return document.querySelectorAll('#site-list a').length >= 3 && document.body.dataset.viewer === 'idle';",
+            LIMIT,
+        )
+        .unwrap();
+    // The network drops every model download.
+    browser.cdp("Network.enable", json!({})).unwrap();
+    browser
+        .cdp(
+            "Network.setBlockedURLs",
+            json!({"urls": ["*/assets/models/*"]}),
+        )
+        .unwrap();
+    browser
+        .click("#site-list a[data-slug='thap-muong-luan']")
+        .unwrap();
+    browser
+        .wait_for(
+            "return document.body.dataset.viewer === 'failed' && !document.getElementById('retry').hidden;",
+            LIMIT,
+        )
+        .unwrap();
+    let status = browser
+        .eval(
+            "return document.getElementById('status').textContent;",
+            json!([]),
+        )
+        .unwrap();
+    assert!(
+        !status.as_str().unwrap().is_empty(),
+        "the failure is explained"
+    );
+    // The network comes back; Retry loads the model.
+    browser
+        .cdp("Network.setBlockedURLs", json!({"urls": []}))
+        .unwrap();
+    browser.eval("window.disanErrors = [];", json!([])).unwrap();
+    browser.click("#retry").unwrap();
+    browser
+        .wait_for("return document.body.dataset.viewer !== 'failed';", LIMIT)
+        .unwrap();
+    shot_of(&browser, "thap-muong-luan", 2, "after-retry");
+    let hidden = browser
+        .eval("return document.getElementById('retry').hidden;", json!([]))
+        .unwrap();
+    assert_eq!(hidden, true);
+    assert_no_page_errors(&browser);
+}

@@ -142,6 +142,14 @@ impl Browser {
         Ok(el[ELEMENT_KEY].as_str().context("element id")?.to_owned())
     }
 
+    /// Runs a Chrome DevTools Protocol command (ChromeDriver's `goog/cdp/execute`).
+    pub fn cdp(&self, cmd: &str, params: Value) -> anyhow::Result<Value> {
+        self.post(
+            &self.session_path("/goog/cdp/execute"),
+            json!({"cmd": cmd, "params": params}),
+        )
+    }
+
     /// Grants or denies a permission to the page, e.g. `clipboard-read`.
     pub fn set_permission(&self, name: &str, state: &str) -> anyhow::Result<()> {
         self.post(

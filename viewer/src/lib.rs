@@ -9,6 +9,7 @@ mod site;
 mod tour;
 mod ui;
 
+pub use site::retry;
 pub use tour::reset_view;
 
 use bevy::asset::AssetMetaCheck;

@@ -1,6 +1,7 @@
 //! The site on screen: follows the page URL (`/tour/{slug}`), fetches the site from the API,
 //! loads its model, and says when the model is framed and visible.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bevy::camera::primitives::Aabb;
@@ -8,6 +9,7 @@ use bevy::gltf::GltfAssetLabel;
 use bevy::prelude::*;
 use bevy::tasks::IoTaskPool;
 use bevy::world_serialization::{WorldAsset, WorldAssetRoot, WorldInstanceReady};
+
 use disan_types::{ModelLevel, SiteDetail};
 
 use crate::loading::Progress;
@@ -103,6 +105,15 @@ fn requested_slug() -> Option<String> {
     valid.then(|| slug.to_owned())
 }
 
+/// Set by the page (`retry()`): load the current site again after a failure.
+static RETRY: AtomicBool = AtomicBool::new(false);
+
+/// Called by the page's retry button after a failed download: loads the site again.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen::prelude::wasm_bindgen)]
+pub fn retry() {
+    RETRY.store(true, Ordering::Relaxed);
+}
+
 fn follow_request(
     mut commands: Commands,
     mut current: ResMut<CurrentSite>,
@@ -110,7 +121,8 @@ fn follow_request(
     progress: Res<Progress>,
 ) {
     let wanted = requested_slug();
-    if wanted == current.slug {
+    let retry = RETRY.swap(false, Ordering::Relaxed) && matches!(current.phase, Phase::Failed(_));
+    if wanted == current.slug && !retry {
         return;
     }
     if let Some(root) = current.root.take() {
