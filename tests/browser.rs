@@ -677,6 +677,39 @@ fn tour_captions_follow_the_stop_in_the_url() {
         )
         .unwrap();
     assert_eq!(disabled, true);
+    // The last stop suggests the nearest other sites.
+    browser
+        .wait_for(
+            "return document.querySelectorAll('#next-sites a[data-slug]').length === 3;",
+            LIMIT,
+        )
+        .unwrap();
+    let next = browser
+        .eval(
+            "return [...document.querySelectorAll('#next-sites a[data-slug]')].map(a => a.dataset.slug);",
+            json!([]),
+        )
+        .unwrap();
+    let p = detail.site.position;
+    let nearby: disan_types::NearbyResponse = server
+        .client()
+        .get(&server.url(&format!(
+            "/api/nearby?lat={}&lon={}&radius_km=500",
+            p.lat, p.lon
+        )))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap();
+    let want: Vec<&str> = nearby
+        .sites
+        .iter()
+        .map(|s| s.site.slug.as_str())
+        .filter(|s| *s != "doi-a1")
+        .take(3)
+        .collect();
+    assert_eq!(next, json!(want));
     let before = shown()[2].clone();
     browser.click("#lang-toggle").unwrap();
     browser
