@@ -244,14 +244,28 @@ fn camera(browser: &Browser) -> [f64; 3] {
         .split_whitespace()
         .map(|p| p.parse().unwrap())
         .collect();
-    assert_eq!(parts.len(), 3, "camera state {v}");
+    assert_eq!(parts.len(), 6, "camera state {v}");
     [parts[0], parts[1], parts[2]]
+}
+
+/// The point the camera looks at (x, y, z).
+fn camera_target(browser: &Browser) -> [f64; 3] {
+    let v = browser
+        .eval("return document.body.dataset.camera;", json!([]))
+        .unwrap();
+    let parts: Vec<f64> = v
+        .as_str()
+        .unwrap_or("")
+        .split_whitespace()
+        .map(|p| p.parse().unwrap())
+        .collect();
+    [parts[3], parts[4], parts[5]]
 }
 
 /// Waits until the camera differs from `before` and two more frames are drawn.
 fn wait_camera_moved(browser: &Browser, before: [f64; 3]) -> [f64; 3] {
     let cond = format!(
-        "return document.body.dataset.camera !== '{:.3} {:.3} {:.3}';",
+        "return (document.body.dataset.camera || '').split(' ').slice(0, 3).join(' ') !== '{:.3} {:.3} {:.3}';",
         before[0], before[1], before[2]
     );
     browser.wait_for(&cond, LIMIT).unwrap();
@@ -1054,5 +1068,72 @@ fn a_failed_model_download_offers_a_retry_that_works() {
         .eval("return document.getElementById('retry').hidden;", json!([]))
         .unwrap();
     assert_eq!(hidden, true);
+    assert_no_page_errors(&browser);
+}
+
+#[test]
+fn keyboard_and_two_fingers_move_the_camera_and_pan_stays_near_the_model() {
+    let (_one, server, browser) = session();
+    browser.goto(&server.url("/tour/ban-men")).unwrap();
+    wait_shown(&browser, "ban-men", 1);
+    // Arrow keys on the focused 3D view turn the camera (and do not change the tour stop).
+    browser
+        .eval(
+            "document.getElementById('viewer-canvas').focus();",
+            json!([]),
+        )
+        .unwrap();
+    let c0 = camera(&browser);
+    browser
+        .actions(json!([{"type": "key", "id": "keys", "actions": [
+            {"type": "keyDown", "value": "\u{E012}"},
+            {"type": "pause", "duration": 1500},
+            {"type": "keyUp", "value": "\u{E012}"},
+        ]}]))
+        .unwrap();
+    let c1 = wait_camera_moved(&browser, c0);
+    assert!(
+        (c1[0] - c0[0]).abs() > 0.05,
+        "ArrowLeft did not turn: {c0:?} → {c1:?}"
+    );
+    let hash = browser.eval("return location.hash;", json!([])).unwrap();
+    assert_eq!(hash, "", "the arrow went to the 3D view, not to the tour");
+
+    // Two fingers moving together pan: the target moves, the distance barely changes.
+    let rect = browser
+        .eval(
+            "const r = document.getElementById('viewer-canvas').getBoundingClientRect(); \
+             return [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 3)];",
+            json!([]),
+        )
+        .unwrap();
+    let (cx, cy) = (rect[0].as_i64().unwrap(), rect[1].as_i64().unwrap());
+    let t0 = camera_target(&browser);
+    let finger = |id: &str, x: i64| {
+        json!({"type": "pointer", "id": id, "parameters": {"pointerType": "touch"}, "actions": [
+            {"type": "pointerMove", "duration": 0, "x": x, "y": cy, "origin": "viewport"},
+            {"type": "pointerDown", "button": 0},
+            {"type": "pointerMove", "duration": 600, "x": x + 60, "y": cy + 40, "origin": "viewport"},
+            {"type": "pointerMove", "duration": 600, "x": x + 120, "y": cy + 80, "origin": "viewport"},
+            {"type": "pause", "duration": 300},
+            {"type": "pointerUp", "button": 0},
+        ]})
+    };
+    browser
+        .actions(json!([finger("f1", cx - 100), finger("f2", cx - 20)]))
+        .unwrap();
+    browser
+        .wait_for(
+            &format!(
+                "return (document.body.dataset.camera || '').split(' ').slice(3).join(' ') !== '{:.2} {:.2} {:.2}';",
+                t0[0], t0[1], t0[2]
+            ),
+            LIMIT,
+        )
+        .unwrap();
+    let t1 = camera_target(&browser);
+    let moved =
+        ((t1[0] - t0[0]).powi(2) + (t1[1] - t0[1]).powi(2) + (t1[2] - t0[2]).powi(2)).sqrt();
+    assert!(moved > 0.5, "two fingers did not pan: {t0:?} → {t1:?}");
     assert_no_page_errors(&browser);
 }

@@ -132,6 +132,9 @@ pub struct Orbit {
     pub distance: f32,
     pub min_distance: f32,
     pub max_distance: f32,
+    /// The target stays within `reach` of `center` (the model's), so the model can't be lost.
+    pub center: Vec3,
+    pub reach: f32,
 }
 
 impl Default for Orbit {
@@ -143,6 +146,8 @@ impl Default for Orbit {
             distance: 80.0,
             min_distance: 5.0,
             max_distance: 500.0,
+            center: Vec3::ZERO,
+            reach: 100.0,
         }
     }
 }
@@ -162,10 +167,28 @@ impl Orbit {
         self.distance = (self.distance * factor).clamp(self.min_distance, self.max_distance);
     }
 
-    /// The same orbit with pitch and distance brought within the limits.
+    /// Slides the target sideways and up or down by a drag of (dx, dy) pixels, as if the
+    /// model were dragged along; never further than `reach` from the model's centre.
+    pub fn pan(&mut self, dx: f32, dy: f32) {
+        let right = Vec3::new(self.yaw.cos(), 0.0, -self.yaw.sin());
+        let up = Vec3::Y;
+        let scale = self.distance * 0.0015;
+        self.target += (-right * dx + up * dy) * scale;
+        self.keep_target_near();
+    }
+
+    fn keep_target_near(&mut self) {
+        let off = self.target - self.center;
+        if off.length() > self.reach {
+            self.target = self.center + off.normalize() * self.reach;
+        }
+    }
+
+    /// The same orbit with pitch, distance and target brought within the limits.
     pub fn within_limits(mut self) -> Orbit {
         self.pitch = self.pitch.clamp(Self::MIN_PITCH, Self::MAX_PITCH);
         self.distance = self.distance.clamp(self.min_distance, self.max_distance);
+        self.keep_target_near();
         self
     }
 
@@ -221,13 +244,19 @@ fn frame_new_model(mut shown: MessageReader<SiteShown>, mut orbits: Query<&mut O
             distance: site.radius * 0.85,
             min_distance: site.radius * 0.2,
             max_distance: site.radius * 3.0,
+            center: site.center,
+            reach: site.radius,
             ..Orbit::default()
         };
     }
 }
 
+/// Pixels of turn or pan per frame a held arrow key is worth.
+const KEY_STEP: f32 = 12.0;
+
 pub(crate) fn orbit_input(
     buttons: Res<ButtonInput<MouseButton>>,
+    keys: Res<ButtonInput<KeyCode>>,
     motion: Res<AccumulatedMouseMotion>,
     scroll: Res<AccumulatedMouseScroll>,
     touches: Res<Touches>,
@@ -235,10 +264,14 @@ pub(crate) fn orbit_input(
     mut orbits: Query<&mut Orbit>,
 ) {
     let mut turn = Vec2::ZERO;
+    let mut pan = Vec2::ZERO;
     let mut zoom = 1.0;
-    // A drag that ends within one frame still counts.
-    if buttons.pressed(MouseButton::Left) || buttons.just_released(MouseButton::Left) {
+    // A drag that ends within one frame still counts. Left turns; right or middle pans.
+    let held = |b| buttons.pressed(b) || buttons.just_released(b);
+    if held(MouseButton::Left) {
         turn += motion.delta;
+    } else if held(MouseButton::Right) || held(MouseButton::Middle) {
+        pan += motion.delta;
     }
     if scroll.delta.y != 0.0 {
         let lines = match scroll.unit {
@@ -247,8 +280,26 @@ pub(crate) fn orbit_input(
         };
         zoom *= 0.9f32.powf(lines);
     }
+    // Keyboard (when the 3D view has focus): arrows turn, Shift+arrows pan, +/- zoom.
+    let arrows = Vec2::new(
+        f32::from(u8::from(keys.pressed(KeyCode::ArrowLeft)))
+            - f32::from(u8::from(keys.pressed(KeyCode::ArrowRight))),
+        f32::from(u8::from(keys.pressed(KeyCode::ArrowUp)))
+            - f32::from(u8::from(keys.pressed(KeyCode::ArrowDown))),
+    ) * KEY_STEP;
+    if keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]) {
+        pan += arrows;
+    } else {
+        turn += arrows;
+    }
+    if keys.any_pressed([KeyCode::Equal, KeyCode::NumpadAdd]) {
+        zoom *= 0.97;
+    }
+    if keys.any_pressed([KeyCode::Minus, KeyCode::NumpadSubtract]) {
+        zoom /= 0.97;
+    }
     // A touch's delta only changes in frames with touch input: a finger held still must not
-    // keep turning the camera.
+    // keep turning the camera. One finger turns; two pinch to zoom and move together to pan.
     let touched = touch_input.read().count() > 0;
     let fingers: Vec<_> = touches.iter().filter(|_| touched).collect();
     match fingers.as_slice() {
@@ -259,14 +310,16 @@ pub(crate) fn orbit_input(
             if before > 1.0 && now > 1.0 {
                 zoom *= before / now;
             }
+            pan += (a.delta() + b.delta()) / 2.0;
         }
         _ => {}
     }
-    if turn == Vec2::ZERO && zoom == 1.0 {
+    if turn == Vec2::ZERO && pan == Vec2::ZERO && zoom == 1.0 {
         return;
     }
     for mut orbit in &mut orbits {
         orbit.turn(turn.x, turn.y);
+        orbit.pan(pan.x, pan.y);
         orbit.zoom(zoom);
     }
 }
@@ -293,6 +346,11 @@ mod tests {
         o.zoom(1e6);
         assert_eq!(o.distance, o.max_distance);
         assert!(o.eye().y > o.target.y, "camera stays above the ground");
+        o.pan(1e6, -1e6);
+        assert!(
+            o.target.distance(o.center) <= o.reach * 1.0001,
+            "target stays near"
+        );
     }
 
     #[test]

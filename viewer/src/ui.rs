@@ -54,7 +54,7 @@ struct View {
     status: String,
     /// Download progress in [0, 1] while a download is under way.
     progress: Option<f64>,
-    /// Yaw, pitch and distance of the orbit camera.
+    /// Yaw, pitch and distance of the orbit camera, then its target x, y, z.
     camera: String,
     /// `light` or `full`: which model is on screen.
     level: &'static str,
@@ -86,7 +86,13 @@ fn show(
         camera: orbits
             .iter()
             .next()
-            .map(|o| format!("{:.3} {:.3} {:.3}", o.yaw, o.pitch, o.distance))
+            .map(|o| {
+                let t = o.target;
+                format!(
+                    "{:.3} {:.3} {:.3} {:.2} {:.2} {:.2}",
+                    o.yaw, o.pitch, o.distance, t.x, t.y, t.z
+                )
+            })
             .unwrap_or_default(),
         progress: match (&current.phase, total) {
             (Phase::LoadingModel, Some(t)) if t > 0 => Some((received as f64 / t as f64).min(1.0)),
