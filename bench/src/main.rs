@@ -1,3 +1,5 @@
+//! Disan's benchmarks, run by `cargo xtask bench search|viewer` (see [`viewer`] for the second).
+//!
 //! `cargo xtask bench search`: Disan's search (tantivy, [`SearchIndex`]) and SQLite FTS5
 //! (`unicode61 remove_diacritics 2`) side by side, on the same corpus and the same queries, in
 //! one run: index build time, query latency p50/p99, and how often the relevance set's expected
@@ -8,6 +10,7 @@
 
 mod corpus;
 mod fts5;
+mod viewer;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -26,7 +29,19 @@ fn main() -> anyhow::Result<()> {
     };
     match args.first().map(String::as_str) {
         Some("search") => search(flag("--relics").unwrap_or(100_000), flag("--rounds")),
-        _ => bail!("usage: disan-bench search [--relics N] [--rounds R]"),
+        Some("viewer") => {
+            let text = |name: &str| -> Option<String> {
+                let i = args.iter().position(|a| a == name)?;
+                args.get(i + 1).cloned()
+            };
+            let web =
+                text("--web-dir").context("--web-dir is needed (cargo xtask bench viewer)")?;
+            let slug = text("--site").unwrap_or_else(|| "doi-a1".into());
+            viewer::run(Path::new(&web), &slug, flag("--runs").unwrap_or(3))
+        }
+        _ => bail!(
+            "usage: disan-bench search [--relics N] [--rounds R] | viewer --web-dir DIR [--site SLUG] [--runs N]"
+        ),
     }
 }
 

@@ -9,6 +9,8 @@
 //! - `cargo xtask assets`: regenerates the site models in `assets/models/`.
 //! - `cargo xtask bench search [--relics N] [--rounds R]`: Disan's search against SQLite FTS5
 //!   on the same corpus and queries (release build; prints tables). Not part of `test`.
+//! - `cargo xtask bench viewer [--site SLUG] [--runs N]`: the viewer's first frame against
+//!   Google's `<model-viewer>` over emulated Fast 4G in headless Chromium; wasm sizes.
 
 mod tools;
 mod web;
@@ -39,7 +41,8 @@ fn main() -> anyhow::Result<()> {
                  test    fmt, clippy, web build and every test (what CI runs)\n\
                  web     build the wasm viewer into target/web (--dev: faster, bigger)\n\
                  assets  regenerate the site models in assets/models\n\
-                 bench   search [--relics N] [--rounds R]: search vs SQLite FTS5"
+                 bench   search [--relics N] [--rounds R]: search vs SQLite FTS5\n\
+                 \x20       viewer [--site SLUG] [--runs N]: first frame vs <model-viewer>"
             );
             if cmd.is_empty() || cmd == "help" || cmd == "--help" {
                 Ok(())
@@ -57,7 +60,30 @@ fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
             .cargo()
             .args(["run", "--release", "-p", "disan-bench", "--"])
             .args(args)),
-        _ => bail!("usage: cargo xtask bench search [--relics N] [--rounds R]"),
+        Some("viewer") => {
+            tools::ensure_chromium()?;
+            let peer = tools::ensure_model_viewer(ws)?;
+            web::build(ws, false)?;
+            // The peer is served by the same server, precompressed like the viewer.
+            let mv = ws.web_dir().join("viewer/mv");
+            std::fs::create_dir_all(&mv)?;
+            let js = mv.join("model-viewer.min.js");
+            std::fs::copy(
+                peer.join("node_modules/@google/model-viewer/dist/model-viewer.min.js"),
+                &js,
+            )?;
+            web::precompress(&js)?;
+            std::fs::copy(peer.join("page.html"), mv.join("page.html"))?;
+            run(ws
+                .cargo()
+                .args(["run", "--release", "-p", "disan-bench", "--"])
+                .args(args)
+                .arg("--web-dir")
+                .arg(ws.web_dir()))
+        }
+        _ => bail!(
+            "usage: cargo xtask bench search [--relics N] [--rounds R] | viewer [--site SLUG] [--runs N]"
+        ),
     }
 }
 

@@ -106,8 +106,21 @@ pub fn ensure_chromium() -> anyhow::Result<()> {
 /// The Khronos glTF Validator (npm `gltf-validator`, pinned in its lock file) for the asset
 /// tests, installed with `npm ci` when missing.
 pub fn ensure_gltf_validator(ws: &Workspace) -> anyhow::Result<()> {
-    let dir = ws.root.join("tests/gltf-validator");
-    if dir.join("node_modules/gltf-validator").is_dir() {
+    npm_ci(&ws.root.join("tests/gltf-validator"), "gltf-validator")
+}
+
+/// Google's `<model-viewer>` (npm `@google/model-viewer`, pinned in its lock file), the peer of
+/// `cargo xtask bench viewer`; returns its folder.
+pub fn ensure_model_viewer(ws: &Workspace) -> anyhow::Result<PathBuf> {
+    let dir = ws.root.join("bench/model-viewer");
+    npm_ci(&dir, "@google/model-viewer")?;
+    Ok(dir)
+}
+
+/// `npm ci` in `dir` unless `node_modules/<package>` is there; Debian's Node.js and npm first
+/// when npm is missing.
+fn npm_ci(dir: &Path, package: &str) -> anyhow::Result<()> {
+    if dir.join("node_modules").join(package).is_dir() {
         return Ok(());
     }
     let has_npm = Command::new("npm").arg("--version").output().is_ok();
@@ -116,8 +129,8 @@ pub fn ensure_gltf_validator(ws: &Workspace) -> anyhow::Result<()> {
     }
     run(Command::new("npm")
         .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(&dir))
-    .context("installing the glTF Validator needs Node.js and npm")
+        .current_dir(dir))
+    .with_context(|| format!("installing npm {package} needs Node.js and npm"))
 }
 
 fn is_root() -> bool {

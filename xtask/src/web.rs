@@ -93,7 +93,7 @@ fn mb(bytes: Option<u64>) -> String {
 }
 
 /// Writes `file.gz` and `file.br` beside `file`; returns their sizes.
-fn precompress(file: &Path) -> anyhow::Result<(u64, u64)> {
+pub fn precompress(file: &Path) -> anyhow::Result<(u64, u64)> {
     let data = std::fs::read(file)?;
     let gz_path = with_suffix(file, "gz");
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());

@@ -1,0 +1,133 @@
+//! `cargo xtask bench viewer`: Disan's viewer (bevy, wasm) against Google's `<model-viewer>`
+//! (three.js) in the same headless Chromium run, over emulated "Fast 4G" (Chrome DevTools'
+//! preset: 9 Mbit/s down, 1.5 Mbit/s up, 60 ms × 2.75 latency), cold cache, loading the same
+//! site's model from the same server. Measures the time from navigation to the first frame
+//! with the model on screen, and the bytes transferred.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use disan_tests::TestServer;
+use disan_tests::webdriver::Browser;
+use serde_json::{Value, json};
+
+/// What one page load took.
+struct Load {
+    first_frame_ms: f64,
+    transferred: u64,
+}
+
+/// Marks the first frame on which the viewer reports the model ready.
+const OUR_PROBE: &str = "new MutationObserver(() => { \
+    const b = document.body; \
+    if (b && b.dataset.viewer === 'ready' && Number(b.dataset.frames) >= 1 && !window.__firstFrame) \
+      window.__firstFrame = performance.now(); \
+  }).observe(document.documentElement, {attributes: true, subtree: true});";
+
+fn load(server: &TestServer, path: &str) -> anyhow::Result<Load> {
+    let browser = Browser::start(720, 540)?;
+    browser.cdp("Network.enable", json!({}))?;
+    browser.cdp("Network.setCacheDisabled", json!({"cacheDisabled": true}))?;
+    browser.cdp(
+        "Network.emulateNetworkConditions",
+        json!({
+            "offline": false,
+            "latency": 60.0 * 2.75,
+            "downloadThroughput": 9_000_000.0 / 8.0 * 0.9,
+            "uploadThroughput": 1_500_000.0 / 8.0 * 0.9,
+        }),
+    )?;
+    browser.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({"source": OUR_PROBE}),
+    )?;
+    browser.goto(&server.url(path))?;
+    browser
+        .wait_for(
+            "return window.__firstFrame !== undefined || window.__error !== undefined || document.body.dataset.viewer === 'failed';",
+            Duration::from_secs(600),
+        )
+        .with_context(|| format!("waiting for the first frame of {path}"))?;
+    let v: Value = browser.eval(
+        "return [window.__firstFrame || null, window.__error || document.body.dataset.viewer || null, \
+         performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')) \
+           .reduce((n, e) => n + (e.transferSize || 0), 0)];",
+        json!([]),
+    )?;
+    let Some(first_frame_ms) = v[0].as_f64() else {
+        bail!("{path} did not show its model: {}", v[1]);
+    };
+    Ok(Load {
+        first_frame_ms,
+        transferred: v[2].as_u64().unwrap_or(0),
+    })
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+pub fn run(web_dir: &Path, slug: &str, runs: usize) -> anyhow::Result<()> {
+    let root = crate::repo_root();
+    let mut config = disan_tests::config_with_web(web_dir);
+    config.content_dir = root.join("content");
+    config.assets_dir = root.join("assets");
+    let server = TestServer::start(config)?;
+    let cases = [
+        (
+            "Disan viewer (light model first)".to_owned(),
+            format!("/tour/{slug}"),
+        ),
+        (
+            "model-viewer, full model".to_owned(),
+            format!("/viewer/mv/page.html?src=/assets/models/{slug}.glb"),
+        ),
+        (
+            "model-viewer, light model".to_owned(),
+            format!("/viewer/mv/page.html?src=/assets/models/{slug}.light.glb"),
+        ),
+    ];
+    let mut rows = Vec::new();
+    for (name, path) in &cases {
+        let mut times = Vec::new();
+        let mut bytes = 0;
+        for i in 0..runs {
+            let l = load(&server, path)?;
+            eprintln!(
+                "{name} run {}: {:.0} ms, {} bytes",
+                i + 1,
+                l.first_frame_ms,
+                l.transferred
+            );
+            times.push(l.first_frame_ms);
+            bytes = l.transferred;
+        }
+        rows.push((name.clone(), median(times), bytes));
+    }
+    let wasm = |ext: &str| {
+        std::fs::metadata(web_dir.join(format!("viewer/disan_viewer_bg.wasm{ext}")))
+            .map(|m| m.len())
+            .unwrap_or(0)
+    };
+    println!(
+        "\nWeb build: wasm {} raw, {} gzip, {} brotli.\n",
+        wasm(""),
+        wasm(".gz"),
+        wasm(".br")
+    );
+    println!(
+        "| page (site {slug}, Fast 4G, cold cache, SwiftShader) | first frame, median of {runs} (ms) | transferred (bytes) |"
+    );
+    println!("|---|---:|---:|");
+    for (name, ms, bytes) in &rows {
+        println!("| {name} | {ms:.0} | {bytes} |");
+    }
+    println!(
+        "\nDisan ÷ model-viewer (full model): {:.2}; ÷ model-viewer (light model): {:.2}",
+        rows[0].1 / rows[1].1,
+        rows[0].1 / rows[2].1
+    );
+    Ok(())
+}
