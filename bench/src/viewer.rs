@@ -23,7 +23,7 @@ const OUR_PROBE: &str = "new MutationObserver(() => { \
     const b = document.body; \
     if (b && b.dataset.viewer === 'ready' && Number(b.dataset.frames) >= 1 && !window.__firstFrame) \
       window.__firstFrame = performance.now(); \
-  }).observe(document.documentElement, {attributes: true, subtree: true});";
+  }).observe(document, {attributes: true, subtree: true, childList: true});";
 
 fn load(server: &TestServer, path: &str) -> anyhow::Result<Load> {
     let browser = Browser::start(720, 540)?;
