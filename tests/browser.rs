@@ -191,13 +191,7 @@ fn tour_shows_the_model_and_switches_sites() {
 #[test]
 fn home_page_lists_sites_in_both_languages() {
     let (_one, server, browser) = session();
-    browser.goto(&server.url("/")).unwrap();
-    browser
-        .wait_for(
-            "return document.querySelectorAll('#site-list a').length >= 3 && document.body.dataset.viewer === 'idle';",
-            LIMIT,
-        )
-        .unwrap();
+    open_home(&browser, &server);
     let names = |b: &Browser| {
         b.eval(
             "return [document.documentElement.lang, [...document.querySelectorAll('#site-list a')].map(a => a.firstChild.textContent)];",
@@ -233,8 +227,8 @@ fn home_page_lists_sites_in_both_languages() {
     assert_no_page_errors(&browser);
 }
 
-/// The orbit camera's (yaw, pitch, distance), as the viewer writes it on the page.
-fn camera(browser: &Browser) -> [f64; 3] {
+/// The orbit camera as the viewer writes it on the page: yaw, pitch, distance, target x, y, z.
+fn camera_state(browser: &Browser) -> [f64; 6] {
     let v = browser
         .eval("return document.body.dataset.camera;", json!([]))
         .unwrap();
@@ -244,22 +238,21 @@ fn camera(browser: &Browser) -> [f64; 3] {
         .split_whitespace()
         .map(|p| p.parse().unwrap())
         .collect();
-    assert_eq!(parts.len(), 6, "camera state {v}");
-    [parts[0], parts[1], parts[2]]
+    parts
+        .try_into()
+        .unwrap_or_else(|_| panic!("camera state {v}"))
+}
+
+/// The orbit camera's (yaw, pitch, distance).
+fn camera(browser: &Browser) -> [f64; 3] {
+    let c = camera_state(browser);
+    [c[0], c[1], c[2]]
 }
 
 /// The point the camera looks at (x, y, z).
 fn camera_target(browser: &Browser) -> [f64; 3] {
-    let v = browser
-        .eval("return document.body.dataset.camera;", json!([]))
-        .unwrap();
-    let parts: Vec<f64> = v
-        .as_str()
-        .unwrap_or("")
-        .split_whitespace()
-        .map(|p| p.parse().unwrap())
-        .collect();
-    [parts[3], parts[4], parts[5]]
+    let c = camera_state(browser);
+    [c[3], c[4], c[5]]
 }
 
 /// Waits until the camera differs from `before` and two more frames are drawn.
@@ -433,6 +426,29 @@ fn every_site_shows_its_own_model() {
         previous = Some(shot);
     }
     assert_no_page_errors(&browser);
+}
+
+/// Opens the home page and waits for the site list and the idle viewer.
+fn open_home(browser: &Browser, server: &TestServer) {
+    browser.goto(&server.url("/")).unwrap();
+    browser
+        .wait_for(
+            "return document.querySelectorAll('#site-list a').length >= 3 && document.body.dataset.viewer === 'idle';",
+            LIMIT,
+        )
+        .unwrap();
+}
+
+/// A site's detail from the API, as the viewer gets it.
+fn site_detail(server: &TestServer, slug: &str) -> disan_types::SiteDetail {
+    server
+        .client()
+        .get(&server.url(&format!("/api/sites/{slug}")))
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_json()
+        .unwrap()
 }
 
 /// The visible search results: `[title, kind line, marked words]` per option.
@@ -612,14 +628,7 @@ fn map_pins_open_sites_and_the_map_button_returns() {
 #[test]
 fn tour_captions_follow_the_stop_in_the_url() {
     let (_one, server, browser) = session();
-    let detail: disan_types::SiteDetail = {
-        let mut r = server
-            .client()
-            .get(&server.url("/api/sites/doi-a1"))
-            .call()
-            .unwrap();
-        r.body_mut().read_json().unwrap()
-    };
+    let detail = site_detail(&server, "doi-a1");
     let caption = |n: usize| -> String {
         let lang = browser
             .eval("return document.documentElement.lang;", json!([]))
@@ -742,14 +751,7 @@ fn tour_captions_follow_the_stop_in_the_url() {
 #[test]
 fn camera_glides_to_the_stop_in_the_url() {
     let (_one, server, browser) = session();
-    let detail: disan_types::SiteDetail = {
-        let mut r = server
-            .client()
-            .get(&server.url("/api/sites/ho-pa-khoang"))
-            .call()
-            .unwrap();
-        r.body_mut().read_json().unwrap()
-    };
+    let detail = site_detail(&server, "ho-pa-khoang");
     // Reached when the viewer reports the stop and its camera is at the stop's pose.
     let wait_at_stop = |n: usize| {
         browser
@@ -797,14 +799,7 @@ fn camera_glides_to_the_stop_in_the_url() {
 #[test]
 fn hotspots_open_from_buttons_and_deep_links_and_lead_to_other_sites() {
     let (_one, server, browser) = session();
-    let detail: disan_types::SiteDetail = {
-        let mut r = server
-            .client()
-            .get(&server.url("/api/sites/doi-a1"))
-            .call()
-            .unwrap();
-        r.body_mut().read_json().unwrap()
-    };
+    let detail = site_detail(&server, "doi-a1");
     let lang = || {
         let l = browser
             .eval("return document.documentElement.lang;", json!([]))
@@ -934,14 +929,7 @@ fn hotspot_markers_open_on_click_and_the_camera_turns_to_them() {
     browser
         .wait_for("return document.body.dataset.view === 'stop=1';", LIMIT)
         .unwrap();
-    let detail: disan_types::SiteDetail = {
-        let mut r = server
-            .client()
-            .get(&server.url("/api/sites/doi-a1"))
-            .call()
-            .unwrap();
-        r.body_mut().read_json().unwrap()
-    };
+    let detail = site_detail(&server, "doi-a1");
     let (id, (x, y)) = detail
         .hotspots
         .iter()
@@ -1020,13 +1008,7 @@ fn reset_returns_to_the_whole_model_and_share_copies_the_link() {
 #[test]
 fn a_failed_model_download_offers_a_retry_that_works() {
     let (_one, server, browser) = session();
-    browser.goto(&server.url("/")).unwrap();
-    browser
-        .wait_for(
-            "return document.querySelectorAll('#site-list a').length >= 3 && document.body.dataset.viewer === 'idle';",
-            LIMIT,
-        )
-        .unwrap();
+    open_home(&browser, &server);
     // The network drops every model download.
     browser.cdp("Network.enable", json!({})).unwrap();
     browser
