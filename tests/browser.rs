@@ -214,14 +214,8 @@ fn home_page_lists_sites_in_both_languages() {
         .collect();
     assert!(all.iter().any(|n| n == "Đồi A1"), "{all:?}");
     assert!(all.iter().any(|n| n == "Hill A1 (Éliane 2)"), "{all:?}");
-    let status = browser
-        .eval(
-            "return document.getElementById('status').textContent;",
-            json!([]),
-        )
-        .unwrap();
     assert!(
-        !status.as_str().unwrap().is_empty(),
+        !text_of(&browser, "status").is_empty(),
         "home page prompts to choose a site"
     );
     assert_no_page_errors(&browser);
@@ -439,16 +433,22 @@ fn open_home(browser: &Browser, server: &TestServer) {
         .unwrap();
 }
 
+/// The text of the element with this id.
+fn text_of(browser: &Browser, id: &str) -> String {
+    browser
+        .eval(
+            "return document.getElementById(arguments[0]).textContent;",
+            json!([id]),
+        )
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// A site's detail from the API, as the viewer gets it.
 fn site_detail(server: &TestServer, slug: &str) -> disan_types::SiteDetail {
-    server
-        .client()
-        .get(&server.url(&format!("/api/sites/{slug}")))
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_json()
-        .unwrap()
+    server.get_json(&format!("/api/sites/{slug}"))
 }
 
 /// The visible search results: `[title, kind line, marked words]` per option.
@@ -714,17 +714,10 @@ fn tour_captions_follow_the_stop_in_the_url() {
         )
         .unwrap();
     let p = detail.site.position;
-    let nearby: disan_types::NearbyResponse = server
-        .client()
-        .get(&server.url(&format!(
-            "/api/nearby?lat={}&lon={}&radius_km=500",
-            p.lat, p.lon
-        )))
-        .call()
-        .unwrap()
-        .body_mut()
-        .read_json()
-        .unwrap();
+    let nearby: disan_types::NearbyResponse = server.get_json(&format!(
+        "/api/nearby?lat={}&lon={}&radius_km=500",
+        p.lat, p.lon
+    ));
     let want: Vec<&str> = nearby
         .sites
         .iter()
@@ -1026,14 +1019,8 @@ fn a_failed_model_download_offers_a_retry_that_works() {
             LIMIT,
         )
         .unwrap();
-    let status = browser
-        .eval(
-            "return document.getElementById('status').textContent;",
-            json!([]),
-        )
-        .unwrap();
     assert!(
-        !status.as_str().unwrap().is_empty(),
+        !text_of(&browser, "status").is_empty(),
         "the failure is explained"
     );
     // The network comes back; Retry loads the model.

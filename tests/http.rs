@@ -41,14 +41,11 @@ fn web_dir() -> tempfile::TempDir {
 }
 
 fn site_list(s: &TestServer) -> Vec<SiteSummary> {
-    let mut r = s.client().get(&s.url("/api/sites")).call().unwrap();
-    r.body_mut().read_json().unwrap()
+    s.get_json("/api/sites")
 }
 
 fn site_detail(s: &TestServer, slug: &str) -> SiteDetail {
-    let url = s.url(&format!("/api/sites/{slug}"));
-    let mut r = s.client().get(&url).call().unwrap();
-    r.body_mut().read_json().unwrap()
+    s.get_json(&format!("/api/sites/{slug}"))
 }
 
 fn server() -> (TestServer, tempfile::TempDir) {

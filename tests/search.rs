@@ -168,10 +168,7 @@ fn hits_carry_title_snippet_url_and_position_in_the_asked_language() {
     assert_eq!(hit.site_name, "Pá Khoang Lake");
     assert_eq!(hit.url, "/tour/ho-pa-khoang");
     assert_eq!(hit.site_type, SiteKind::Natural);
-    let sites: Vec<SiteSummary> = {
-        let (_, body) = get(server(), "/api/sites", &[]);
-        serde_json::from_str(&body).unwrap()
-    };
+    let sites: Vec<SiteSummary> = server().get_json("/api/sites");
     let lake = sites.iter().find(|s| s.slug == "ho-pa-khoang").unwrap();
     assert_eq!(hit.position, lake.position);
     assert!(hit.distance_km.is_none());
@@ -238,10 +235,6 @@ fn language_follows_accept_language_when_not_given() {
     assert_eq!(r.hits[0].site_name, "Tháp Mường Luân");
 }
 
-fn kind_code(kind: HitKind) -> &'static str {
-    kind.code()
-}
-
 #[test]
 fn facets_count_every_match_and_filters_narrow_the_hits() {
     let all = search(&[("q", "dien bien phu"), ("limit", "50")]);
@@ -252,7 +245,7 @@ fn facets_count_every_match_and_filters_narrow_the_hits() {
     assert!(all.facets.kind.len() >= 3, "{:?}", all.facets.kind);
     // Each count is what filtering by that value gives.
     for (kind, n) in &all.facets.kind {
-        let only = search(&[("q", "dien bien phu"), ("kind", kind_code(*kind))]);
+        let only = search(&[("q", "dien bien phu"), ("kind", kind.code())]);
         assert_eq!(only.total, *n, "{kind:?}");
     }
     for (t, n) in &all.facets.site_type {
@@ -497,8 +490,7 @@ fn sites_geojson_is_rfc_7946() {
     assert_eq!(raw["type"], "FeatureCollection");
     let fc: FeatureCollection = serde_json::from_str(&text).unwrap();
     assert_eq!(fc.features.len(), 14);
-    let (_, body) = get(s, "/api/sites", &[]);
-    let sites: Vec<SiteSummary> = serde_json::from_str(&body).unwrap();
+    let sites: Vec<SiteSummary> = s.get_json("/api/sites");
     for f in &fc.features {
         assert_eq!(f.kind, "Feature");
         assert_eq!(f.geometry.kind, "Point");
@@ -542,8 +534,7 @@ fn map_svg_places_a_pin_per_site_where_it_lies() {
     assert!(path.matches('L').count() > 300, "{}", path.len());
 
     // Pins: one link per site, placed by longitude (x) and latitude (y, downwards).
-    let (_, body) = get(s, "/api/sites", &[]);
-    let sites: Vec<SiteSummary> = serde_json::from_str(&body).unwrap();
+    let sites: Vec<SiteSummary> = s.get_json("/api/sites");
     let number = |text: &str, attr: &str| -> f64 {
         let v = text.split(&format!("{attr}=\"")).nth(1).unwrap();
         v.split('"').next().unwrap().parse().unwrap()

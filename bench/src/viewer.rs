@@ -70,11 +70,8 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 pub fn run(web_dir: &Path, slug: &str, runs: usize) -> anyhow::Result<()> {
-    let root = crate::repo_root();
-    let mut config = disan_tests::config_with_web(web_dir);
-    config.content_dir = root.join("content");
-    config.assets_dir = root.join("assets");
-    let server = TestServer::start(config)?;
+    // The repository's content and assets, the given web build.
+    let server = TestServer::start(disan_tests::config_with_web(web_dir))?;
     let cases = [
         (
             "Disan viewer (light model first)".to_owned(),

@@ -30,6 +30,8 @@ pub struct AppState {
     pub catalog: Catalog,
     /// Derived from the catalog at start-up.
     pub search: SearchIndex,
+    /// The province map (`/map.svg`) in each language, drawn once at start-up.
+    pub map_svg: disan_types::Localized,
     pub assets: StaticDir,
     pub viewer: StaticDir,
 }
@@ -40,8 +42,13 @@ impl AppState {
         config.validate()?;
         let catalog = Catalog::load(&config.content_dir, &config.assets_dir)?;
         let search = SearchIndex::from_sites(catalog.sites())?;
+        let map_svg = disan_types::Localized {
+            vi: map::map_svg(&catalog, disan_types::Lang::Vi),
+            en: map::map_svg(&catalog, disan_types::Lang::En),
+        };
         Ok(AppState {
             search,
+            map_svg,
             assets: StaticDir::new(&config.assets_dir, "public, max-age=3600", false),
             viewer: StaticDir::new(&config.web_dir.join("viewer"), "no-cache", true),
             catalog,

@@ -14,6 +14,7 @@ use std::fmt::Write;
 use disan_types::Lang;
 
 use crate::AppState;
+use crate::content::Catalog;
 use crate::search::distance_km;
 use crate::tour2d::escape;
 
@@ -184,8 +185,8 @@ impl Projection {
 
 /// The province map as an SVG document: the outline, a link per site (a pin with the site's
 /// name as its accessible name and tooltip), and the outline's attribution.
-pub fn map_svg(state: &AppState, lang: Lang) -> String {
-    let outline = state.catalog.province().outline();
+pub fn map_svg(catalog: &Catalog, lang: Lang) -> String {
+    let outline = catalog.province().outline();
     let proj = Projection::fit(outline);
     let t = |vi: &str, en: &str| if lang == Lang::Vi { vi } else { en }.to_owned();
     let mut svg = String::new();
@@ -209,7 +210,7 @@ pub fn map_svg(state: &AppState, lang: Lang) -> String {
     // Wide, invisible targets for fingers first, under every pin; then the pins, which are
     // the links people and keyboards use.
     svg.push_str("Z\"/>\n<g class=\"hits\" aria-hidden=\"true\">\n");
-    for s in state.catalog.summaries() {
+    for s in catalog.summaries() {
         let (x, y) = proj.point(s.position.lat, s.position.lon);
         let _ = writeln!(
             svg,
@@ -220,7 +221,7 @@ pub fn map_svg(state: &AppState, lang: Lang) -> String {
         );
     }
     svg.push_str("</g>\n<g class=\"pins\">\n");
-    for s in state.catalog.summaries() {
+    for s in catalog.summaries() {
         let (x, y) = proj.point(s.position.lat, s.position.lon);
         let name = escape(s.name.get(lang));
         let _ = writeln!(
@@ -251,5 +252,5 @@ async fn svg(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
         .content_type("image/svg+xml")
         .insert_header(("cache-control", "public, max-age=300"))
         .insert_header(("vary", "Accept-Language"))
-        .body(map_svg(&state, lang))
+        .body(state.map_svg.get(lang).to_owned())
 }

@@ -90,6 +90,17 @@ impl TestServer {
         )
     }
 
+    /// GETs `path` and reads the JSON body (panics on any failure: for tests).
+    pub fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> T {
+        self.client()
+            .get(&self.url(path))
+            .call()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+            .body_mut()
+            .read_json()
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    }
+
     /// Sends `raw_path` exactly as given (no client-side normalisation) and returns the
     /// status code and body.
     pub fn raw_get(&self, raw_path: &str) -> (u16, String) {

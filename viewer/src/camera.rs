@@ -281,11 +281,11 @@ pub(crate) fn orbit_input(
         zoom *= 0.9f32.powf(lines);
     }
     // Keyboard (when the 3D view has focus): arrows turn, Shift+arrows pan, +/- zoom.
+    let axis =
+        |plus, minus| f32::from(i8::from(keys.pressed(plus)) - i8::from(keys.pressed(minus)));
     let arrows = Vec2::new(
-        f32::from(u8::from(keys.pressed(KeyCode::ArrowLeft)))
-            - f32::from(u8::from(keys.pressed(KeyCode::ArrowRight))),
-        f32::from(u8::from(keys.pressed(KeyCode::ArrowUp)))
-            - f32::from(u8::from(keys.pressed(KeyCode::ArrowDown))),
+        axis(KeyCode::ArrowLeft, KeyCode::ArrowRight),
+        axis(KeyCode::ArrowUp, KeyCode::ArrowDown),
     ) * KEY_STEP;
     if keys.any_pressed([KeyCode::ShiftLeft, KeyCode::ShiftRight]) {
         pan += arrows;

@@ -164,14 +164,22 @@ struct Fields {
     class: Field,
 }
 
-/// Kind and site type in one number: `kind × 8 + type` (positions in `ALL`).
-fn class(kind: HitKind, site_type: SiteKind) -> u64 {
-    let k = HitKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
-    let t = SiteKind::ALL
+/// Position of a kind in [`HitKind::ALL`]: facet counts and the `class` field use it.
+fn kind_index(kind: HitKind) -> usize {
+    HitKind::ALL.iter().position(|k| *k == kind).unwrap_or(0)
+}
+
+/// Position of a site type in [`SiteKind::ALL`].
+fn type_index(site_type: SiteKind) -> usize {
+    SiteKind::ALL
         .iter()
         .position(|t| *t == site_type)
-        .unwrap_or(0);
-    (k * 8 + t) as u64
+        .unwrap_or(0)
+}
+
+/// Kind and site type in one number: `kind × 8 + type`.
+fn class(kind: HitKind, site_type: SiteKind) -> u64 {
+    (kind_index(kind) * 8 + type_index(site_type)) as u64
 }
 
 /// The index over a set of [`SearchDoc`]s. Immutable: a change of content builds a new one.
@@ -337,14 +345,6 @@ impl SearchIndex {
         SearchIndex::build(sites.into_iter().flat_map(SearchDoc::from_site).collect())
     }
 
-    pub fn len(&self) -> usize {
-        self.docs.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.docs.is_empty()
-    }
-
     fn document(f: &Fields, ord: u64, d: &SearchDoc) -> TantivyDocument {
         let mut doc = TantivyDocument::new();
         for lang in Lang::ALL {
@@ -492,8 +492,8 @@ impl SearchIndex {
         };
         let collector = Collect {
             positions: self.positions.clone(),
-            kind: req.kind.map(|k| class(k, SiteKind::ALL[0]) / 8),
-            site_type: req.site_type.map(|t| class(HitKind::ALL[0], t) % 8),
+            kind: req.kind.map(kind_index),
+            site_type: req.site_type.map(type_index),
             near: req.near,
             sort,
             keep: req.offset + req.limit,
@@ -620,9 +620,9 @@ impl Ord for Ranked {
 #[derive(Clone)]
 struct Collect {
     positions: Arc<Vec<(f64, f64)>>,
-    /// Wanted kind and site type, as in [`class`].
-    kind: Option<u64>,
-    site_type: Option<u64>,
+    /// Wanted kind and site type, as [`kind_index`] and [`type_index`].
+    kind: Option<usize>,
+    site_type: Option<usize>,
     near: Option<(f64, f64)>,
     sort: Sort,
     keep: usize,
@@ -694,8 +694,8 @@ impl SegmentCollector for CollectSegment {
     fn collect(&mut self, doc: DocId, score: Score) {
         let class = self.classes.get_val(doc);
         let (kind, site_type) = ((class / 8) as usize % 4, (class % 8) as usize % 6);
-        let kind_ok = self.want.kind.is_none_or(|k| k as usize == kind);
-        let type_ok = self.want.site_type.is_none_or(|t| t as usize == site_type);
+        let kind_ok = self.want.kind.is_none_or(|k| k == kind);
+        let type_ok = self.want.site_type.is_none_or(|t| t == site_type);
         let f = &mut self.found;
         f.matched += 1;
         if type_ok {
