@@ -96,7 +96,7 @@ fn open(id: &str) {
         w.location().set_hash(&format!("hotspot={id}")).ok();
     }
     #[cfg(not(target_arch = "wasm32"))]
-    info!("hotspot {id}");
+    tracing::info!("hotspot {id}");
 }
 
 /// A click or tap that did not move (a drag turns the camera instead) opens the marker under it.

@@ -2,6 +2,7 @@
 //! browser (wasm32, WebGL2) or on the desktop. One plugin per feature; [`AppPlugin`] adds them.
 
 mod camera;
+mod console;
 mod hotspots;
 mod loading;
 mod net;
@@ -59,6 +60,7 @@ impl Plugin for AppPlugin {
 
 /// Builds the viewer app.
 pub fn app() -> App {
+    console::install();
     let mut app = App::new();
     app.add_plugins(AppPlugin);
     app

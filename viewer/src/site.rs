@@ -4,11 +4,11 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use bevy::asset::AssetPath;
 use bevy::camera::primitives::Aabb;
-use bevy::gltf::GltfAssetLabel;
+use bevy::gltf::{Gltf, GltfMesh, GltfNode};
 use bevy::prelude::*;
 use bevy::tasks::IoTaskPool;
-use bevy::world_serialization::{WorldAsset, WorldAssetRoot, WorldInstanceReady};
 
 use disan_types::{ModelLevel, SiteDetail};
 
@@ -28,8 +28,7 @@ pub(super) fn plugin(app: &mut App) {
                 load_full_model,
             )
                 .chain(),
-        )
-        .add_observer(swap_in_full_model);
+        );
 }
 
 /// Why a site could not be shown.
@@ -74,11 +73,12 @@ pub struct CurrentSite {
     pub phase: Phase,
     /// Which model is on screen: the light one first, then the full one.
     pub level: Option<ModelLevel>,
+    /// The entity holding the model's meshes, once they are spawned.
     root: Option<Entity>,
-    scene: Option<Handle<WorldAsset>>,
+    model: Option<Handle<Gltf>>,
     pending: Option<Slot>,
-    /// The full model, spawned once loaded; it replaces the light one when its instance is ready.
-    full: Option<(Handle<WorldAsset>, Option<Entity>)>,
+    /// The full model while it loads; it replaces the light one as soon as it is loaded.
+    full: Option<Handle<Gltf>>,
 }
 
 /// The model of the current site is loaded and measured: where it is and how big.
@@ -90,6 +90,10 @@ pub struct SiteShown {
 
 #[derive(Component)]
 struct SiteModel;
+
+/// One mesh of the site's model.
+#[derive(Component)]
+struct ModelPart;
 
 /// The slug the user asked for: from the URL in the browser, the first argument on the desktop.
 fn requested_slug() -> Option<String> {
@@ -128,9 +132,6 @@ fn follow_request(
     if let Some(root) = current.root.take() {
         commands.entity(root).despawn();
     }
-    if let Some((_, Some(full))) = current.full.take() {
-        commands.entity(full).despawn();
-    }
     *current = CurrentSite::default();
     progress.reset();
     let Some(slug) = wanted else {
@@ -158,7 +159,6 @@ fn follow_request(
 }
 
 fn receive_site(
-    mut commands: Commands,
     mut current: ResMut<CurrentSite>,
     asset_server: Res<AssetServer>,
 ) {
@@ -175,17 +175,7 @@ fn receive_site(
                 current.phase = Phase::Failed(Failure::Model("the site has no model".into()));
                 return;
             };
-            let scene: Handle<WorldAsset> =
-                asset_server.load(GltfAssetLabel::Scene(0).from_asset(model.path.clone()));
-            let root = commands
-                .spawn((
-                    SiteModel,
-                    WorldAssetRoot(scene.clone()),
-                    Name::new(detail.site.slug.clone()),
-                ))
-                .id();
-            current.root = Some(root);
-            current.scene = Some(scene);
+            current.model = Some(asset_server.load(model.path.clone()));
             current.level = Some(model.level);
             current.detail = Some(detail);
             current.phase = Phase::LoadingModel;
@@ -194,32 +184,115 @@ fn receive_site(
     }
 }
 
-fn watch_model(mut current: ResMut<CurrentSite>, asset_server: Res<AssetServer>) {
-    if current.phase != Phase::LoadingModel {
+/// Spawns the model once it and everything it refers to are loaded, or reports why it failed.
+fn watch_model(
+    mut commands: Commands,
+    mut current: ResMut<CurrentSite>,
+    asset_server: Res<AssetServer>,
+    models: Models,
+) {
+    if current.phase != Phase::LoadingModel || current.root.is_some() {
         return;
     }
-    let Some(scene) = &current.scene else {
+    let Some(model) = &current.model else {
         return;
     };
-    if let Some(bevy::asset::LoadState::Failed(err)) = asset_server.get_load_state(scene) {
+    if let Some(bevy::asset::LoadState::Failed(err)) = asset_server.get_load_state(model) {
         current.phase = Phase::Failed(Failure::Model(err.to_string()));
+    } else if asset_server.is_loaded_with_dependencies(model) {
+        current.root = models.spawn(&mut commands, model);
+    }
+}
+
+/// What it takes to put a loaded glTF model into the world.
+#[derive(bevy::ecs::system::SystemParam)]
+struct Models<'w> {
+    asset_server: Res<'w, AssetServer>,
+    gltfs: Res<'w, Assets<Gltf>>,
+    nodes: Res<'w, Assets<GltfNode>>,
+    meshes: Res<'w, Assets<GltfMesh>>,
+}
+
+impl Models<'_> {
+    /// Spawns the meshes of every node of the model, each at its place in the node tree, under one
+    /// new root entity. Lights, cameras and animations in the file are left out: the viewer has
+    /// its own.
+    fn spawn(&self, commands: &mut Commands, model: &Handle<Gltf>) -> Option<Entity> {
+        let gltf = self.gltfs.get(model)?;
+        let children: std::collections::HashSet<AssetId<GltfNode>> = gltf
+            .nodes
+            .iter()
+            .filter_map(|n| self.nodes.get(n))
+            .flat_map(|n| n.children.iter().map(Handle::id))
+            .collect();
+        let root = commands
+            .spawn((SiteModel, Transform::default(), Visibility::default()))
+            .id();
+        let mut stack: Vec<(AssetId<GltfNode>, Transform)> = gltf
+            .nodes
+            .iter()
+            .map(Handle::id)
+            .filter(|id| !children.contains(id))
+            .map(|id| (id, Transform::IDENTITY))
+            .collect();
+        // Each node is expanded at most once per node in the file: a cycle must not hang the viewer.
+        let mut budget = gltf.nodes.len();
+        while let Some((id, parent)) = stack.pop() {
+            let Some(node) = self.nodes.get(id) else {
+                continue;
+            };
+            let at = parent.mul_transform(node.transform);
+            if let Some(mesh) = node.mesh.as_ref().and_then(|m| self.meshes.get(m)) {
+                for primitive in &mesh.primitives {
+                    commands.spawn((
+                        ModelPart,
+                        Mesh3d(primitive.mesh.clone()),
+                        MeshMaterial3d(self.material(primitive.material.as_ref(), model)),
+                        at,
+                        ChildOf(root),
+                    ));
+                }
+            }
+            if budget > 0 {
+                budget -= 1;
+                stack.extend(node.children.iter().map(|c| (c.id(), at)));
+            }
+        }
+        Some(root)
+    }
+
+    /// The `StandardMaterial` that bevy's glTF loader made from a glTF material (label
+    /// `Material{i}/std`, or `DefaultMaterial/std` for primitives without one).
+    fn material(
+        &self,
+        material: Option<&Handle<bevy::gltf::GltfMaterial>>,
+        model: &Handle<Gltf>,
+    ) -> Handle<StandardMaterial> {
+        let path: Option<AssetPath<'static>> = match material {
+            Some(m) => self.asset_server.get_path(m.id()).map(AssetPath::into_owned),
+            None => self
+                .asset_server
+                .get_path(model.id())
+                .map(|p| p.into_owned().with_label("DefaultMaterial")),
+        };
+        let Some(path) = path else {
+            return Handle::default();
+        };
+        let std = format!("{}/std", path.label().unwrap_or_default());
+        self.asset_server.load(path.with_label(std))
     }
 }
 
 /// Once every mesh of the model has its bounds, the model is on screen: measure it.
 fn measure_model(
     mut current: ResMut<CurrentSite>,
-    asset_server: Res<AssetServer>,
-    meshes: Query<(&GlobalTransform, Option<&Aabb>), With<Mesh3d>>,
+    meshes: Query<(&GlobalTransform, Option<&Aabb>), With<ModelPart>>,
     mut shown: MessageWriter<SiteShown>,
 ) {
     if current.phase != Phase::LoadingModel {
         return;
     }
-    let Some(scene) = &current.scene else {
-        return;
-    };
-    if !asset_server.is_loaded_with_dependencies(scene) || meshes.is_empty() {
+    if current.root.is_none() || meshes.is_empty() {
         return;
     }
     let mut min = Vec3::splat(f32::INFINITY);
@@ -249,59 +322,38 @@ fn measure_model(
     current.phase = Phase::Ready;
 }
 
-/// Once the first (light) model is on screen, loads the full one and spawns it when ready.
+/// Once the first (light) model is on screen, loads the full one; when it is loaded it replaces
+/// the light one in the same frame, so the picture never goes empty and the camera does not move.
 fn load_full_model(
     mut commands: Commands,
     mut current: ResMut<CurrentSite>,
     asset_server: Res<AssetServer>,
+    models: Models,
 ) {
     if current.phase != Phase::Ready || current.level != Some(ModelLevel::Light) {
         return;
     }
-    match &current.full {
-        None => {
-            let Some(full) = current.detail.as_ref().and_then(|d| {
-                d.models
-                    .iter()
-                    .find(|m| m.level == ModelLevel::Full)
-                    .map(|m| m.path.clone())
-            }) else {
-                return;
-            };
-            let handle: Handle<WorldAsset> =
-                asset_server.load(GltfAssetLabel::Scene(0).from_asset(full));
-            current.full = Some((handle, None));
-        }
-        Some((handle, None)) => {
-            if asset_server.is_loaded_with_dependencies(handle) {
-                let handle = handle.clone();
-                let entity = commands
-                    .spawn((SiteModel, WorldAssetRoot(handle.clone()), Name::new("full")))
-                    .id();
-                current.full = Some((handle, Some(entity)));
-            }
-        }
-        Some((_, Some(_))) => {}
-    }
-}
-
-/// The full model's instance is in the world: it replaces the light one in the same frame, so
-/// the picture never goes empty and the camera does not move.
-fn swap_in_full_model(
-    ready: On<WorldInstanceReady>,
-    mut commands: Commands,
-    mut current: ResMut<CurrentSite>,
-) {
-    let Some((handle, Some(entity))) = current.full.clone() else {
+    let Some(full) = &current.full else {
+        let Some(full) = current.detail.as_ref().and_then(|d| {
+            d.models
+                .iter()
+                .find(|m| m.level == ModelLevel::Full)
+                .map(|m| m.path.clone())
+        }) else {
+            return;
+        };
+        current.full = Some(asset_server.load(full));
         return;
     };
-    if ready.entity != entity {
+    if !asset_server.is_loaded_with_dependencies(full) {
         return;
     }
-    if let Some(light) = current.root.replace(entity) {
+    let Some(root) = models.spawn(&mut commands, full) else {
+        return;
+    };
+    if let Some(light) = current.root.replace(root) {
         commands.entity(light).despawn();
     }
-    current.scene = Some(handle);
+    current.model = current.full.take();
     current.level = Some(ModelLevel::Full);
-    current.full = None;
 }

@@ -103,7 +103,7 @@ fn show(
     if let Phase::Failed(failure) = &current.phase
         && last.as_ref().is_none_or(|l| l.phase != "failed")
     {
-        warn!("site {:?} failed: {failure:?}", view.slug);
+        tracing::warn!("site {:?} failed: {failure:?}", view.slug);
     }
     if current.phase == Phase::Ready && last.as_ref().is_some_and(|l| l.phase == "ready") {
         *frames += 1;
@@ -184,7 +184,7 @@ fn write_frames(frames: u64) {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn write(view: &View) {
-    info!("{} {} {} {}", view.phase, view.slug, view.name, view.status);
+    tracing::info!("{} {} {} {}", view.phase, view.slug, view.name, view.status);
 }
 
 #[cfg(not(target_arch = "wasm32"))]
