@@ -16,6 +16,7 @@ pub use tour::reset_view;
 use bevy::asset::AssetMetaCheck;
 use bevy::asset::io::{AssetSourceBuilder, AssetSourceId};
 use bevy::prelude::*;
+use bevy::world_serialization::WorldAsset;
 
 /// The whole viewer.
 pub struct AppPlugin;
@@ -31,23 +32,44 @@ impl Plugin for AppPlugin {
             AssetSourceBuilder::new(move || Box::new(reader.clone())),
         );
         app.insert_resource(server).insert_resource(progress);
-        app.add_plugins(
-            DefaultPlugins
-                .set(WindowPlugin {
-                    primary_window: Some(Window {
-                        title: "Disan".into(),
-                        canvas: Some("#viewer-canvas".into()),
-                        fit_canvas_to_parent: true,
-                        prevent_default_event_handling: false,
-                        ..default()
-                    }),
-                    ..default()
-                })
-                .set(AssetPlugin {
-                    meta_check: AssetMetaCheck::Never,
+        // bevy's plugins one by one rather than `DefaultPlugins`: a plugin in the group is in the
+        // wasm file even when disabled, and scenes and diagnostics are not used.
+        app.add_plugins((
+            bevy::app::PanicHandlerPlugin,
+            TaskPoolPlugin::default(),
+            bevy::diagnostic::FrameCountPlugin,
+            bevy::time::TimePlugin,
+            TransformPlugin,
+            bevy::input::InputPlugin,
+            WindowPlugin {
+                primary_window: Some(Window {
+                    title: "Disan".into(),
+                    canvas: Some("#viewer-canvas".into()),
+                    fit_canvas_to_parent: true,
+                    prevent_default_event_handling: false,
                     ..default()
                 }),
-        );
+                ..default()
+            },
+            bevy::a11y::AccessibilityPlugin,
+            AssetPlugin {
+                meta_check: AssetMetaCheck::Never,
+                ..default()
+            },
+        ));
+        app.add_plugins((
+            bevy::winit::WinitPlugin::default(),
+            bevy::render::RenderPlugin::default(),
+            ImagePlugin::default(),
+            bevy::mesh::MeshPlugin,
+            bevy::camera::CameraPlugin,
+            bevy::light::LightPlugin,
+            bevy::core_pipeline::CorePipelinePlugin,
+        ));
+        // The glTF loader stores each file's scenes as `WorldAsset`s, which the viewer never
+        // spawns (`site.rs` spawns the meshes): their storage is all that scenes need here.
+        app.init_asset::<WorldAsset>();
+        app.add_plugins((bevy::gltf::GltfPlugin::default(), bevy::pbr::PbrPlugin::default()));
         app.add_plugins((
             site::plugin,
             camera::plugin,
