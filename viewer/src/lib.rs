@@ -69,7 +69,10 @@ impl Plugin for AppPlugin {
         // The glTF loader stores each file's scenes as `WorldAsset`s, which the viewer never
         // spawns (`site.rs` spawns the meshes): their storage is all that scenes need here.
         app.init_asset::<WorldAsset>();
-        app.add_plugins((bevy::gltf::GltfPlugin::default(), bevy::pbr::PbrPlugin::default()));
+        app.add_plugins((
+            bevy::gltf::GltfPlugin::default(),
+            bevy::pbr::PbrPlugin::default(),
+        ));
         app.add_plugins((
             site::plugin,
             camera::plugin,

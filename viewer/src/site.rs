@@ -158,10 +158,7 @@ fn follow_request(
     current.pending = Some(slot);
 }
 
-fn receive_site(
-    mut current: ResMut<CurrentSite>,
-    asset_server: Res<AssetServer>,
-) {
+fn receive_site(mut current: ResMut<CurrentSite>, asset_server: Res<AssetServer>) {
     let Some(slot) = &current.pending else {
         return;
     };
@@ -235,7 +232,7 @@ impl Models<'_> {
             .filter(|id| !children.contains(id))
             .map(|id| (id, Transform::IDENTITY))
             .collect();
-        // Each node is expanded at most once per node in the file: a cycle must not hang the viewer.
+        // No more expansions than the file has nodes: a cycle of nodes must not hang the viewer.
         let mut budget = gltf.nodes.len();
         while let Some((id, parent)) = stack.pop() {
             let Some(node) = self.nodes.get(id) else {
@@ -269,7 +266,10 @@ impl Models<'_> {
         model: &Handle<Gltf>,
     ) -> Handle<StandardMaterial> {
         let path: Option<AssetPath<'static>> = match material {
-            Some(m) => self.asset_server.get_path(m.id()).map(AssetPath::into_owned),
+            Some(m) => self
+                .asset_server
+                .get_path(m.id())
+                .map(AssetPath::into_owned),
             None => self
                 .asset_server
                 .get_path(model.id())
