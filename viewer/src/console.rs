@@ -1,6 +1,6 @@
-//! Log output: warnings and errors (bevy's and ours) and the viewer's own notes, written to the
-//! browser's console or, on the desktop, to stderr. A small `tracing` subscriber instead of
-//! bevy's `LogPlugin`, whose filter brings a regex engine into the wasm file.
+//! Log output: warnings and errors (bevy's and ours through `tracing`, wgpu's and naga's through
+//! `log`) and the viewer's own notes, written to the browser's console or, on the desktop, to
+//! stderr. A small subscriber instead of bevy's `LogPlugin` and its filter.
 
 use std::fmt::Write as _;
 
@@ -8,24 +8,27 @@ use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Metadata, Subscriber};
 
-/// Sends `tracing` events to the console; installed once, before the app starts.
+/// Sends `tracing` events and `log` records to the console; installed once, before the app
+/// starts.
 pub fn install() {
-    // Fails only when a subscriber is already set (a second app in one process): keep that one.
+    // Both fail only when a logger is already set (a second app in one process): keep that one.
     tracing::subscriber::set_global_default(Console).ok();
+    if log::set_logger(&Console).is_ok() {
+        log::set_max_level(log::LevelFilter::Warn);
+    }
 }
 
 struct Console;
 
-impl Console {
-    fn wanted(metadata: &Metadata<'_>) -> bool {
-        let level = *metadata.level();
-        level <= Level::WARN || (level <= Level::INFO && metadata.target().starts_with("disan"))
-    }
+/// Warnings and errors from everywhere, notes from the viewer itself.
+fn wanted(level: Level, target: &str) -> bool {
+    level <= Level::WARN || (level <= Level::INFO && target.starts_with("disan"))
 }
 
 impl Subscriber for Console {
     fn enabled(&self, metadata: &Metadata<'_>) -> bool {
-        Self::wanted(metadata)
+        // Spans are never entered here, so none is wanted: every span gets the same id.
+        metadata.is_event() && wanted(*metadata.level(), metadata.target())
     }
 
     fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
@@ -50,6 +53,34 @@ impl Subscriber for Console {
     fn enter(&self, _: &Id) {}
 
     fn exit(&self, _: &Id) {}
+}
+
+impl log::Log for Console {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        wanted(level(metadata.level()), metadata.target())
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        let level = level(record.level());
+        if wanted(level, record.target()) {
+            write_line(
+                level,
+                &format!("{level} {}: {}", record.target(), record.args()),
+            );
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+fn level(level: log::Level) -> Level {
+    match level {
+        log::Level::Error => Level::ERROR,
+        log::Level::Warn => Level::WARN,
+        log::Level::Info => Level::INFO,
+        log::Level::Debug => Level::DEBUG,
+        log::Level::Trace => Level::TRACE,
+    }
 }
 
 /// An event as one line of text: the message, then the other fields as `name=value`.

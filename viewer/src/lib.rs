@@ -33,7 +33,8 @@ impl Plugin for AppPlugin {
         );
         app.insert_resource(server).insert_resource(progress);
         // bevy's plugins one by one rather than `DefaultPlugins`: a plugin in the group is in the
-        // wasm file even when disabled, and scenes and diagnostics are not used.
+        // wasm file even when disabled. Left out: scene spawning and serialization, diagnostics,
+        // logging (see `console.rs`) and, on the desktop, pipelined rendering and Ctrl-C handling.
         app.add_plugins((
             bevy::app::PanicHandlerPlugin,
             TaskPoolPlugin::default(),
@@ -66,8 +67,9 @@ impl Plugin for AppPlugin {
             bevy::light::LightPlugin,
             bevy::core_pipeline::CorePipelinePlugin,
         ));
-        // The glTF loader stores each file's scenes as `WorldAsset`s, which the viewer never
-        // spawns (`site.rs` spawns the meshes): their storage is all that scenes need here.
+        // The glTF loader stores each file's scenes as `WorldAsset`s (which also hold the
+        // materials made for them); the viewer never spawns them (`site.rs` spawns the meshes),
+        // so their storage is all that scenes need here.
         app.init_asset::<WorldAsset>();
         app.add_plugins((
             bevy::gltf::GltfPlugin::default(),

@@ -1,10 +1,11 @@
 //! The site on screen: follows the page URL (`/tour/{slug}`), fetches the site from the API,
 //! loads its model, and says when the model is framed and visible.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use bevy::asset::AssetPath;
+use bevy::asset::{AssetPath, LoadState, RecursiveDependencyLoadState};
 use bevy::camera::primitives::Aabb;
 use bevy::gltf::{Gltf, GltfMesh, GltfNode};
 use bevy::prelude::*;
@@ -87,9 +88,6 @@ pub struct SiteShown {
     pub center: Vec3,
     pub radius: f32,
 }
-
-#[derive(Component)]
-struct SiteModel;
 
 /// One mesh of the site's model.
 #[derive(Component)]
@@ -182,21 +180,22 @@ fn receive_site(mut current: ResMut<CurrentSite>, asset_server: Res<AssetServer>
 }
 
 /// Spawns the model once it and everything it refers to are loaded, or reports why it failed.
-fn watch_model(
-    mut commands: Commands,
-    mut current: ResMut<CurrentSite>,
-    asset_server: Res<AssetServer>,
-    models: Models,
-) {
+fn watch_model(mut commands: Commands, mut current: ResMut<CurrentSite>, models: Models) {
     if current.phase != Phase::LoadingModel || current.root.is_some() {
         return;
     }
     let Some(model) = &current.model else {
         return;
     };
-    if let Some(bevy::asset::LoadState::Failed(err)) = asset_server.get_load_state(model) {
+    let server = &models.asset_server;
+    if let Some(LoadState::Failed(err)) = server.get_load_state(model) {
         current.phase = Phase::Failed(Failure::Model(err.to_string()));
-    } else if asset_server.is_loaded_with_dependencies(model) {
+    } else if let Some(RecursiveDependencyLoadState::Failed(err)) =
+        server.get_recursive_dependency_load_state(model)
+    {
+        // A texture or buffer of the model could not be loaded.
+        current.phase = Phase::Failed(Failure::Model(err.to_string()));
+    } else if server.is_loaded_with_dependencies(model) {
         current.root = models.spawn(&mut commands, model);
     }
 }
@@ -211,59 +210,72 @@ struct Models<'w> {
 }
 
 impl Models<'_> {
-    /// Spawns the meshes of every node of the model, each at its place in the node tree, under one
-    /// new root entity. Lights, cameras and animations in the file are left out: the viewer has
-    /// its own.
+    /// Spawns the model's node tree under one new root entity: each node with its transform,
+    /// each primitive of its mesh as a child. Roots are the nodes that are no node's child (the
+    /// viewer's models have one scene). Lights, cameras and animations in the file are left
+    /// out: the viewer has its own; skinned nodes are left out too (they would need joints).
     fn spawn(&self, commands: &mut Commands, model: &Handle<Gltf>) -> Option<Entity> {
         let gltf = self.gltfs.get(model)?;
-        let children: std::collections::HashSet<AssetId<GltfNode>> = gltf
+        let children: HashSet<AssetId<GltfNode>> = gltf
             .nodes
             .iter()
             .filter_map(|n| self.nodes.get(n))
             .flat_map(|n| n.children.iter().map(Handle::id))
             .collect();
         let root = commands
-            .spawn((SiteModel, Transform::default(), Visibility::default()))
+            .spawn((Transform::default(), Visibility::default()))
             .id();
-        let mut stack: Vec<(AssetId<GltfNode>, Transform)> = gltf
+        let mut stack: Vec<(AssetId<GltfNode>, Entity, Transform)> = gltf
             .nodes
             .iter()
             .map(Handle::id)
             .filter(|id| !children.contains(id))
-            .map(|id| (id, Transform::IDENTITY))
+            .map(|id| (id, root, Transform::IDENTITY))
             .collect();
         // No more expansions than the file has nodes: a cycle of nodes must not hang the viewer.
         let mut budget = gltf.nodes.len();
-        while let Some((id, parent)) = stack.pop() {
+        while let Some((id, parent, parent_world)) = stack.pop() {
             let Some(node) = self.nodes.get(id) else {
                 continue;
             };
-            let at = parent.mul_transform(node.transform);
+            if node.skin.is_some() {
+                tracing::warn!("node {:?} is skinned: left out", node.name);
+                continue;
+            }
+            let world = parent_world.mul_transform(node.transform);
+            // An odd number of mirrored axes turns the triangles' winding: such nodes use the
+            // loader's copy of the material that culls the other faces.
+            let inverted = world.scale.is_negative_bitmask().count_ones() % 2 == 1;
+            let entity = commands
+                .spawn((node.transform, Visibility::default(), ChildOf(parent)))
+                .id();
             if let Some(mesh) = node.mesh.as_ref().and_then(|m| self.meshes.get(m)) {
                 for primitive in &mesh.primitives {
+                    let material = self.material(primitive.material.as_ref(), model, inverted);
                     commands.spawn((
                         ModelPart,
                         Mesh3d(primitive.mesh.clone()),
-                        MeshMaterial3d(self.material(primitive.material.as_ref(), model)),
-                        at,
-                        ChildOf(root),
+                        MeshMaterial3d(material),
+                        ChildOf(entity),
                     ));
                 }
             }
             if budget > 0 {
                 budget -= 1;
-                stack.extend(node.children.iter().map(|c| (c.id(), at)));
+                stack.extend(node.children.iter().map(|c| (c.id(), entity, world)));
             }
         }
         Some(root)
     }
 
     /// The `StandardMaterial` that bevy's glTF loader made from a glTF material (label
-    /// `Material{i}/std`, or `DefaultMaterial/std` for primitives without one).
+    /// `Material{i}/std`, `Material{i} (inverted)/std` for mirrored nodes, or
+    /// `DefaultMaterial/std` for primitives without one).
     fn material(
         &self,
         material: Option<&Handle<bevy::gltf::GltfMaterial>>,
         model: &Handle<Gltf>,
+        inverted: bool,
     ) -> Handle<StandardMaterial> {
         let path: Option<AssetPath<'static>> = match material {
             Some(m) => self
@@ -278,7 +290,12 @@ impl Models<'_> {
         let Some(path) = path else {
             return Handle::default();
         };
-        let std = format!("{}/std", path.label().unwrap_or_default());
+        let mirrored = if inverted && material.is_some() {
+            " (inverted)"
+        } else {
+            ""
+        };
+        let std = format!("{}{mirrored}/std", path.label().unwrap_or_default());
         self.asset_server.load(path.with_label(std))
     }
 }
@@ -292,7 +309,12 @@ fn measure_model(
     if current.phase != Phase::LoadingModel {
         return;
     }
-    if current.root.is_none() || meshes.is_empty() {
+    if current.root.is_none() {
+        return;
+    }
+    if meshes.is_empty() {
+        // The parts are spawned with the root (commands are applied between these systems).
+        current.phase = Phase::Failed(Failure::Model("the model has no meshes".into()));
         return;
     }
     let mut min = Vec3::splat(f32::INFINITY);
@@ -324,12 +346,7 @@ fn measure_model(
 
 /// Once the first (light) model is on screen, loads the full one; when it is loaded it replaces
 /// the light one in the same frame, so the picture never goes empty and the camera does not move.
-fn load_full_model(
-    mut commands: Commands,
-    mut current: ResMut<CurrentSite>,
-    asset_server: Res<AssetServer>,
-    models: Models,
-) {
+fn load_full_model(mut commands: Commands, mut current: ResMut<CurrentSite>, models: Models) {
     if current.phase != Phase::Ready || current.level != Some(ModelLevel::Light) {
         return;
     }
@@ -342,10 +359,10 @@ fn load_full_model(
         }) else {
             return;
         };
-        current.full = Some(asset_server.load(full));
+        current.full = Some(models.asset_server.load(full));
         return;
     };
-    if !asset_server.is_loaded_with_dependencies(full) {
+    if !models.asset_server.is_loaded_with_dependencies(full) {
         return;
     }
     let Some(root) = models.spawn(&mut commands, full) else {
