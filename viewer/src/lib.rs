@@ -5,6 +5,7 @@ mod camera;
 mod console;
 mod hotspots;
 mod loading;
+mod model;
 mod net;
 mod site;
 mod tour;
@@ -16,7 +17,6 @@ pub use tour::reset_view;
 use bevy::asset::AssetMetaCheck;
 use bevy::asset::io::{AssetSourceBuilder, AssetSourceId};
 use bevy::prelude::*;
-use bevy::world_serialization::WorldAsset;
 
 /// The whole viewer.
 pub struct AppPlugin;
@@ -67,15 +67,9 @@ impl Plugin for AppPlugin {
             bevy::light::LightPlugin,
             bevy::core_pipeline::CorePipelinePlugin,
         ));
-        // The glTF loader stores each file's scenes as `WorldAsset`s (which also hold the
-        // materials made for them); the viewer never spawns them (`site.rs` spawns the meshes),
-        // so their storage is all that scenes need here.
-        app.init_asset::<WorldAsset>();
+        app.add_plugins(bevy::pbr::PbrPlugin::default());
         app.add_plugins((
-            bevy::gltf::GltfPlugin::default(),
-            bevy::pbr::PbrPlugin::default(),
-        ));
-        app.add_plugins((
+            model::plugin,
             site::plugin,
             camera::plugin,
             tour::plugin,

@@ -1,19 +1,18 @@
 //! The site on screen: follows the page URL (`/tour/{slug}`), fetches the site from the API,
 //! loads its model, and says when the model is framed and visible.
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use bevy::asset::{AssetPath, LoadState, RecursiveDependencyLoadState};
+use bevy::asset::{LoadState, RecursiveDependencyLoadState};
 use bevy::camera::primitives::Aabb;
-use bevy::gltf::{Gltf, GltfMesh, GltfNode};
 use bevy::prelude::*;
 use bevy::tasks::IoTaskPool;
 
 use disan_types::{ModelLevel, SiteDetail};
 
 use crate::loading::Progress;
+use crate::model::Model;
 use crate::net::{self, NetError, Server};
 
 pub(super) fn plugin(app: &mut App) {
@@ -76,10 +75,10 @@ pub struct CurrentSite {
     pub level: Option<ModelLevel>,
     /// The entity holding the model's meshes, once they are spawned.
     root: Option<Entity>,
-    model: Option<Handle<Gltf>>,
+    model: Option<Handle<Model>>,
     pending: Option<Slot>,
     /// The full model while it loads; it replaces the light one as soon as it is loaded.
-    full: Option<Handle<Gltf>>,
+    full: Option<Handle<Model>>,
 }
 
 /// The model of the current site is loaded and measured: where it is and how big.
@@ -200,103 +199,43 @@ fn watch_model(mut commands: Commands, mut current: ResMut<CurrentSite>, models:
     }
 }
 
-/// What it takes to put a loaded glTF model into the world.
+/// What it takes to put a loaded model into the world.
 #[derive(bevy::ecs::system::SystemParam)]
 struct Models<'w> {
     asset_server: Res<'w, AssetServer>,
-    gltfs: Res<'w, Assets<Gltf>>,
-    nodes: Res<'w, Assets<GltfNode>>,
-    meshes: Res<'w, Assets<GltfMesh>>,
+    models: Res<'w, Assets<Model>>,
 }
 
 impl Models<'_> {
     /// Spawns the model's node tree under one new root entity: each node with its transform,
-    /// each primitive of its mesh as a child. Roots are the nodes that are no node's child (the
-    /// viewer's models have one scene). Lights, cameras and animations in the file are left
-    /// out: the viewer has its own; skinned nodes are left out too (they would need joints).
-    fn spawn(&self, commands: &mut Commands, model: &Handle<Gltf>) -> Option<Entity> {
-        let gltf = self.gltfs.get(model)?;
-        let children: HashSet<AssetId<GltfNode>> = gltf
-            .nodes
-            .iter()
-            .filter_map(|n| self.nodes.get(n))
-            .flat_map(|n| n.children.iter().map(Handle::id))
-            .collect();
+    /// each mesh part of a node as its child.
+    fn spawn(&self, commands: &mut Commands, model: &Handle<Model>) -> Option<Entity> {
+        let model = self.models.get(model)?;
         let root = commands
             .spawn((Transform::default(), Visibility::default()))
             .id();
-        let mut stack: Vec<(AssetId<GltfNode>, Entity, Transform)> = gltf
-            .nodes
-            .iter()
-            .map(Handle::id)
-            .filter(|id| !children.contains(id))
-            .map(|id| (id, root, Transform::IDENTITY))
-            .collect();
-        // No more expansions than the file has nodes: a cycle of nodes must not hang the viewer.
-        let mut budget = gltf.nodes.len();
-        while let Some((id, parent, parent_world)) = stack.pop() {
-            let Some(node) = self.nodes.get(id) else {
-                continue;
-            };
-            if node.skin.is_some() {
-                tracing::warn!("node {:?} is skinned: left out", node.name);
-                continue;
-            }
-            let world = parent_world.mul_transform(node.transform);
-            // An odd number of mirrored axes turns the triangles' winding: such nodes use the
-            // loader's copy of the material that culls the other faces.
-            let inverted = world.scale.is_negative_bitmask().count_ones() % 2 == 1;
+        let mut entities: Vec<Entity> = Vec::with_capacity(model.nodes.len());
+        for node in &model.nodes {
+            // Parents come before their children in `nodes`.
+            let parent = node.parent.and_then(|p| entities.get(p).copied());
             let entity = commands
-                .spawn((node.transform, Visibility::default(), ChildOf(parent)))
+                .spawn((
+                    node.transform,
+                    Visibility::default(),
+                    ChildOf(parent.unwrap_or(root)),
+                ))
                 .id();
-            if let Some(mesh) = node.mesh.as_ref().and_then(|m| self.meshes.get(m)) {
-                for primitive in &mesh.primitives {
-                    let material = self.material(primitive.material.as_ref(), model, inverted);
-                    commands.spawn((
-                        ModelPart,
-                        Mesh3d(primitive.mesh.clone()),
-                        MeshMaterial3d(material),
-                        ChildOf(entity),
-                    ));
-                }
+            for (mesh, material) in &node.parts {
+                commands.spawn((
+                    ModelPart,
+                    Mesh3d(mesh.clone()),
+                    MeshMaterial3d(material.clone()),
+                    ChildOf(entity),
+                ));
             }
-            if budget > 0 {
-                budget -= 1;
-                stack.extend(node.children.iter().map(|c| (c.id(), entity, world)));
-            }
+            entities.push(entity);
         }
         Some(root)
-    }
-
-    /// The `StandardMaterial` that bevy's glTF loader made from a glTF material (label
-    /// `Material{i}/std`, `Material{i} (inverted)/std` for mirrored nodes, or
-    /// `DefaultMaterial/std` for primitives without one).
-    fn material(
-        &self,
-        material: Option<&Handle<bevy::gltf::GltfMaterial>>,
-        model: &Handle<Gltf>,
-        inverted: bool,
-    ) -> Handle<StandardMaterial> {
-        let path: Option<AssetPath<'static>> = match material {
-            Some(m) => self
-                .asset_server
-                .get_path(m.id())
-                .map(AssetPath::into_owned),
-            None => self
-                .asset_server
-                .get_path(model.id())
-                .map(|p| p.into_owned().with_label("DefaultMaterial")),
-        };
-        let Some(path) = path else {
-            return Handle::default();
-        };
-        let mirrored = if inverted && material.is_some() {
-            " (inverted)"
-        } else {
-            ""
-        };
-        let std = format!("{}{mirrored}/std", path.label().unwrap_or_default());
-        self.asset_server.load(path.with_label(std))
     }
 }
 
