@@ -322,14 +322,7 @@ fn orbit_controls_turn_and_zoom_with_mouse_and_touch() {
     let start_shot = canvas_shot(&browser, "ham-do-cat");
     assert_shows_a_model(&start_shot, "ham-do-cat");
 
-    let rect = browser
-        .eval(
-            "const r = document.getElementById('viewer-canvas').getBoundingClientRect(); \
-             return [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 2)];",
-            json!([]),
-        )
-        .unwrap();
-    let (cx, cy) = (rect[0].as_i64().unwrap(), rect[1].as_i64().unwrap());
+    let (cx, cy) = canvas_point(&browser, 0.5);
 
     // Mouse drag turns the camera around the model.
     let c0 = camera(&browser);
@@ -873,6 +866,18 @@ fn hotspots_open_from_buttons_and_deep_links_and_lead_to_other_sites() {
     assert_no_page_errors(&browser);
 }
 
+/// A point of the 3D view in page pixels: across its middle, `down` (0…1) of its height down.
+fn canvas_point(browser: &Browser, down: f64) -> (i64, i64) {
+    let p = browser
+        .eval(
+            "const r = document.getElementById('viewer-canvas').getBoundingClientRect(); \
+             return [Math.round(r.x + r.width / 2), Math.round(r.y + r.height * arguments[0])];",
+            json!([down]),
+        )
+        .unwrap();
+    (p[0].as_i64().unwrap(), p[1].as_i64().unwrap())
+}
+
 /// Where the viewer reports a hotspot's marker, in page pixels.
 fn marker_position(browser: &Browser, id: &str) -> Option<(i64, i64)> {
     let v = browser
@@ -1069,14 +1074,7 @@ fn keyboard_and_two_fingers_move_the_camera_and_pan_stays_near_the_model() {
     assert_eq!(hash, "", "the arrow went to the 3D view, not to the tour");
 
     // Two fingers moving together pan: the target moves, the distance barely changes.
-    let rect = browser
-        .eval(
-            "const r = document.getElementById('viewer-canvas').getBoundingClientRect(); \
-             return [Math.round(r.x + r.width / 2), Math.round(r.y + r.height / 3)];",
-            json!([]),
-        )
-        .unwrap();
-    let (cx, cy) = (rect[0].as_i64().unwrap(), rect[1].as_i64().unwrap());
+    let (cx, cy) = canvas_point(&browser, 1.0 / 3.0);
     let t0 = camera_target(&browser);
     let finger = |id: &str, x: i64| {
         json!({"type": "pointer", "id": id, "parameters": {"pointerType": "touch"}, "actions": [

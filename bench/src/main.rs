@@ -23,17 +23,14 @@ use serde::Deserialize;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let flag = |name: &str| -> Option<usize> {
+    let text = |name: &str| -> Option<String> {
         let i = args.iter().position(|a| a == name)?;
-        args.get(i + 1)?.replace('_', "").parse().ok()
+        args.get(i + 1).cloned()
     };
+    let flag = |name: &str| -> Option<usize> { text(name)?.replace('_', "").parse().ok() };
     match args.first().map(String::as_str) {
         Some("search") => search(flag("--relics").unwrap_or(100_000), flag("--rounds")),
         Some("viewer") => {
-            let text = |name: &str| -> Option<String> {
-                let i = args.iter().position(|a| a == name)?;
-                args.get(i + 1).cloned()
-            };
             let web =
                 text("--web-dir").context("--web-dir is needed (cargo xtask bench viewer)")?;
             let slug = text("--site").unwrap_or_else(|| "doi-a1".into());

@@ -10,6 +10,7 @@ use bevy::light::GlobalAmbientLight;
 use bevy::prelude::*;
 
 use crate::site::SiteShown;
+use crate::ui;
 
 pub(super) fn plugin(app: &mut App) {
     app.insert_resource(ClearColor(Color::srgb(0.74, 0.83, 0.90)))
@@ -85,15 +86,7 @@ fn reduced_motion() -> bool {
 
 /// Tells the page (and the tests) which view the camera has reached.
 fn report_view(label: &str) {
-    #[cfg(target_arch = "wasm32")]
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        body.dataset().set("view", label).ok();
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    let _ = label;
+    ui::set_body_data("view", label);
 }
 
 pub(crate) fn glide(time: Res<Time>, mut glide: ResMut<Glide>, mut orbits: Query<&mut Orbit>) {

@@ -7,6 +7,7 @@ use bevy::prelude::*;
 
 use crate::camera::{self, Orbit};
 use crate::site::{CurrentSite, SiteShown};
+use crate::ui;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Markers>()
@@ -100,7 +101,6 @@ fn open(id: &str) {
 }
 
 /// A click or tap that did not move (a drag turns the camera instead) opens the marker under it.
-#[allow(clippy::too_many_arguments)]
 fn pick(
     buttons: Res<ButtonInput<MouseButton>>,
     touches: Res<Touches>,
@@ -155,12 +155,6 @@ fn report(
     if *last == text {
         return;
     }
-    #[cfg(target_arch = "wasm32")]
-    if let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    {
-        body.dataset().set("markers", &text).ok();
-    }
+    ui::set_body_data("markers", &text);
     *last = text;
 }

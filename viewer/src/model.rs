@@ -138,11 +138,13 @@ fn read(bytes: &[u8], context: &mut LoadContext<'_>) -> Result<Model, ModelError
                             &mut images,
                             context,
                         )?;
-                        let label = match material_key {
-                            (Some(i), false) => format!("Material{i}"),
-                            (Some(i), true) => format!("Material{i}/mirrored"),
-                            (None, false) => "DefaultMaterial".to_owned(),
-                            (None, true) => "DefaultMaterial/mirrored".to_owned(),
+                        let name = material_key
+                            .0
+                            .map_or("DefaultMaterial".to_owned(), |i| format!("Material{i}"));
+                        let label = if material_key.1 {
+                            format!("{name}/mirrored")
+                        } else {
+                            name
                         };
                         let h = context.add_labeled_asset(label, m);
                         materials.insert(material_key, h.clone());

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use bevy::asset::{LoadState, RecursiveDependencyLoadState};
+use bevy::asset::RecursiveDependencyLoadState;
 use bevy::camera::primitives::Aabb;
 use bevy::prelude::*;
 use bevy::tasks::IoTaskPool;
@@ -187,12 +187,10 @@ fn watch_model(mut commands: Commands, mut current: ResMut<CurrentSite>, models:
         return;
     };
     let server = &models.asset_server;
-    if let Some(LoadState::Failed(err)) = server.get_load_state(model) {
-        current.phase = Phase::Failed(Failure::Model(err.to_string()));
-    } else if let Some(RecursiveDependencyLoadState::Failed(err)) =
+    // Failed when the file or anything it refers to (a texture) could not be loaded.
+    if let Some(RecursiveDependencyLoadState::Failed(err)) =
         server.get_recursive_dependency_load_state(model)
     {
-        // A texture or buffer of the model could not be loaded.
         current.phase = Phase::Failed(Failure::Model(err.to_string()));
     } else if server.is_loaded_with_dependencies(model) {
         current.root = models.spawn(&mut commands, model);

@@ -114,7 +114,7 @@ fn show(
         write(&view);
         *last = Some(view);
     }
-    write_frames(*frames);
+    set_body_data("frames", &frames.to_string());
 }
 
 #[cfg(target_arch = "wasm32")]
@@ -172,20 +172,21 @@ fn write(view: &View) {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
-fn write_frames(frames: u64) {
+/// Sets `data-<key>` on the page's `<body>`, where the page and the tests read the viewer's
+/// state; nothing on the desktop.
+pub fn set_body_data(key: &str, value: &str) {
+    #[cfg(target_arch = "wasm32")]
     if let Some(body) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.body())
     {
-        body.dataset().set("frames", &frames.to_string()).ok();
+        body.dataset().set(key, value).ok();
     }
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (key, value);
 }
 
 #[cfg(not(target_arch = "wasm32"))]
 fn write(view: &View) {
     tracing::info!("{} {} {} {}", view.phase, view.slug, view.name, view.status);
 }
-
-#[cfg(not(target_arch = "wasm32"))]
-fn write_frames(_frames: u64) {}
