@@ -933,6 +933,21 @@ fn hotspot_markers_open_on_click_and_the_camera_turns_to_them() {
         .iter()
         .find_map(|h| marker_position(&browser, &h.id).map(|p| (h.id.clone(), p)))
         .expect("a hotspot marker is on screen at the first stop");
+    // The marker is drawn there, unlit, in its own flat orange (`hotspots.rs`).
+    let scale = browser.eval("return devicePixelRatio;", json!([])).unwrap();
+    let scale = scale.as_f64().unwrap();
+    let shot = Image::from_png(&browser.screenshot().unwrap()).unwrap();
+    let (px, py) = ((x as f64 * scale) as u32, (y as f64 * scale) as u32);
+    let around = shot.crop(px.saturating_sub(4), py.saturating_sub(4), 9, 9);
+    let orange = [242, 140, 38];
+    assert!(
+        around
+            .rgb
+            .iter()
+            .any(|p| p.iter().zip(orange).all(|(a, b)| a.abs_diff(b) <= 8)),
+        "no marker colour {orange:?} around marker {id} at {px},{py}: {:?}",
+        around.rgb
+    );
     browser
         .actions(json!([{
             "type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},

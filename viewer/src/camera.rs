@@ -6,7 +6,6 @@ use std::f32::consts::{FRAC_PI_2, PI, TAU};
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::input::touch::{TouchInput, Touches};
-use bevy::light::GlobalAmbientLight;
 use bevy::prelude::*;
 
 use crate::site::SiteShown;
@@ -14,11 +13,6 @@ use crate::ui;
 
 pub(super) fn plugin(app: &mut App) {
     app.insert_resource(ClearColor(Color::srgb(0.74, 0.83, 0.90)))
-        .insert_resource(GlobalAmbientLight {
-            color: Color::WHITE,
-            brightness: 600.0,
-            affects_lightmapped_meshes: true,
-        })
         .init_resource::<Glide>()
         .add_systems(Startup, spawn)
         .add_systems(
@@ -212,18 +206,10 @@ fn spawn(mut commands: Commands) {
     let orbit = Orbit::default();
     commands.spawn((
         Camera3d::default(),
-        // Needs no lookup-table textures, so the build can leave them out.
-        Tonemapping::AcesFitted,
+        // `shading.wgsl` has its own tone curve.
+        Tonemapping::None,
         Transform::from_translation(orbit.eye()).looking_at(orbit.target, Vec3::Y),
         orbit,
-    ));
-    commands.spawn((
-        DirectionalLight {
-            illuminance: 9_000.0,
-            shadow_maps_enabled: false,
-            ..default()
-        },
-        Transform::from_xyz(40.0, 80.0, 30.0).looking_at(Vec3::ZERO, Vec3::Y),
     ));
 }
 

@@ -6,6 +6,7 @@ use bevy::input::touch::Touches;
 use bevy::prelude::*;
 
 use crate::camera::{self, Orbit};
+use crate::shading::{Painted, Surface};
 use crate::site::{CurrentSite, SiteShown};
 use crate::ui;
 
@@ -35,7 +36,7 @@ fn place_markers(
     mut markers: ResMut<Markers>,
     existing: Query<Entity, With<Marker>>,
     mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut surfaces: ResMut<Assets<Surface>>,
 ) {
     let framed = shown.read().last().copied();
     if framed.is_none() && markers.slug == current.slug {
@@ -52,9 +53,8 @@ fn place_markers(
     // Big enough to see and to hit on the whole model, small enough not to hide it.
     let radius = (site.radius * 0.02).max(0.5);
     let mesh = meshes.add(Sphere::new(radius));
-    let material = materials.add(StandardMaterial {
-        base_color: Color::srgb(0.95, 0.55, 0.15),
-        emissive: LinearRgba::rgb(0.9, 0.4, 0.05),
+    let surface = surfaces.add(Surface {
+        color: Color::srgb(0.95, 0.55, 0.15).into(),
         unlit: true,
         ..default()
     });
@@ -65,7 +65,7 @@ fn place_markers(
                 radius,
             },
             Mesh3d(mesh.clone()),
-            MeshMaterial3d(material.clone()),
+            Painted(surface.clone()),
             Transform::from_translation(Vec3::from(h.position)),
         ));
     }

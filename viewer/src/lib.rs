@@ -7,6 +7,7 @@ mod hotspots;
 mod loading;
 mod model;
 mod net;
+mod shading;
 mod site;
 mod tour;
 mod ui;
@@ -34,7 +35,8 @@ impl Plugin for AppPlugin {
         app.insert_resource(server).insert_resource(progress);
         // bevy's plugins one by one rather than `DefaultPlugins`: a plugin in the group is in the
         // wasm file even when disabled. Left out: scene spawning and serialization, diagnostics,
-        // logging (see `console.rs`) and, on the desktop, pipelined rendering and Ctrl-C handling.
+        // logging (see `console.rs`), PBR and lights (see `shading.rs`), glTF (see `model.rs`)
+        // and, on the desktop, pipelined rendering and Ctrl-C handling.
         app.add_plugins((
             bevy::app::PanicHandlerPlugin,
             TaskPoolPlugin::default(),
@@ -64,11 +66,10 @@ impl Plugin for AppPlugin {
             ImagePlugin::default(),
             bevy::mesh::MeshPlugin,
             bevy::camera::CameraPlugin,
-            bevy::light::LightPlugin,
             bevy::core_pipeline::CorePipelinePlugin,
         ));
-        app.add_plugins(bevy::pbr::PbrPlugin::default());
         app.add_plugins((
+            shading::plugin,
             model::plugin,
             site::plugin,
             camera::plugin,

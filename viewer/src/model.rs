@@ -1,5 +1,5 @@
 //! Site models: a loader for binary glTF (`.glb`, read with the `gltf` crate) that makes bevy
-//! meshes, `StandardMaterial`s and textures, and the node tree the site spawns. Smaller in the
+//! meshes, [`Surface`]s and textures, and the node tree the site spawns. Smaller in the
 //! wasm file than bevy's own glTF plugin, which also builds scenes, animations and skins.
 
 use std::collections::HashMap;
@@ -12,6 +12,8 @@ use bevy::image::{
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::render::render_resource::Face;
+
+use crate::shading::{Alpha, Surface};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_asset::<Model>().register_asset_loader(GlbLoader);
@@ -29,7 +31,7 @@ pub struct ModelNode {
     /// Index of the parent in [`Model::nodes`]; `None` for a root of the scene.
     pub parent: Option<usize>,
     pub transform: Transform,
-    pub parts: Vec<(Handle<Mesh>, Handle<StandardMaterial>)>,
+    pub parts: Vec<(Handle<Mesh>, Handle<Surface>)>,
 }
 
 /// Why a model file could not be read.
@@ -88,7 +90,7 @@ fn read(bytes: &[u8], context: &mut LoadContext<'_>) -> Result<Model, ModelError
         .ok_or(ModelError::NoScene)?;
 
     let mut images: HashMap<usize, Handle<Image>> = HashMap::new();
-    let mut materials: HashMap<(Option<usize>, bool), Handle<StandardMaterial>> = HashMap::new();
+    let mut materials: HashMap<(Option<usize>, bool), Handle<Surface>> = HashMap::new();
     let mut meshes: HashMap<(usize, usize), Handle<Mesh>> = HashMap::new();
     let mut nodes = Vec::new();
     // Nodes with their parent's index and world transform; a glTF scene is a forest (the
@@ -197,15 +199,15 @@ fn read_mesh(primitive: &gltf::Primitive, buffers: &[&[u8]]) -> Option<Mesh> {
     Some(mesh)
 }
 
-/// A glTF material as a `StandardMaterial`: base colour (factor and texture), metallic,
-/// roughness, emissive, alpha mode, double-sidedness.
+/// A glTF material as a [`Surface`]: base colour (factor and texture), emissive, alpha mode,
+/// double-sidedness. Metallic and roughness are left out: the viewer's light has no highlights.
 fn read_material(
     material: &gltf::Material,
     mirrored: bool,
     buffers: &[&[u8]],
     images: &mut HashMap<usize, Handle<Image>>,
     context: &mut LoadContext<'_>,
-) -> Result<StandardMaterial, ModelError> {
+) -> Result<Surface, ModelError> {
     let pbr = material.pbr_metallic_roughness();
     let texture = match pbr.base_color_texture() {
         Some(info) => Some(read_image(&info.texture(), buffers, images, context)?),
@@ -213,26 +215,21 @@ fn read_material(
     };
     let [r, g, b, a] = pbr.base_color_factor();
     let [er, eg, eb] = material.emissive_factor();
-    Ok(StandardMaterial {
-        base_color: Color::linear_rgba(r, g, b, a),
-        base_color_texture: texture,
-        metallic: pbr.metallic_factor(),
-        perceptual_roughness: pbr.roughness_factor(),
+    Ok(Surface {
+        color: LinearRgba::new(r, g, b, a),
+        texture,
         emissive: LinearRgba::rgb(er, eg, eb),
-        alpha_mode: match material.alpha_mode() {
-            gltf::material::AlphaMode::Opaque => AlphaMode::Opaque,
-            gltf::material::AlphaMode::Mask => {
-                AlphaMode::Mask(material.alpha_cutoff().unwrap_or(0.5))
-            }
-            gltf::material::AlphaMode::Blend => AlphaMode::Blend,
+        alpha: match material.alpha_mode() {
+            gltf::material::AlphaMode::Opaque => Alpha::Opaque,
+            gltf::material::AlphaMode::Mask => Alpha::Mask(material.alpha_cutoff().unwrap_or(0.5)),
+            gltf::material::AlphaMode::Blend => Alpha::Blend,
         },
-        double_sided: material.double_sided(),
-        cull_mode: match (material.double_sided(), mirrored) {
+        cull: match (material.double_sided(), mirrored) {
             (true, _) => None,
             (false, false) => Some(Face::Back),
             (false, true) => Some(Face::Front),
         },
-        ..default()
+        unlit: false,
     })
 }
 

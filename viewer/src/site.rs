@@ -14,6 +14,7 @@ use disan_types::{ModelLevel, SiteDetail};
 use crate::loading::Progress;
 use crate::model::Model;
 use crate::net::{self, NetError, Server};
+use crate::shading::Painted;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<CurrentSite>()
@@ -227,7 +228,7 @@ impl Models<'_> {
                 commands.spawn((
                     ModelPart,
                     Mesh3d(mesh.clone()),
-                    MeshMaterial3d(material.clone()),
+                    Painted(material.clone()),
                     ChildOf(entity),
                 ));
             }
