@@ -769,9 +769,13 @@ fn camera_glides_to_the_stop_in_the_url() {
     wait_shown(&browser, "ho-pa-khoang", 1);
     wait_at_stop(2);
     let at_two = shot_of(&browser, "ho-pa-khoang", 2, "stop-2");
-    // Next: the URL, the caption and the picture change.
+    // Next: the URL, the caption and the picture change, the camera gliding over several
+    // frames (bevy advances at most 0.25 s a frame, the glide takes 1.5 s).
+    let before = frames(&browser);
     browser.click("#stop-next").unwrap();
     wait_at_stop(3);
+    let glide_frames = frames(&browser) - before;
+    assert!(glide_frames >= 5, "glided in {glide_frames} frames");
     let at_three = shot_of(&browser, "ho-pa-khoang", 2, "stop-3");
     let hash = browser.eval("return location.hash;", json!([])).unwrap();
     assert_eq!(hash, "#stop=3");
@@ -779,6 +783,113 @@ fn camera_glides_to_the_stop_in_the_url() {
         at_two.mean_difference(&at_three) > 3.0,
         "the picture did not change between stops 2 and 3"
     );
+    // A user who asks the system for less motion gets the next stop at once.
+    browser
+        .cdp(
+            "Emulation.setEmulatedMedia",
+            json!({"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]}),
+        )
+        .unwrap();
+    let before = frames(&browser);
+    browser.click("#stop-next").unwrap();
+    wait_at_stop(4);
+    let jump_frames = frames(&browser) - before;
+    assert!(
+        jump_frames <= 3,
+        "reduced motion, yet moved for {jump_frames} frames"
+    );
+    assert_no_page_errors(&browser);
+}
+
+/// Frames the viewer has drawn since the shown site was ready.
+fn frames(browser: &Browser) -> i64 {
+    let v = browser
+        .eval("return Number(document.body.dataset.frames);", json!([]))
+        .unwrap();
+    v.as_i64().unwrap()
+}
+
+#[test]
+fn autoplay_walks_the_stops_until_paused_or_at_the_end() {
+    let (_one, server, browser) = session();
+    let at = |n: u32| {
+        format!(
+            "return location.hash === '#stop={n}' && document.getElementById('tour-panel').dataset.stop === '{n}';"
+        )
+    };
+    let pressed = |b: &Browser| {
+        b.eval(
+            "return document.getElementById('stop-play').getAttribute('aria-pressed');",
+            json!([]),
+        )
+        .unwrap()
+    };
+    browser.goto(&server.url("/tour/doi-a1#stop=1")).unwrap();
+    browser.wait_for(&at(1), LIMIT).unwrap();
+    browser.click("#stop-play").unwrap();
+    assert_eq!(pressed(&browser), "true");
+    browser.wait_for(&at(2), LIMIT).unwrap();
+    // Paused: no step for longer than an autoplay period (6 s).
+    browser.click("#stop-play").unwrap();
+    assert_eq!(pressed(&browser), "false");
+    let paused_at = browser.eval("return location.hash;", json!([])).unwrap();
+    std::thread::sleep(Duration::from_secs(8));
+    let later = browser.eval("return location.hash;", json!([])).unwrap();
+    assert_eq!(paused_at, later, "autoplay went on after pause");
+    // From the stop before the last, it steps once more and ends itself.
+    let total = site_detail(&server, "doi-a1").tour.len() as u32;
+    browser
+        .goto(&server.url(&format!("/tour/doi-a1#stop={}", total - 1)))
+        .unwrap();
+    browser.wait_for(&at(total - 1), LIMIT).unwrap();
+    browser.click("#stop-play").unwrap();
+    browser.wait_for(&at(total), LIMIT).unwrap();
+    browser
+        .wait_for(
+            "return document.getElementById('stop-play').getAttribute('aria-pressed') === 'false';",
+            LIMIT,
+        )
+        .unwrap();
+    assert_no_page_errors(&browser);
+}
+
+#[test]
+fn language_follows_the_browser_until_the_user_chooses() {
+    let (_one, server, browser) = session();
+    let page_lang = |b: &Browser| {
+        b.eval("return document.documentElement.lang;", json!([]))
+            .unwrap()
+    };
+    let agent = browser
+        .eval("return navigator.userAgent;", json!([]))
+        .unwrap();
+    for (languages, want) in [("vi-VN,vi;q=0.9,en;q=0.5", "vi"), ("en-GB,en;q=0.9", "en")] {
+        browser
+            .cdp(
+                "Network.setUserAgentOverride",
+                json!({"userAgent": agent, "acceptLanguage": languages}),
+            )
+            .unwrap();
+        open_home(&browser, &server);
+        assert_eq!(page_lang(&browser), want, "browser languages {languages}");
+    }
+    // The user's choice is remembered, over the browser's languages.
+    browser.click("#lang-toggle").unwrap();
+    assert_eq!(page_lang(&browser), "vi");
+    browser.goto(&server.url("/tour/doi-a1#stop=1")).unwrap();
+    browser
+        .wait_for(
+            "return document.getElementById('tour-panel').dataset.stop === '1';",
+            LIMIT,
+        )
+        .unwrap();
+    assert_eq!(page_lang(&browser), "vi");
+    let caption = text_of(&browser, "caption");
+    let want = site_detail(&server, "doi-a1").tour[0]
+        .caption
+        .get(disan_types::Lang::Vi)
+        .to_owned();
+    assert_eq!(caption, want);
     assert_no_page_errors(&browser);
 }
 
