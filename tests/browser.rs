@@ -1230,3 +1230,58 @@ fn keyboard_and_two_fingers_move_the_camera_and_pan_stays_near_the_model() {
     assert!(moved > 0.5, "two fingers did not pan: {t0:?} → {t1:?}");
     assert_no_page_errors(&browser);
 }
+
+#[test]
+fn every_control_of_a_tour_is_reachable_by_keyboard() {
+    let (_one, server, browser) = session();
+    browser.goto(&server.url("/tour/doi-a1#stop=2")).unwrap();
+    wait_shown(&browser, "doi-a1", 1);
+    browser
+        .wait_for(
+            "return document.getElementById('tour-panel').dataset.stop === '2';",
+            LIMIT,
+        )
+        .unwrap();
+    // Every control on screen, numbered, with the points of interest unfolded (a native
+    // <summary>, opened with Enter or Space).
+    let controls = browser
+        .eval(
+            "document.getElementById('hotspots-box').open = true; \
+             const all = [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')] \
+               .filter(e => !e.disabled && e.getClientRects().length > 0); \
+             all.forEach((e, i) => { e.dataset.kbd = i; }); \
+             return all.map(e => e.id || e.getAttribute('href') || e.textContent.trim());",
+            json!([]),
+        )
+        .unwrap();
+    let controls: Vec<String> = serde_json::from_value(controls).unwrap();
+    assert!(controls.len() > 20, "{controls:?}");
+    browser
+        .eval("document.activeElement?.blur();", json!([]))
+        .unwrap();
+    let tab = json!([{
+        "type": "key", "id": "keyboard",
+        "actions": [{"type": "keyDown", "value": "\u{E004}"}, {"type": "keyUp", "value": "\u{E004}"}],
+    }]);
+    let mut reached = std::collections::HashSet::new();
+    for _ in 0..controls.len() + 5 {
+        browser.actions(tab.clone()).unwrap();
+        let focused = browser
+            .eval(
+                "return document.activeElement?.dataset?.kbd ?? null;",
+                json!([]),
+            )
+            .unwrap();
+        if let Some(k) = focused.as_str() {
+            reached.insert(k.parse::<usize>().unwrap());
+        }
+    }
+    let missed: Vec<&String> = controls
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !reached.contains(i))
+        .map(|(_, c)| c)
+        .collect();
+    assert!(missed.is_empty(), "not reachable with Tab: {missed:?}");
+    assert_no_page_errors(&browser);
+}
