@@ -850,6 +850,12 @@ fn autoplay_walks_the_stops_until_paused_or_at_the_end() {
             LIMIT,
         )
         .unwrap();
+    // Played again at the last stop, the tour starts over.
+    browser.click("#stop-play").unwrap();
+    browser.wait_for(&at(1), LIMIT).unwrap();
+    assert_eq!(pressed(&browser), "true");
+    browser.click("#stop-play").unwrap();
+    assert_eq!(pressed(&browser), "false");
     assert_no_page_errors(&browser);
 }
 

@@ -6,7 +6,7 @@ use bevy::input::touch::Touches;
 use bevy::prelude::*;
 
 use crate::camera::{self, Orbit};
-use crate::shading::{Painted, Surface};
+use crate::shading::{MeshSurface, Surface};
 use crate::site::{CurrentSite, SiteShown};
 use crate::ui;
 
@@ -65,7 +65,7 @@ fn place_markers(
                 radius,
             },
             Mesh3d(mesh.clone()),
-            Painted(surface.clone()),
+            MeshSurface(surface.clone()),
             Transform::from_translation(Vec3::from(h.position)),
         ));
     }

@@ -11,7 +11,6 @@ use bevy::image::{
 };
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
-use bevy::render::render_resource::Face;
 
 use crate::shading::{Alpha, Surface};
 
@@ -90,16 +89,13 @@ fn read(bytes: &[u8], context: &mut LoadContext<'_>) -> Result<Model, ModelError
         .ok_or(ModelError::NoScene)?;
 
     let mut images: HashMap<usize, Handle<Image>> = HashMap::new();
-    let mut materials: HashMap<(Option<usize>, bool), Handle<Surface>> = HashMap::new();
+    let mut surfaces: HashMap<Option<usize>, Handle<Surface>> = HashMap::new();
     let mut meshes: HashMap<(usize, usize), Handle<Mesh>> = HashMap::new();
     let mut nodes = Vec::new();
-    // Nodes with their parent's index and world transform; a glTF scene is a forest (the
-    // format forbids cycles), and the count bound keeps a broken file from looping.
-    let mut stack: Vec<(gltf::Node, Option<usize>, Transform)> = scene
-        .nodes()
-        .map(|n| (n, None, Transform::IDENTITY))
-        .collect();
-    while let Some((node, parent, parent_world)) = stack.pop() {
+    // Nodes with their parent's index; a glTF scene is a forest (the format forbids cycles),
+    // and the count bound keeps a broken file from looping.
+    let mut stack: Vec<(gltf::Node, Option<usize>)> = scene.nodes().map(|n| (n, None)).collect();
+    while let Some((node, parent)) = stack.pop() {
         if nodes.len() > gltf.nodes().len() {
             break;
         }
@@ -109,9 +105,6 @@ fn read(bytes: &[u8], context: &mut LoadContext<'_>) -> Result<Model, ModelError
             rotation: Quat::from_array(r),
             scale: Vec3::from(s),
         };
-        let world = parent_world.mul_transform(transform);
-        // An odd number of mirrored axes turns the triangles' winding: cull the other faces.
-        let mirrored = world.scale.is_negative_bitmask().count_ones() % 2 == 1;
         let mut parts = Vec::new();
         if let Some(mesh) = node.mesh() {
             for primitive in mesh.primitives() {
@@ -129,31 +122,19 @@ fn read(bytes: &[u8], context: &mut LoadContext<'_>) -> Result<Model, ModelError
                     }
                 };
                 let material = primitive.material();
-                let material_key = (material.index(), mirrored && !material.double_sided());
-                let material = match materials.get(&material_key) {
+                let surface = match surfaces.get(&material.index()) {
                     Some(h) => h.clone(),
                     None => {
-                        let m = read_material(
-                            &material,
-                            material_key.1,
-                            &buffers,
-                            &mut images,
-                            context,
-                        )?;
-                        let name = material_key
-                            .0
+                        let surface = read_material(&material, &buffers, &mut images, context)?;
+                        let label = material
+                            .index()
                             .map_or("DefaultMaterial".to_owned(), |i| format!("Material{i}"));
-                        let label = if material_key.1 {
-                            format!("{name}/mirrored")
-                        } else {
-                            name
-                        };
-                        let h = context.add_labeled_asset(label, m);
-                        materials.insert(material_key, h.clone());
+                        let h = context.add_labeled_asset(label, surface);
+                        surfaces.insert(material.index(), h.clone());
                         h
                     }
                 };
-                parts.push((handle, material));
+                parts.push((handle, surface));
             }
         }
         let index = nodes.len();
@@ -162,7 +143,7 @@ fn read(bytes: &[u8], context: &mut LoadContext<'_>) -> Result<Model, ModelError
             transform,
             parts,
         });
-        stack.extend(node.children().map(|c| (c, Some(index), world)));
+        stack.extend(node.children().map(|c| (c, Some(index))));
     }
     Ok(Model { nodes })
 }
@@ -203,7 +184,6 @@ fn read_mesh(primitive: &gltf::Primitive, buffers: &[&[u8]]) -> Option<Mesh> {
 /// double-sidedness. Metallic and roughness are left out: the viewer's light has no highlights.
 fn read_material(
     material: &gltf::Material,
-    mirrored: bool,
     buffers: &[&[u8]],
     images: &mut HashMap<usize, Handle<Image>>,
     context: &mut LoadContext<'_>,
@@ -224,11 +204,7 @@ fn read_material(
             gltf::material::AlphaMode::Mask => Alpha::Mask(material.alpha_cutoff().unwrap_or(0.5)),
             gltf::material::AlphaMode::Blend => Alpha::Blend,
         },
-        cull: match (material.double_sided(), mirrored) {
-            (true, _) => None,
-            (false, false) => Some(Face::Back),
-            (false, true) => Some(Face::Front),
-        },
+        double_sided: material.double_sided(),
         unlit: false,
     })
 }

@@ -1,7 +1,7 @@
-//! How meshes look: the viewer's own small renderer, in place of bevy's PBR plugin (a third of
-//! the wasm file). A mesh entity with a [`Painted`] surface is drawn in bevy's 3D pass with one
-//! shader (`shading.wgsl`): base colour, texture and vertex colours, lit by sky, ground and sun,
-//! alpha masks and blending, back faces culled or shown.
+//! How meshes look: the viewer's own small renderer, in place of bevy's PBR plugin (which was a
+//! third of the wasm file). A mesh entity with a [`MeshSurface`] is drawn in bevy's 3D pass with
+//! one shader (`shading.wgsl`): base colour, texture and vertex colours, lit by sky, ground and
+//! sun, alpha masks and blending, back faces culled or shown.
 
 use bevy::asset::{embedded_asset, load_embedded_asset};
 use bevy::core_pipeline::core_3d::{CORE_3D_DEPTH_FORMAT, Transparent3d, TransparentSortingInfo3d};
@@ -9,7 +9,8 @@ use bevy::ecs::query::ROQueryItem;
 use bevy::ecs::system::SystemParamItem;
 use bevy::ecs::system::lifetimeless::{Read, SRes};
 use bevy::math::Affine3A;
-use bevy::mesh::MeshVertexBufferLayoutRef;
+use bevy::mesh::{MeshVertexBufferLayoutRef, PrimitiveTopology};
+use bevy::platform::collections::HashSet;
 use bevy::prelude::*;
 use bevy::render::mesh::allocator::MeshAllocator;
 use bevy::render::mesh::{RenderMesh, RenderMeshBufferInfo};
@@ -28,7 +29,8 @@ use bevy::render::render_resource::{
     UniformBuffer, VertexState,
 };
 use bevy::render::renderer::{RenderDevice, RenderQueue};
-use bevy::render::sync_world::{MainEntity, RenderEntity, SyncToRenderWorld};
+use bevy::render::sync_component::{SyncComponent, SyncComponentPlugin};
+use bevy::render::sync_world::{MainEntity, RenderEntity};
 use bevy::render::texture::{FallbackImage, GpuImage};
 use bevy::render::view::{ExtractedView, Msaa, ViewUniform, ViewUniformOffset, ViewUniforms};
 use bevy::render::{Extract, ExtractSchedule, GpuResourceAppExt, Render, RenderApp, RenderSystems};
@@ -36,8 +38,10 @@ use bevy::shader::Shader;
 
 pub(super) fn plugin(app: &mut App) {
     embedded_asset!(app, "shading.wgsl");
-    app.init_asset::<Surface>()
-        .add_plugins(RenderAssetPlugin::<GpuSurface, GpuImage>::default());
+    app.init_asset::<Surface>().add_plugins((
+        RenderAssetPlugin::<GpuSurface, GpuImage>::default(),
+        SyncComponentPlugin::<MeshSurface>::default(),
+    ));
     let Some(render_app) = app.get_sub_app_mut(RenderApp) else {
         return;
     };
@@ -69,9 +73,9 @@ pub struct Surface {
     /// Light of its own, added after lighting.
     pub emissive: LinearRgba,
     pub alpha: Alpha,
-    /// Which faces are not drawn: the back ones usually, the front ones of a mirrored node,
-    /// none for a double-sided surface.
-    pub cull: Option<Face>,
+    /// Both faces shown; otherwise back faces are culled (front ones under a mirroring
+    /// transform, whose triangles turn the other way).
+    pub double_sided: bool,
     /// Shown in its own colour, without light and shade (the hotspot markers).
     pub unlit: bool,
 }
@@ -83,7 +87,7 @@ impl Default for Surface {
             texture: None,
             emissive: LinearRgba::BLACK,
             alpha: Alpha::Opaque,
-            cull: Some(Face::Back),
+            double_sided: false,
             unlit: false,
         }
     }
@@ -101,23 +105,31 @@ pub enum Alpha {
 
 /// The surface a mesh entity is drawn with (next to its [`Mesh3d`]).
 #[derive(Component, Clone, Debug)]
-#[require(SyncToRenderWorld)]
-pub struct Painted(pub Handle<Surface>);
+pub struct MeshSurface(pub Handle<Surface>);
+
+/// Removing the surface removes the part from the render world.
+impl SyncComponent for MeshSurface {
+    type Target = ExtractedPart;
+}
 
 /// A surface on the GPU: its uniform, texture and sampler in one bind group.
 struct GpuSurface {
     bind_group: BindGroup,
-    cull: Option<Face>,
+    double_sided: bool,
     blend: bool,
 }
+
+/// [`SurfaceUniform::flags`]: shown without light and shade.
+const UNLIT: u32 = 1;
+/// [`SurfaceUniform::flags`]: both faces shown, each lit from its own side.
+const DOUBLE_SIDED: u32 = 2;
 
 #[derive(ShaderType)]
 struct SurfaceUniform {
     color: Vec4,
     emissive: Vec4,
     alpha_cutoff: f32,
-    unlit: f32,
-    double_sided: f32,
+    flags: u32,
 }
 
 impl RenderAsset for GpuSurface {
@@ -140,7 +152,8 @@ impl RenderAsset for GpuSurface {
         let image = match &surface.texture {
             Some(texture) => match images.get(texture) {
                 Some(image) => image,
-                // Still on its way to the GPU.
+                // Still on its way to the GPU. (One that failed to load fails the whole model:
+                // `site.rs` reports it.)
                 None => return Err(PrepareAssetError::RetryNextUpdate(surface)),
             },
             None => &fallback.d2,
@@ -152,8 +165,12 @@ impl RenderAsset for GpuSurface {
                 Alpha::Mask(cutoff) => cutoff,
                 Alpha::Opaque | Alpha::Blend => -1.0,
             },
-            unlit: if surface.unlit { 1.0 } else { 0.0 },
-            double_sided: if surface.cull.is_none() { 1.0 } else { 0.0 },
+            flags: if surface.unlit { UNLIT } else { 0 }
+                | if surface.double_sided {
+                    DOUBLE_SIDED
+                } else {
+                    0
+                },
         });
         uniform.write_buffer(device, queue);
         let Some(binding) = uniform.binding() else {
@@ -166,7 +183,7 @@ impl RenderAsset for GpuSurface {
         );
         Ok(GpuSurface {
             bind_group,
-            cull: surface.cull,
+            double_sided: surface.double_sided,
             blend: surface.alpha == Alpha::Blend,
         })
     }
@@ -174,7 +191,7 @@ impl RenderAsset for GpuSurface {
 
 /// A mesh to draw this frame, on its render-world entity.
 #[derive(Component)]
-struct PartInstance {
+pub struct ExtractedPart {
     mesh: AssetId<Mesh>,
     surface: AssetId<Surface>,
     world_from_local: Affine3A,
@@ -182,17 +199,17 @@ struct PartInstance {
 }
 
 /// A main-world mesh entity as the render world reads it.
-type PaintedMesh = (
+type MeshSurfaceMesh = (
     RenderEntity,
     &'static Mesh3d,
-    &'static Painted,
+    &'static MeshSurface,
     &'static GlobalTransform,
     &'static ViewVisibility,
 );
 
-fn extract_parts(mut commands: Commands, parts: Extract<Query<PaintedMesh>>) {
+fn extract_parts(mut commands: Commands, parts: Extract<Query<MeshSurfaceMesh>>) {
     for (entity, mesh, painted, transform, visibility) in &parts {
-        commands.entity(entity).insert(PartInstance {
+        commands.entity(entity).insert(ExtractedPart {
             mesh: mesh.id(),
             surface: painted.0.id(),
             world_from_local: transform.affine(),
@@ -201,11 +218,13 @@ fn extract_parts(mut commands: Commands, parts: Extract<Query<PaintedMesh>>) {
     }
 }
 
-/// Where each part is, for the vertex shader: one dynamic-offset uniform per part.
+/// Where each part is: one dynamic-offset uniform per part.
 #[derive(ShaderType)]
 struct PartUniform {
     world_from_local: Mat4,
     normal_from_local: Mat4,
+    /// 1 when the transform mirrors (negative determinant): front faces come out as back ones.
+    mirrored: u32,
 }
 
 #[derive(Resource, Default)]
@@ -241,7 +260,7 @@ impl FromWorld for ShadingPipeline {
             part_layout: BindGroupLayoutDescriptor::new(
                 "shading part",
                 &BindGroupLayoutEntries::single(
-                    ShaderStages::VERTEX,
+                    ShaderStages::VERTEX_FRAGMENT,
                     uniform_buffer::<PartUniform>(true),
                 ),
             ),
@@ -265,6 +284,7 @@ impl FromWorld for ShadingPipeline {
 struct PipelineKey {
     samples: u32,
     format: TextureFormat,
+    topology: PrimitiveTopology,
     cull: Option<Face>,
     blend: bool,
 }
@@ -282,6 +302,9 @@ impl SpecializedMeshPipeline for ShadingPipeline {
             Mesh::ATTRIBUTE_NORMAL.at_shader_location(1),
         ];
         let mut shader_defs = Vec::new();
+        if key.blend {
+            shader_defs.push("BLEND".into());
+        }
         if layout.0.contains(Mesh::ATTRIBUTE_UV_0) {
             attributes.push(Mesh::ATTRIBUTE_UV_0.at_shader_location(2));
             shader_defs.push("VERTEX_UVS".into());
@@ -315,6 +338,7 @@ impl SpecializedMeshPipeline for ShadingPipeline {
                 })],
             }),
             primitive: PrimitiveState {
+                topology: key.topology,
                 cull_mode: key.cull,
                 ..default()
             },
@@ -335,8 +359,9 @@ impl SpecializedMeshPipeline for ShadingPipeline {
     }
 }
 
-/// Puts every visible part into each 3D view's sorted phase: opaque parts first, then the
-/// blended ones from far to near.
+/// Puts every visible part into each 3D view's sorted phase (which sorts far to near by the
+/// centre given): opaque parts first, near to far so that hidden pixels are not shaded, then
+/// the blended ones far to near.
 #[allow(clippy::too_many_arguments)]
 fn queue_parts(
     draw_functions: Res<DrawFunctions<Transparent3d>>,
@@ -345,56 +370,84 @@ fn queue_parts(
     cache: Res<PipelineCache>,
     meshes: Res<RenderAssets<RenderMesh>>,
     surfaces: Res<RenderAssets<GpuSurface>>,
-    parts: Query<(Entity, &MainEntity, &PartInstance)>,
+    parts: Query<(Entity, &MainEntity, &ExtractedPart)>,
     views: Query<(&ExtractedView, &Msaa)>,
     mut phases: ResMut<ViewSortedRenderPhases<Transparent3d>>,
     mut uniforms: ResMut<PartUniforms>,
+    mut unusable: Local<HashSet<AssetId<Mesh>>>,
 ) {
     let draw = draw_functions.read().id::<DrawPartCommands>();
     uniforms.0.clear();
     let mut ready = Vec::new();
     for (entity, main_entity, part) in &parts {
-        if !part.visible {
+        if !part.visible || unusable.contains(&part.mesh) {
             continue;
         }
         let (Some(mesh), Some(surface)) = (meshes.get(part.mesh), surfaces.get(part.surface))
         else {
             continue;
         };
-        let world_from_local = Mat4::from(part.world_from_local);
+        let matrix = part.world_from_local.matrix3;
+        let mirrored = matrix.determinant() < 0.0;
         let offset = uniforms.0.push(&PartUniform {
-            world_from_local,
-            normal_from_local: Mat4::from_mat3a(
-                part.world_from_local.matrix3.inverse().transpose(),
-            ),
+            world_from_local: Mat4::from(part.world_from_local),
+            normal_from_local: Mat4::from_mat3a(matrix.inverse().transpose()),
+            mirrored: u32::from(mirrored),
         });
         let center = part.world_from_local.transform_point3(mesh.aabb_center);
-        ready.push((entity, *main_entity, offset, center, mesh, surface));
+        let cull = match (surface.double_sided, mirrored) {
+            (true, _) => None,
+            (false, false) => Some(Face::Back),
+            (false, true) => Some(Face::Front),
+        };
+        ready.push((
+            entity,
+            *main_entity,
+            part.mesh,
+            offset,
+            center,
+            cull,
+            mesh,
+            surface,
+        ));
     }
     for (view, msaa) in &views {
         let Some(phase) = phases.get_mut(&view.retained_view_entity) else {
             continue;
         };
-        for &(entity, main_entity, offset, center, mesh, surface) in &ready {
+        let eye = view.world_from_view.translation();
+        for &(entity, main_entity, mesh_id, offset, center, cull, mesh, surface) in &ready {
             let key = PipelineKey {
                 samples: msaa.samples(),
                 format: view.target_format,
-                cull: surface.cull,
+                topology: mesh.primitive_topology(),
+                cull,
                 blend: surface.blend,
             };
             let pipeline = match pipelines.specialize(&cache, &pipeline, key, &mesh.layout) {
                 Ok(id) => id,
                 Err(err) => {
                     tracing::error!("a mesh cannot be drawn: {err}");
+                    unusable.insert(mesh_id);
                     continue;
                 }
             };
-            phase.add_transient(Transparent3d {
-                sorting_info: TransparentSortingInfo3d::Sorted {
+            let sorting_info = if surface.blend {
+                TransparentSortingInfo3d::Sorted {
                     mesh_center: center,
-                    // Far below any real distance: opaque parts are drawn before blended ones.
-                    depth_bias: if surface.blend { 0.0 } else { -1.0e9 },
-                },
+                    depth_bias: 0.0,
+                }
+            } else {
+                // Mirrored through the eye, the nearest part sorts as the farthest; the bias,
+                // beyond any scene's size, puts them all before the blended ones.
+                TransparentSortingInfo3d::Sorted {
+                    mesh_center: 2.0 * eye - center,
+                    depth_bias: -1.0e6,
+                }
+            };
+            phase.add_transient(Transparent3d {
+                sorting_info,
+                // Filled in by bevy's sort from `sorting_info`.
                 distance: 0.0,
                 pipeline,
                 entity: (entity, main_entity),
@@ -452,7 +505,7 @@ impl<P: PhaseItem> RenderCommand<P> for DrawPart {
         SRes<MeshAllocator>,
     );
     type ViewQuery = Read<ViewUniformOffset>;
-    type ItemQuery = Read<PartInstance>;
+    type ItemQuery = Read<ExtractedPart>;
 
     fn render<'w>(
         item: &P,

@@ -14,7 +14,7 @@ use disan_types::{ModelLevel, SiteDetail};
 use crate::loading::Progress;
 use crate::model::Model;
 use crate::net::{self, NetError, Server};
-use crate::shading::Painted;
+use crate::shading::MeshSurface;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<CurrentSite>()
@@ -224,11 +224,11 @@ impl Models<'_> {
                     ChildOf(parent.unwrap_or(root)),
                 ))
                 .id();
-            for (mesh, material) in &node.parts {
+            for (mesh, surface) in &node.parts {
                 commands.spawn((
                     ModelPart,
                     Mesh3d(mesh.clone()),
-                    Painted(material.clone()),
+                    MeshSurface(surface.clone()),
                     ChildOf(entity),
                 ));
             }
