@@ -11,6 +11,7 @@ use bevy::image::{
 };
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
+use bevy::render::render_resource::TextureFormat;
 
 use crate::shading::{Alpha, Surface};
 
@@ -243,7 +244,7 @@ fn read_image(
         address_mode_v: wrap(sampler.wrap_t()),
         ..ImageSamplerDescriptor::linear()
     };
-    let image = Image::from_buffer(
+    let mut image = Image::from_buffer(
         bytes,
         ImageType::MimeType(mime_type),
         CompressedImageFormats::NONE,
@@ -255,7 +256,127 @@ fn read_image(
         index,
         reason: e.to_string(),
     })?;
+    add_mipmaps(&mut image);
     let handle = context.add_labeled_asset(format!("Image{index}"), image);
     images.insert(index, handle.clone());
     Ok(handle)
+}
+
+/// Adds the smaller versions (mipmaps) of an 8-bit RGBA texture, each half the size of the one
+/// before down to one texel, averaged in linear light: far-off surfaces then show the
+/// texture's average instead of a shimmer of single texels. Other formats are left as they are.
+fn add_mipmaps(image: &mut Image) {
+    let srgb = match image.texture_descriptor.format {
+        TextureFormat::Rgba8UnormSrgb => true,
+        TextureFormat::Rgba8Unorm => false,
+        _ => return,
+    };
+    let (mut w, mut h) = (image.width() as usize, image.height() as usize);
+    let Some(data) = image.data.as_mut() else {
+        return;
+    };
+    if data.len() != w * h * 4 || image.texture_descriptor.mip_level_count != 1 {
+        return;
+    }
+    let to_linear: Vec<f32> = (0..=255u8)
+        .map(|v| {
+            let v = f32::from(v) / 255.0;
+            if srgb { Srgba::gamma_function(v) } else { v }
+        })
+        .collect();
+    let to_byte = |v: f32| {
+        let v = if srgb {
+            Srgba::gamma_function_inverse(v)
+        } else {
+            v
+        };
+        (v.clamp(0.0, 1.0) * 255.0).round() as u8
+    };
+    let mut start = 0;
+    let mut levels = 1;
+    while w > 1 || h > 1 {
+        let (next_w, next_h) = ((w / 2).max(1), (h / 2).max(1));
+        let mut next = Vec::with_capacity(next_w * next_h * 4);
+        for y in 0..next_h {
+            for x in 0..next_w {
+                let mut sum = [0.0f32; 4];
+                for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                    let (sx, sy) = ((2 * x + dx).min(w - 1), (2 * y + dy).min(h - 1));
+                    let texel = &data[start + (sy * w + sx) * 4..][..4];
+                    for c in 0..3 {
+                        sum[c] += to_linear[usize::from(texel[c])];
+                    }
+                    sum[3] += f32::from(texel[3]) / 255.0;
+                }
+                next.extend([
+                    to_byte(sum[0] / 4.0),
+                    to_byte(sum[1] / 4.0),
+                    to_byte(sum[2] / 4.0),
+                    (sum[3] / 4.0 * 255.0).round() as u8,
+                ]);
+            }
+        }
+        start = data.len();
+        data.extend_from_slice(&next);
+        (w, h) = (next_w, next_h);
+        levels += 1;
+    }
+    image.texture_descriptor.mip_level_count = levels;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rgba(width: u32, height: u32, texels: Vec<u8>) -> Image {
+        Image::new(
+            bevy::render::render_resource::Extent3d {
+                width,
+                height,
+                depth_or_array_layers: 1,
+            },
+            bevy::render::render_resource::TextureDimension::D2,
+            texels,
+            TextureFormat::Rgba8UnormSrgb,
+            RenderAssetUsages::default(),
+        )
+    }
+
+    #[test]
+    fn mipmaps_halve_down_to_one_texel_averaging_in_linear_light() {
+        // A 4×2 checkerboard of black and white: every smaller level is the same grey, the
+        // sRGB value of half the light (188), not the byte average (128).
+        let mut texels = Vec::new();
+        for i in 0..8 {
+            let v = if (i + i / 4) % 2 == 0 { 0 } else { 255 };
+            texels.extend([v, v, v, 255]);
+        }
+        let mut image = rgba(4, 2, texels);
+        add_mipmaps(&mut image);
+        assert_eq!(image.texture_descriptor.mip_level_count, 3);
+        let data = image.data.unwrap();
+        // 4×2, then 2×1, then 1×1.
+        assert_eq!(data.len(), (8 + 2 + 1) * 4);
+        for texel in data[8 * 4..].chunks(4) {
+            assert_eq!(texel, [188, 188, 188, 255]);
+        }
+    }
+
+    #[test]
+    fn odd_sizes_and_other_formats() {
+        let mut image = rgba(3, 1, vec![255; 12]);
+        add_mipmaps(&mut image);
+        // 3×1, 1×1.
+        assert_eq!(image.texture_descriptor.mip_level_count, 2);
+        assert_eq!(image.data.unwrap().len(), (3 + 1) * 4);
+
+        let mut single = rgba(1, 1, vec![9, 9, 9, 9]);
+        add_mipmaps(&mut single);
+        assert_eq!(single.texture_descriptor.mip_level_count, 1);
+
+        let mut floats = rgba(2, 2, vec![0; 16]);
+        floats.texture_descriptor.format = TextureFormat::R32Float;
+        add_mipmaps(&mut floats);
+        assert_eq!(floats.texture_descriptor.mip_level_count, 1);
+    }
 }

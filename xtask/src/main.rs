@@ -178,7 +178,7 @@ fn test(ws: &Workspace, rest: &[String]) -> anyhow::Result<()> {
     web::build(ws, rest.iter().any(|a| a == "--dev"))?;
     let (passed, failed) = run_tests(
         ws.cargo()
-            .args(["test", "--workspace", "--exclude", "disan-viewer"])
+            .args(["test", "--workspace"])
             .env("DISAN_WEB_DIR", ws.web_dir()),
     )?;
     eprintln!(
