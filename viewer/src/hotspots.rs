@@ -1,4 +1,4 @@
-//! Hotspot markers in 3D: a glowing ball at each hotspot of the site on screen; clicking or
+//! Hotspot markers in 3D: a flat orange ball (unlit) at each hotspot of the site on screen; clicking or
 //! tapping one opens it (the URL becomes `#hotspot=id`, which the page's panel and the camera
 //! follow). Their positions on screen are reported as `data-markers` on `<body>`.
 
