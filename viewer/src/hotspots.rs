@@ -1,6 +1,6 @@
-//! Hotspot markers in 3D: a flat orange ball (unlit) at each hotspot of the site on screen; clicking or
-//! tapping one opens it (the URL becomes `#hotspot=id`, which the page's panel and the camera
-//! follow). Their positions on screen are reported as `data-markers` on `<body>`.
+//! Hotspot markers in 3D: a flat orange ball (unlit) at each hotspot of the site on screen;
+//! clicking or tapping one opens it (the URL becomes `#hotspot=id`, which the page's panel and
+//! the camera follow). Their positions on screen are reported as `data-markers` on `<body>`.
 
 use bevy::input::touch::Touches;
 use bevy::prelude::*;
