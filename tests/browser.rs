@@ -618,6 +618,21 @@ fn map_pins_open_sites_and_the_map_button_returns() {
     assert_no_page_errors(&browser);
 }
 
+/// JavaScript that is true once both the URL and the tour panel are at stop `n`.
+fn at_stop(n: usize) -> String {
+    format!(
+        "return location.hash === '#stop={n}' && document.getElementById('tour-panel').dataset.stop === '{n}';"
+    )
+}
+
+/// Opens `slug`'s tour at stop `n` and waits until the tour panel shows it.
+fn open_stop(browser: &Browser, server: &TestServer, slug: &str, n: usize) {
+    browser
+        .goto(&server.url(&format!("/tour/{slug}#stop={n}")))
+        .unwrap();
+    browser.wait_for(&at_stop(n), LIMIT).unwrap();
+}
+
 #[test]
 fn tour_captions_follow_the_stop_in_the_url() {
     let (_one, server, browser) = session();
@@ -639,13 +654,7 @@ fn tour_captions_follow_the_stop_in_the_url() {
     };
     let total = detail.tour.len();
     // A deep link starts at its stop.
-    browser.goto(&server.url("/tour/doi-a1#stop=3")).unwrap();
-    browser
-        .wait_for(
-            "return document.getElementById('tour-panel').dataset.stop === '3';",
-            LIMIT,
-        )
-        .unwrap();
+    open_stop(&browser, &server, "doi-a1", 3);
     assert_eq!(
         shown(),
         json!(["#stop=3", format!("3/{total}"), caption(3)])
@@ -661,31 +670,13 @@ fn tour_captions_follow_the_stop_in_the_url() {
         json!(["#stop=4", format!("4/{total}"), caption(4)])
     );
     browser.type_into("body", "\u{E012}").unwrap();
-    browser
-        .wait_for(
-            "return location.hash === '#stop=3' && document.getElementById('tour-panel').dataset.stop === '3';",
-            LIMIT,
-        )
-        .unwrap();
+    browser.wait_for(&at_stop(3), LIMIT).unwrap();
     // Back and Forward of the browser.
     browser.eval("history.back();", json!([])).unwrap();
-    browser
-        .wait_for(
-            "return location.hash === '#stop=4' && document.getElementById('tour-panel').dataset.stop === '4';",
-            LIMIT,
-        )
-        .unwrap();
+    browser.wait_for(&at_stop(4), LIMIT).unwrap();
     assert_eq!(shown()[2], json!(caption(4)));
     // The last stop disables Next; the language toggle translates the caption.
-    browser
-        .goto(&server.url(&format!("/tour/doi-a1#stop={total}")))
-        .unwrap();
-    browser
-        .wait_for(
-            &format!("return document.getElementById('tour-panel').dataset.stop === '{total}';"),
-            LIMIT,
-        )
-        .unwrap();
+    open_stop(&browser, &server, "doi-a1", total);
     let disabled = browser
         .eval(
             "return document.getElementById('stop-next').disabled;",
@@ -837,11 +828,6 @@ fn frames_moving_to(browser: &Browser, view: &str) -> i64 {
 #[test]
 fn autoplay_walks_the_stops_until_paused_or_at_the_end() {
     let (_one, server, browser) = session();
-    let at = |n: u32| {
-        format!(
-            "return location.hash === '#stop={n}' && document.getElementById('tour-panel').dataset.stop === '{n}';"
-        )
-    };
     let pressed = |b: &Browser| {
         b.eval(
             "return document.getElementById('stop-play').getAttribute('aria-pressed');",
@@ -849,11 +835,10 @@ fn autoplay_walks_the_stops_until_paused_or_at_the_end() {
         )
         .unwrap()
     };
-    browser.goto(&server.url("/tour/doi-a1#stop=1")).unwrap();
-    browser.wait_for(&at(1), LIMIT).unwrap();
+    open_stop(&browser, &server, "doi-a1", 1);
     browser.click("#stop-play").unwrap();
     assert_eq!(pressed(&browser), "true");
-    browser.wait_for(&at(2), LIMIT).unwrap();
+    browser.wait_for(&at_stop(2), LIMIT).unwrap();
     // Paused: no step for longer than an autoplay period (6 s).
     browser.click("#stop-play").unwrap();
     assert_eq!(pressed(&browser), "false");
@@ -862,13 +847,10 @@ fn autoplay_walks_the_stops_until_paused_or_at_the_end() {
     let later = browser.eval("return location.hash;", json!([])).unwrap();
     assert_eq!(paused_at, later, "autoplay went on after pause");
     // From the stop before the last, it steps once more and ends itself.
-    let total = site_detail(&server, "doi-a1").tour.len() as u32;
-    browser
-        .goto(&server.url(&format!("/tour/doi-a1#stop={}", total - 1)))
-        .unwrap();
-    browser.wait_for(&at(total - 1), LIMIT).unwrap();
+    let total = site_detail(&server, "doi-a1").tour.len();
+    open_stop(&browser, &server, "doi-a1", total - 1);
     browser.click("#stop-play").unwrap();
-    browser.wait_for(&at(total), LIMIT).unwrap();
+    browser.wait_for(&at_stop(total), LIMIT).unwrap();
     browser
         .wait_for(
             "return document.getElementById('stop-play').getAttribute('aria-pressed') === 'false';",
@@ -877,7 +859,7 @@ fn autoplay_walks_the_stops_until_paused_or_at_the_end() {
         .unwrap();
     // Played again at the last stop, the tour starts over.
     browser.click("#stop-play").unwrap();
-    browser.wait_for(&at(1), LIMIT).unwrap();
+    browser.wait_for(&at_stop(1), LIMIT).unwrap();
     assert_eq!(pressed(&browser), "true");
     browser.click("#stop-play").unwrap();
     assert_eq!(pressed(&browser), "false");
@@ -907,13 +889,7 @@ fn language_follows_the_browser_until_the_user_chooses() {
     // The user's choice is remembered, over the browser's languages.
     browser.click("#lang-toggle").unwrap();
     assert_eq!(page_lang(&browser), "vi");
-    browser.goto(&server.url("/tour/doi-a1#stop=1")).unwrap();
-    browser
-        .wait_for(
-            "return document.getElementById('tour-panel').dataset.stop === '1';",
-            LIMIT,
-        )
-        .unwrap();
+    open_stop(&browser, &server, "doi-a1", 1);
     assert_eq!(page_lang(&browser), "vi");
     let caption = text_of(&browser, "caption");
     let want = site_detail(&server, "doi-a1").tour[0]
@@ -1265,14 +1241,8 @@ fn keyboard_and_two_fingers_move_the_camera_and_pan_stays_near_the_model() {
 #[test]
 fn every_control_of_a_tour_is_reachable_by_keyboard() {
     let (_one, server, browser) = session();
-    browser.goto(&server.url("/tour/doi-a1#stop=2")).unwrap();
+    open_stop(&browser, &server, "doi-a1", 2);
     wait_shown(&browser, "doi-a1", 1);
-    browser
-        .wait_for(
-            "return document.getElementById('tour-panel').dataset.stop === '2';",
-            LIMIT,
-        )
-        .unwrap();
     // Every control on screen, numbered, with the points of interest unfolded (a native
     // <summary>, opened with Enter or Space).
     let controls = browser

@@ -165,12 +165,8 @@ impl RenderAsset for GpuSurface {
                 Alpha::Mask(cutoff) => cutoff,
                 Alpha::Opaque | Alpha::Blend => -1.0,
             },
-            flags: if surface.unlit { UNLIT } else { 0 }
-                | if surface.double_sided {
-                    DOUBLE_SIDED
-                } else {
-                    0
-                },
+            flags: u32::from(surface.unlit) * UNLIT
+                + u32::from(surface.double_sided) * DOUBLE_SIDED,
         });
         uniform.write_buffer(device, queue);
         let Some(binding) = uniform.binding() else {
@@ -199,7 +195,7 @@ pub struct ExtractedPart {
 }
 
 /// A main-world mesh entity as the render world reads it.
-type MeshSurfaceMesh = (
+type SurfacedMesh = (
     RenderEntity,
     &'static Mesh3d,
     &'static MeshSurface,
@@ -207,11 +203,11 @@ type MeshSurfaceMesh = (
     &'static ViewVisibility,
 );
 
-fn extract_parts(mut commands: Commands, parts: Extract<Query<MeshSurfaceMesh>>) {
-    for (entity, mesh, painted, transform, visibility) in &parts {
+fn extract_parts(mut commands: Commands, parts: Extract<Query<SurfacedMesh>>) {
+    for (entity, mesh, surface, transform, visibility) in &parts {
         commands.entity(entity).insert(ExtractedPart {
             mesh: mesh.id(),
-            surface: painted.0.id(),
+            surface: surface.0.id(),
             world_from_local: transform.affine(),
             visible: visibility.get(),
         });
@@ -359,6 +355,19 @@ impl SpecializedMeshPipeline for ShadingPipeline {
     }
 }
 
+/// A visible part with its uniform written, ready to queue in each view.
+struct ReadyPart<'a> {
+    entity: (Entity, MainEntity),
+    mesh_id: AssetId<Mesh>,
+    mesh: &'a RenderMesh,
+    /// Of its [`PartUniform`].
+    offset: u32,
+    /// World-space centre of its bounds, for sorting.
+    center: Vec3,
+    cull: Option<Face>,
+    blend: bool,
+}
+
 /// Puts every visible part into each 3D view's sorted phase (which sorts far to near by the
 /// centre given): opaque parts first, near to far so that hidden pixels are not shaded, then
 /// the blended ones far to near.
@@ -400,48 +409,47 @@ fn queue_parts(
             (false, false) => Some(Face::Back),
             (false, true) => Some(Face::Front),
         };
-        ready.push((
-            entity,
-            *main_entity,
-            part.mesh,
+        ready.push(ReadyPart {
+            entity: (entity, *main_entity),
+            mesh_id: part.mesh,
             offset,
             center,
             cull,
             mesh,
-            surface,
-        ));
+            blend: surface.blend,
+        });
     }
     for (view, msaa) in &views {
         let Some(phase) = phases.get_mut(&view.retained_view_entity) else {
             continue;
         };
         let eye = view.world_from_view.translation();
-        for &(entity, main_entity, mesh_id, offset, center, cull, mesh, surface) in &ready {
+        for part in &ready {
             let key = PipelineKey {
                 samples: msaa.samples(),
                 format: view.target_format,
-                topology: mesh.primitive_topology(),
-                cull,
-                blend: surface.blend,
+                topology: part.mesh.primitive_topology(),
+                cull: part.cull,
+                blend: part.blend,
             };
-            let pipeline = match pipelines.specialize(&cache, &pipeline, key, &mesh.layout) {
+            let pipeline = match pipelines.specialize(&cache, &pipeline, key, &part.mesh.layout) {
                 Ok(id) => id,
                 Err(err) => {
                     tracing::error!("a mesh cannot be drawn: {err}");
-                    unusable.insert(mesh_id);
+                    unusable.insert(part.mesh_id);
                     continue;
                 }
             };
-            let sorting_info = if surface.blend {
+            let sorting_info = if part.blend {
                 TransparentSortingInfo3d::Sorted {
-                    mesh_center: center,
+                    mesh_center: part.center,
                     depth_bias: 0.0,
                 }
             } else {
                 // Mirrored through the eye, the nearest part sorts as the farthest; the bias,
                 // beyond any scene's size, puts them all before the blended ones.
                 TransparentSortingInfo3d::Sorted {
-                    mesh_center: 2.0 * eye - center,
+                    mesh_center: 2.0 * eye - part.center,
                     depth_bias: -1.0e6,
                 }
             };
@@ -450,11 +458,11 @@ fn queue_parts(
                 // Filled in by bevy's sort from `sorting_info`.
                 distance: 0.0,
                 pipeline,
-                entity: (entity, main_entity),
+                entity: part.entity,
                 draw_function: draw,
                 batch_range: 0..1,
-                extra_index: PhaseItemExtraIndex::DynamicOffset(offset),
-                indexed: mesh.indexed(),
+                extra_index: PhaseItemExtraIndex::DynamicOffset(part.offset),
+                indexed: part.mesh.indexed(),
             });
         }
     }
