@@ -153,7 +153,7 @@ fn khronos_validator_accepts_every_model() {
 #[test]
 fn two_d_tour_images_are_up_to_date_and_show_the_model() {
     let root = repo_root();
-    let catalog = disan_server::content::Catalog::load(&root.join("content"), &root.join("assets"))
+    let catalog = disan_catalog::Catalog::load(&root.join("content"), &root.join("assets"))
         .unwrap_or_else(|e| panic!("{e}"));
     for (slug, model) in disan_assetgen::models(Detail::Full) {
         let site = catalog.get(slug).expect("a site per model");

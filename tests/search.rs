@@ -203,10 +203,10 @@ fn hits_carry_title_snippet_url_and_position_in_the_asked_language() {
     assert!(r.hits.iter().take(3).all(|h| !marked(h).is_empty()));
     for h in &r.hits {
         for w in marked(h) {
-            let folded = disan_server::search::text::fold(&w);
+            let folded = disan_search::text::fold(&w);
             assert!(
-                disan_server::search::text::within_one_edit(&folded, "dien")
-                    || disan_server::search::text::within_one_edit(&folded, "bien"),
+                disan_search::text::within_one_edit(&folded, "dien")
+                    || disan_search::text::within_one_edit(&folded, "bien"),
                 "{w}"
             );
         }
@@ -359,7 +359,7 @@ fn bad_queries_get_a_clear_400_never_a_500() {
     ] {
         let (status, e) = search_error(&params);
         assert_eq!(
-            (status, e.error.as_str()),
+            (status, e.error.code()),
             (400, code),
             "{params:?}: {}",
             e.message
@@ -472,7 +472,7 @@ fn nearby_lists_sites_by_distance_within_the_radius() {
         let (status, body) = get(server(), "/api/nearby", &params);
         let e: ApiError = serde_json::from_str(&body).unwrap();
         assert_eq!(
-            (status, e.error.as_str()),
+            (status, e.error.code()),
             (400, "bad_parameter"),
             "{params:?}"
         );

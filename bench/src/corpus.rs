@@ -1,7 +1,7 @@
 //! A synthetic catalogue of digitised relics with realistic Vietnamese and English text, made
 //! from a fixed seed so every run indexes the same documents.
 
-use disan_server::search::SearchDoc;
+use disan_search::SearchDoc;
 use disan_types::{HitKind, Localized};
 
 /// A small, fast, deterministic generator (SplitMix64).

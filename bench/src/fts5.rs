@@ -2,7 +2,7 @@
 //! documents and fields as Disan's index (name, texts, the site's name), doing the same work
 //! per query (top 10 by BM25 with weighted fields, a snippet each, counts by kind).
 
-use disan_server::search::{SearchDoc, query_words};
+use disan_search::{SearchDoc, query_words};
 use disan_types::{HitKind, Lang};
 use rusqlite::{Connection, params};
 

@@ -10,14 +10,15 @@
 
 mod corpus;
 mod fts5;
+mod server;
 mod viewer;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use disan_server::content::Catalog;
-use disan_server::search::{SearchDoc, SearchIndex, SearchRequest, Sort, query_words};
+use disan_catalog::Catalog;
+use disan_search::{SearchDoc, SearchIndex, SearchRequest, Sort, query_words};
 use disan_types::Lang;
 use serde::Deserialize;
 
@@ -33,11 +34,18 @@ fn main() -> anyhow::Result<()> {
         Some("viewer") => {
             let web =
                 text("--web-dir").context("--web-dir is needed (cargo xtask bench viewer)")?;
+            let bin = text("--bin").context("--bin is needed: the disan binary")?;
             let slug = text("--site").unwrap_or_else(|| "doi-a1".into());
-            viewer::run(Path::new(&web), &slug, flag("--runs").unwrap_or(3))
+            viewer::run(
+                Path::new(&bin),
+                &repo_root(),
+                Path::new(&web),
+                &slug,
+                flag("--runs").unwrap_or(3),
+            )
         }
         _ => bail!(
-            "usage: disan-bench search [--relics N] [--rounds R] | viewer --web-dir DIR [--site SLUG] [--runs N]"
+            "usage: disan-bench search [--relics N] [--rounds R] | viewer --web-dir DIR --bin DISAN [--site SLUG] [--runs N]"
         ),
     }
 }

@@ -8,8 +8,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use disan_tests::TestServer;
-use disan_tests::webdriver::Browser;
+use disan_webdriver::Browser;
+
+use crate::server::ServerProcess;
 use serde_json::{Value, json};
 
 /// What one page load took.
@@ -25,7 +26,7 @@ const OUR_PROBE: &str = "new MutationObserver(() => { \
       window.__firstFrame = performance.now(); \
   }).observe(document, {attributes: true, subtree: true, childList: true});";
 
-fn load(server: &TestServer, path: &str) -> anyhow::Result<Load> {
+fn load(server: &ServerProcess, path: &str) -> anyhow::Result<Load> {
     let browser = Browser::start(720, 540)?;
     browser.cdp("Network.enable", json!({}))?;
     browser.cdp("Network.setCacheDisabled", json!({"cacheDisabled": true}))?;
@@ -69,9 +70,9 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-pub fn run(web_dir: &Path, slug: &str, runs: usize) -> anyhow::Result<()> {
-    // The repository's content and assets, the given web build.
-    let server = TestServer::start(disan_tests::config_with_web(web_dir))?;
+pub fn run(bin: &Path, root: &Path, web_dir: &Path, slug: &str, runs: usize) -> anyhow::Result<()> {
+    // The repository's content and assets, the given web build, the shipped binary.
+    let server = ServerProcess::start(bin, root, web_dir)?;
     let cases = [
         (
             "Disan viewer (light model first)".to_owned(),

@@ -1,5 +1,6 @@
 //! Typed server configuration: defaults, then an optional TOML file, then `DISAN_*` environment
-//! variables, then command-line flags; validated once at start-up and passed in, never global.
+//! variables, then command-line flags (clap, so `--help` is generated); validated once at
+//! start-up and passed in, never global.
 //!
 //! | flag             | environment         | TOML key      | default         |
 //! |------------------|---------------------|---------------|-----------------|
@@ -8,8 +9,10 @@
 //! | `--content-dir`  | `DISAN_CONTENT_DIR` | `content_dir` | `content`       |
 //! | `--assets-dir`   | `DISAN_ASSETS_DIR`  | `assets_dir`  | `assets`        |
 //! | `--web-dir`      | `DISAN_WEB_DIR`     | `web_dir`     | `target/web`    |
+//! | `--workers N`    | `DISAN_WORKERS`     | `workers`     | (cores)         |
 
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -19,12 +22,14 @@ use serde::Deserialize;
 pub struct Config {
     /// Address and port the server listens on.
     pub bind: SocketAddr,
-    /// Folder of the site files (`sites/*.toml`): the source of truth.
+    /// Folder of the site files (`sites/*.toml`): the bundled catalogue.
     pub content_dir: PathBuf,
     /// Folder of models and textures, served under `/assets/`.
     pub assets_dir: PathBuf,
-    /// Folder with `index.html` and the wasm-bindgen output in `viewer/` (`cargo xtask web`).
+    /// Folder of the web build (`cargo xtask web`): the page, its modules, the viewer.
     pub web_dir: PathBuf,
+    /// HTTP worker threads; `None`: one per core.
+    pub workers: Option<NonZeroUsize>,
 }
 
 impl Default for Config {
@@ -34,8 +39,34 @@ impl Default for Config {
             content_dir: PathBuf::from("content"),
             assets_dir: PathBuf::from("assets"),
             web_dir: PathBuf::from("target/web"),
+            workers: None,
         }
     }
+}
+
+/// The settings as given on the command line or in the environment; unset ones fall back to
+/// the config file, then to the defaults.
+#[derive(clap::Args, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// A TOML file of settings (keys as in the table of the docs), under the environment and
+    /// the flags.
+    #[arg(long, env = "DISAN_CONFIG", value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
+    /// Address and port to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "DISAN_BIND", value_name = "ADDR", global = true)]
+    pub bind: Option<SocketAddr>,
+    /// Folder of the site files (`sites/*.toml`) [default: content].
+    #[arg(long, env = "DISAN_CONTENT_DIR", value_name = "DIR", global = true)]
+    pub content_dir: Option<PathBuf>,
+    /// Folder of models and tour stills, served under /assets/ [default: assets].
+    #[arg(long, env = "DISAN_ASSETS_DIR", value_name = "DIR", global = true)]
+    pub assets_dir: Option<PathBuf>,
+    /// Folder of the web build from `cargo xtask web` [default: target/web].
+    #[arg(long, env = "DISAN_WEB_DIR", value_name = "DIR", global = true)]
+    pub web_dir: Option<PathBuf>,
+    /// HTTP worker threads [default: one per core].
+    #[arg(long, env = "DISAN_WORKERS", value_name = "N", global = true)]
+    pub workers: Option<NonZeroUsize>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,65 +81,37 @@ pub enum ConfigError {
         path: PathBuf,
         source: Box<toml::de::Error>,
     },
-    #[error("{origin}: {value:?} is not a valid socket address (e.g. 127.0.0.1:8080)")]
-    BadBind { origin: String, value: String },
-    #[error("unknown flag {0:?}; flags: --config, --bind, --content-dir, --assets-dir, --web-dir")]
-    UnknownFlag(String),
-    #[error("flag {0} needs a value")]
-    MissingValue(String),
     #[error("{what} {path} is not a folder")]
     NotADir { what: &'static str, path: PathBuf },
 }
 
-impl Config {
-    /// Builds the config from command-line arguments (without the program name) and an
-    /// environment lookup, so tests can pass both in.
-    pub fn load(
-        args: impl IntoIterator<Item = String>,
-        env: impl Fn(&str) -> Option<String>,
-    ) -> Result<Config, ConfigError> {
-        let mut flags = Vec::new();
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            let (name, inline) = match arg.split_once('=') {
-                Some((n, v)) => (n.to_owned(), Some(v.to_owned())),
-                None => (arg.clone(), None),
-            };
-            if !matches!(
-                name.as_str(),
-                "--config" | "--bind" | "--content-dir" | "--assets-dir" | "--web-dir"
-            ) {
-                return Err(ConfigError::UnknownFlag(arg));
-            }
-            let value = match inline {
-                Some(v) => v,
-                None => args.next().ok_or(ConfigError::MissingValue(name.clone()))?,
-            };
-            flags.push((name, value));
-        }
-        let flag = |n: &str| {
-            flags
-                .iter()
-                .rev()
-                .find(|(k, _)| k == n)
-                .map(|(_, v)| v.clone())
-        };
-
-        let mut config = match flag("--config").or_else(|| env("DISAN_CONFIG")) {
-            Some(path) => Config::from_file(Path::new(&path))?,
+impl Settings {
+    /// Lays these settings over the config file (if one is named) over the defaults.
+    pub fn resolve(self) -> Result<Config, ConfigError> {
+        let mut config = match &self.config {
+            Some(path) => Config::from_file(path)?,
             None => Config::default(),
         };
-        for (flag_name, env_name, apply) in OVERRIDES {
-            if let Some(v) = env(env_name) {
-                apply(&mut config, env_name, v)?;
-            }
-            if let Some(v) = flag(flag_name) {
-                apply(&mut config, flag_name, v)?;
-            }
+        if let Some(v) = self.bind {
+            config.bind = v;
+        }
+        if let Some(v) = self.content_dir {
+            config.content_dir = v;
+        }
+        if let Some(v) = self.assets_dir {
+            config.assets_dir = v;
+        }
+        if let Some(v) = self.web_dir {
+            config.web_dir = v;
+        }
+        if let Some(v) = self.workers {
+            config.workers = Some(v);
         }
         Ok(config)
     }
+}
 
+impl Config {
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::ReadFile {
             path: path.to_owned(),
@@ -135,49 +138,36 @@ impl Config {
         }
         Ok(())
     }
+
+    /// The number of HTTP workers: as set, else one per core.
+    pub fn workers(&self) -> usize {
+        self.workers
+            .or_else(|| std::thread::available_parallelism().ok())
+            .map_or(2, NonZeroUsize::get)
+    }
 }
-
-type Apply = fn(&mut Config, &str, String) -> Result<(), ConfigError>;
-
-const OVERRIDES: [(&str, &str, Apply); 4] = [
-    ("--bind", "DISAN_BIND", |c, origin, v| {
-        c.bind = v.parse().map_err(|_| ConfigError::BadBind {
-            origin: origin.to_owned(),
-            value: v,
-        })?;
-        Ok(())
-    }),
-    ("--content-dir", "DISAN_CONTENT_DIR", |c, _, v| {
-        c.content_dir = v.into();
-        Ok(())
-    }),
-    ("--assets-dir", "DISAN_ASSETS_DIR", |c, _, v| {
-        c.assets_dir = v.into();
-        Ok(())
-    }),
-    ("--web-dir", "DISAN_WEB_DIR", |c, _, v| {
-        c.web_dir = v.into();
-        Ok(())
-    }),
-];
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::Parser;
 
-    fn load(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let env: Vec<(String, String)> = env
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        Config::load(args.iter().map(|s| s.to_string()), |k| {
-            env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
-        })
+    #[derive(Parser, Debug)]
+    struct Cli {
+        #[command(flatten)]
+        settings: Settings,
+    }
+
+    /// Flags only (the environment is tested on the real binary, in `tests/cli.rs`).
+    fn load(args: &[&str]) -> Result<Config, String> {
+        let cli = Cli::try_parse_from(std::iter::once("disan").chain(args.iter().copied()))
+            .map_err(|e| e.to_string())?;
+        cli.settings.resolve().map_err(|e| e.to_string())
     }
 
     #[test]
     fn defaults() {
-        assert_eq!(load(&[], &[]).unwrap(), Config::default());
+        assert_eq!(load(&[]).unwrap(), Config::default());
     }
 
     /// The table in this module's documentation must say what the code does.
@@ -193,6 +183,7 @@ mod tests {
                 .collect();
             let (flag, env, key, default) = (cells[1], cells[2], cells[3], cells[4]);
             let flag = flag.split_whitespace().next().unwrap();
+            assert!(env.starts_with("DISAN_"), "{env}");
             if flag == "--config" {
                 continue;
             }
@@ -202,63 +193,59 @@ mod tests {
                 "content_dir" => d.content_dir.display().to_string(),
                 "assets_dir" => d.assets_dir.display().to_string(),
                 "web_dir" => d.web_dir.display().to_string(),
+                "workers" => "(cores)".to_owned(),
                 other => panic!("undocumented key {other}"),
             };
             assert_eq!(default, actual, "documented default of {key}");
-            // The flag and the variable named in the table both set the key.
-            let value = if key == "bind" { "127.0.0.1:1" } else { "x" };
-            let by_flag = load(&[flag, value], &[]).unwrap();
-            let by_env = load(&[], &[(env, value)]).unwrap();
-            assert_eq!(by_flag, by_env, "{flag} and {env} differ");
+            // The flag and the TOML key named in the table both set the key.
+            let value = match key {
+                "bind" => "127.0.0.1:1",
+                "workers" => "3",
+                _ => "x",
+            };
+            let by_flag = load(&[flag, value]).unwrap();
             assert_ne!(by_flag, d, "{flag} changes nothing");
-            let toml = format!("{key} = \"{value}\"");
+            let toml = if key == "workers" {
+                format!("{key} = {value}")
+            } else {
+                format!("{key} = \"{value}\"")
+            };
             let by_file: Config = toml::from_str(&toml).unwrap();
             assert_eq!(by_file, by_flag, "TOML key {key}");
             checked += 1;
         }
-        assert_eq!(checked, 4, "rows checked");
-    }
-
-    #[test]
-    fn flags_override_env() {
-        let c = load(
-            &["--bind", "127.0.0.1:9", "--web-dir=w"],
-            &[("DISAN_BIND", "127.0.0.1:7"), ("DISAN_ASSETS_DIR", "a")],
-        )
-        .unwrap();
-        assert_eq!(c.bind.port(), 9);
-        assert_eq!(c.assets_dir, PathBuf::from("a"));
-        assert_eq!(c.web_dir, PathBuf::from("w"));
+        assert_eq!(checked, 5, "rows checked");
     }
 
     #[test]
     fn errors_name_the_problem() {
-        let e = load(&["--bind", "nope"], &[]).unwrap_err().to_string();
+        let e = load(&["--bind", "nope"]).unwrap_err();
         assert!(e.contains("--bind") && e.contains("nope"), "{e}");
-        let e = load(&["--colour"], &[]).unwrap_err().to_string();
+        let e = load(&["--colour"]).unwrap_err();
         assert!(e.contains("--colour"), "{e}");
-        let e = load(&["--bind"], &[]).unwrap_err().to_string();
-        assert!(e.contains("needs a value"), "{e}");
+        let e = load(&["--bind"]).unwrap_err();
+        assert!(e.contains("value is required"), "{e}");
+        let e = load(&["--workers", "0"]).unwrap_err();
+        assert!(e.contains("--workers"), "{e}");
     }
 
     #[test]
-    fn file_then_env() {
-        let dir = std::env::temp_dir().join(format!("disan-config-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+    fn file_then_flags() {
+        let dir = tempdir();
         let file = dir.join("disan.toml");
         std::fs::write(&file, "bind = \"0.0.0.0:81\"\ncontent_dir = \"c\"\n").unwrap();
-        let c = load(
-            &["--config", file.to_str().unwrap()],
-            &[("DISAN_CONTENT_DIR", "d")],
-        )
-        .unwrap();
+        let c = load(&["--config", file.to_str().unwrap(), "--content-dir", "d"]).unwrap();
         assert_eq!(c.bind.port(), 81);
         assert_eq!(c.content_dir, PathBuf::from("d"));
         std::fs::write(&file, "bnd = 1\n").unwrap();
-        let e = load(&["--config", file.to_str().unwrap()], &[])
-            .unwrap_err()
-            .to_string();
+        let e = load(&["--config", file.to_str().unwrap()]).unwrap_err();
         assert!(e.contains("bnd"), "{e}");
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn tempdir() -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("disan-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
     }
 }

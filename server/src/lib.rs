@@ -1,68 +1,113 @@
-//! Disan's HTTP server: the web app, the site API and the model files, from `content/` and
-//! `assets/` on disk. `main.rs` only reads the config and calls [`run`].
+//! Disan's HTTP server: the web app, the site API and the files, from `content/` and an asset
+//! store. `main.rs` only parses the command line and calls [`run`].
+//!
+//! Everything the API answers comes from one immutable [`Snapshot`] (catalogue, search index,
+//! map), held behind an atomic swap in [`AppState`]: [`AppState::rebuild`] makes a new one off
+//! the request path and replaces the old in one step, while requests in flight finish on the
+//! snapshot they started with.
 
 pub mod config;
-pub mod content;
-pub mod files;
+pub mod error;
 pub mod map;
 pub mod search;
 pub mod sites;
+pub mod storage;
 pub mod tour2d;
 pub mod web;
 
-use std::fmt::Display;
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
 
 use actix_web::dev::Server;
-use actix_web::http::StatusCode;
-use actix_web::{App, HttpResponse, HttpServer, middleware};
-use disan_types::ApiError;
+use actix_web::{App, HttpServer, middleware};
+use arc_swap::ArcSwap;
+use disan_catalog::{Catalog, Problems};
+use disan_search::SearchIndex;
 
 pub use config::Config;
-use content::Catalog;
-use files::StaticDir;
-use search::SearchIndex;
+pub use error::Error;
+use storage::Storage;
 
-/// Everything the handlers share, built once at start-up.
+/// What the API answers from, built in one piece and never changed afterwards.
 #[derive(Debug)]
-pub struct AppState {
-    pub config: Config,
+pub struct Snapshot {
     pub catalog: Catalog,
-    /// Derived from the catalog at start-up.
+    /// Derived from the catalogue.
     pub search: SearchIndex,
-    /// The province map (`/map.svg`) in each language, drawn once at start-up.
+    /// The province map (`/map.svg`) in each language, drawn from the catalogue.
     pub map_svg: disan_types::Localized,
-    pub assets: StaticDir,
-    pub viewer: StaticDir,
 }
 
-impl AppState {
-    /// Checks the config and loads the content; fails with every problem found.
-    pub fn new(config: Config) -> anyhow::Result<AppState> {
-        config.validate()?;
+/// Why a snapshot could not be built; the one being served stays.
+#[derive(Debug, thiserror::Error)]
+pub enum RebuildError {
+    #[error(transparent)]
+    Content(#[from] Problems),
+    #[error("the search index failed: {0}")]
+    Search(#[from] tantivy::TantivyError),
+}
+
+impl Snapshot {
+    /// Loads and checks the content and derives the index and the map from it.
+    pub fn build(config: &Config) -> Result<Snapshot, RebuildError> {
         let catalog = Catalog::load(&config.content_dir, &config.assets_dir)?;
         let search = SearchIndex::from_sites(catalog.sites())?;
         let map_svg = disan_types::Localized {
             vi: map::map_svg(&catalog, disan_types::Lang::Vi),
             en: map::map_svg(&catalog, disan_types::Lang::En),
         };
-        Ok(AppState {
+        Ok(Snapshot {
+            catalog,
             search,
             map_svg,
-            assets: StaticDir::new(&config.assets_dir, "public, max-age=3600", false),
-            viewer: StaticDir::new(&config.web_dir.join("viewer"), "no-cache", true),
-            catalog,
-            config,
         })
     }
 }
 
-/// The JSON body of an error response.
-pub(crate) fn error_body(status: StatusCode, code: &str, message: &impl Display) -> HttpResponse {
-    HttpResponse::build(status).json(ApiError {
-        error: code.to_owned(),
-        message: message.to_string(),
-    })
+/// Everything the handlers share.
+#[derive(Debug)]
+pub struct AppState {
+    pub config: Config,
+    snapshot: ArcSwap<Snapshot>,
+    /// Held while a rebuild runs, so two never race to replace the snapshot.
+    rebuilding: Mutex<()>,
+    /// Models and tour stills, served under `/assets/`.
+    pub assets: Storage,
+    /// The web build (`index.html`, the page's modules, the viewer), served under `/`.
+    pub web: Option<Storage>,
+}
+
+impl AppState {
+    /// Checks the config and builds the first snapshot; fails with every problem found.
+    pub fn new(config: Config) -> anyhow::Result<AppState> {
+        config.validate()?;
+        let snapshot = Snapshot::build(&config)?;
+        let assets = Storage::local(&config.assets_dir, "public, max-age=3600", false)?;
+        let web = Storage::local(&config.web_dir, "no-cache", true).ok();
+        Ok(AppState {
+            snapshot: ArcSwap::from_pointee(snapshot),
+            rebuilding: Mutex::new(()),
+            assets,
+            web,
+            config,
+        })
+    }
+
+    /// The snapshot to answer a request from: keep it for the whole request.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.load_full()
+    }
+
+    /// Builds a new snapshot from the content as it is now and swaps it in; on any problem the
+    /// current one stays and the problems are returned. Blocking: call it off the request
+    /// path (e.g. in `actix_web::web::block`). Uploads call this after storing a change.
+    pub fn rebuild(&self) -> Result<Arc<Snapshot>, RebuildError> {
+        let _one_at_a_time = self.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
+        let next = Arc::new(Snapshot::build(&self.config)?);
+        self.snapshot.store(next.clone());
+        log::info!("catalogue rebuilt: {} sites", next.catalog.len());
+        Ok(next)
+    }
 }
 
 /// The route table: one `config` per area.
@@ -74,39 +119,35 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         .configure(web::config);
 }
 
-/// Binds the listener and returns the server (not yet polled) and the address it got.
-pub fn start(config: Config) -> anyhow::Result<(Server, SocketAddr)> {
+/// Binds the listener and returns the server (not yet polled), the shared state (for
+/// [`AppState::rebuild`]) and the address it got.
+pub fn start(config: Config) -> anyhow::Result<(Server, Arc<AppState>, SocketAddr)> {
     let bind = config.bind;
-    let state = actix_web::web::Data::new(AppState::new(config)?);
+    let workers = config.workers();
+    let state = Arc::new(AppState::new(config)?);
+    let data = actix_web::web::Data::from(state.clone());
     let server = HttpServer::new(move || {
         App::new()
-            .app_data(state.clone())
+            .app_data(data.clone())
+            .wrap(web::security_headers())
             .wrap(middleware::Compress::default())
             .wrap(middleware::Logger::new("%r %s %b %Dms"))
             .configure(routes)
-            .default_service(actix_web::web::to(not_found))
+            .default_service(actix_web::web::to(web::fallback))
     })
-    .workers(2)
+    .workers(workers)
     .bind(bind)?;
     let addr = server
         .addrs()
         .first()
         .copied()
         .ok_or_else(|| anyhow::anyhow!("bound to no address"))?;
-    Ok((server.run(), addr))
-}
-
-async fn not_found(req: actix_web::HttpRequest) -> HttpResponse {
-    error_body(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        &format!("nothing at {}", req.path()),
-    )
+    Ok((server.run(), state, addr))
 }
 
 /// Runs the server until it is stopped.
 pub async fn run(config: Config) -> anyhow::Result<()> {
-    let (server, addr) = start(config)?;
+    let (server, _state, addr) = start(config)?;
     log::info!("Disan listening on http://{addr}/");
     server.await?;
     Ok(())

@@ -1,35 +1,38 @@
-//! The `disan` binary: reads the config from flags, `DISAN_*` variables and an optional file,
-//! then serves. `disan check [flags]` only checks the content and reports every problem.
+//! The `disan` binary: parses the command line (flags, `DISAN_*` variables, an optional TOML
+//! file), then serves, or with `disan check` only checks the content and reports every problem.
 
-const USAGE: &str = "usage: disan [check] [--config FILE] [--bind ADDR] [--content-dir DIR] \
-[--assets-dir DIR] [--web-dir DIR]
+use clap::{Parser, Subcommand};
+use disan_server::config::Settings;
 
-  (no command)  serve the web app, the API and the assets
-  check         check the content and the models, print every problem, exit
+/// Disan: the 3D heritage map of Điện Biên province — web app, site API and models.
+#[derive(Parser, Debug)]
+#[command(name = "disan", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    settings: Settings,
+}
 
-Every flag also reads from the environment (DISAN_CONFIG, DISAN_BIND, DISAN_CONTENT_DIR,
-DISAN_ASSETS_DIR, DISAN_WEB_DIR) and from the TOML config file; flags win.";
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the web app, the API and the assets (the default).
+    Serve,
+    /// Check the content and the models, print every problem, exit non-zero on any.
+    Check,
+}
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    if args
-        .iter()
-        .any(|a| a == "--help" || a == "-h" || a == "help")
-    {
-        println!("{USAGE}");
-        return Ok(());
+    let cli = Cli::parse();
+    let config = cli.settings.resolve()?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Check => {
+            let state = disan_server::AppState::new(config)?;
+            println!("content is valid: {} sites", state.snapshot().catalog.len());
+            Ok(())
+        }
+        Command::Serve => disan_server::run(config).await,
     }
-    let check = args.first().is_some_and(|a| a == "check");
-    if check {
-        args.remove(0);
-    }
-    let config = disan_server::Config::load(args, |k| std::env::var(k).ok())?;
-    if check {
-        let state = disan_server::AppState::new(config)?;
-        println!("content is valid: {} sites", state.catalog.len());
-        return Ok(());
-    }
-    disan_server::run(config).await
 }

@@ -2,8 +2,7 @@
 //! the server so the page shows it without WebGL or the viewer), `GET /api/nearby` (sites by
 //! great-circle distance from a point) and `GET /api/sites.geojson` (RFC 7946 points).
 
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use disan_types::{
     Feature, FeatureCollection, NearbyResponse, NearbySite, PointGeometry, SiteProperties,
 };
@@ -14,9 +13,8 @@ use std::fmt::Write;
 use disan_types::Lang;
 
 use crate::AppState;
-use crate::content::Catalog;
-use crate::search::distance_km;
-use crate::tour2d::escape;
+use disan_catalog::Catalog;
+use disan_search::distance_km;
 
 /// Default search radius of `/api/nearby`.
 pub const DEFAULT_RADIUS_KM: f64 = 50.0;
@@ -27,16 +25,6 @@ pub const MAX_RADIUS_KM: f64 = 20_050.0;
 pub enum MapError {
     #[error("{0}")]
     BadParameter(String),
-}
-
-impl ResponseError for MapError {
-    fn status_code(&self) -> StatusCode {
-        StatusCode::BAD_REQUEST
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        crate::error_body(self.status_code(), "bad_parameter", self)
-    }
 }
 
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -63,7 +51,10 @@ fn coordinate(name: &str, value: Option<&str>, max: f64) -> Result<f64, MapError
     }
 }
 
-async fn nearby(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, MapError> {
+async fn nearby(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, crate::Error> {
     let p: NearbyParams = serde_urlencoded::from_str(req.query_string())
         .map_err(|e| MapError::BadParameter(format!("bad query string: {e}")))?;
     let lat = coordinate("lat", p.lat.as_deref(), 90.0)?;
@@ -75,11 +66,13 @@ async fn nearby(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResp
             _ => {
                 return Err(MapError::BadParameter(format!(
                     "`radius_km` must be a number above 0 and at most {MAX_RADIUS_KM}, not {text:?}"
-                )));
+                ))
+                .into());
             }
         },
     };
     let mut sites: Vec<NearbySite> = state
+        .snapshot()
         .catalog
         .summaries()
         .map(|s| NearbySite {
@@ -103,11 +96,10 @@ fn round6(v: f64) -> f64 {
 }
 
 /// Every site as a GeoJSON point feature, `[lon, lat]`.
-pub fn feature_collection(state: &AppState) -> FeatureCollection {
+pub fn feature_collection(catalog: &Catalog) -> FeatureCollection {
     FeatureCollection {
         kind: "FeatureCollection".into(),
-        features: state
-            .catalog
+        features: catalog
             .summaries()
             .map(|s| Feature {
                 kind: "Feature".into(),
@@ -133,7 +125,10 @@ async fn geojson(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/geo+json")
         .insert_header(("cache-control", "public, max-age=300"))
-        .body(serde_json::to_string(&feature_collection(&state)).unwrap_or_default())
+        .body(
+            serde_json::to_string(&feature_collection(&state.snapshot().catalog))
+                .unwrap_or_default(),
+        )
 }
 
 /// Width of the map's view box; the height follows the province's shape.
@@ -183,67 +178,76 @@ impl Projection {
     }
 }
 
-/// The province map as an SVG document: the outline, a link per site (a pin with the site's
-/// name as its accessible name and tooltip), and the outline's attribution.
+struct Pin<'a> {
+    url: &'a str,
+    slug: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    x: String,
+    y: String,
+}
+
+#[derive(askama::Template)]
+#[template(path = "map.svg", escape = "html")]
+struct MapSvg<'a> {
+    width: f64,
+    height: String,
+    lang: &'static str,
+    title: &'static str,
+    outline: String,
+    pins: Vec<Pin<'a>>,
+    attribution_x: f64,
+    attribution_y: f64,
+    attribution: &'static str,
+}
+
+/// The province map as an SVG document (askama template `templates/map.svg`): the outline, a
+/// link per site (a pin with the site's name as its accessible name and tooltip), and the
+/// outline's attribution.
 pub fn map_svg(catalog: &Catalog, lang: Lang) -> String {
+    use askama::Template;
     let outline = catalog.province().outline();
     let proj = Projection::fit(outline);
-    let t = |vi: &str, en: &str| if lang == Lang::Vi { vi } else { en }.to_owned();
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h:.0}\" class=\"province-map\" \
-         role=\"group\" aria-labelledby=\"map-title\" lang=\"{code}\">\n<title id=\"map-title\">{title}</title>\n\
-         <path class=\"outline\" d=\"",
-        w = MAP_WIDTH,
-        h = proj.height,
-        code = lang.code(),
-        title = t(
-            "Bản đồ tỉnh Điện Biên và các điểm di tích",
-            "Map of Điện Biên province and its sites"
-        ),
-    );
+    let t = |vi: &'static str, en: &'static str| if lang == Lang::Vi { vi } else { en };
+    let mut path = String::new();
     for (i, c) in outline.exterior().coords().enumerate() {
         let (x, y) = proj.point(c.y, c.x);
-        let _ = write!(svg, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { "L" });
+        let _ = write!(path, "{}{x:.1} {y:.1}", if i == 0 { "M" } else { "L" });
     }
-    // Wide, invisible targets for fingers first, under every pin; then the pins, which are
-    // the links people and keyboards use.
-    svg.push_str("Z\"/>\n<g class=\"hits\" aria-hidden=\"true\">\n");
-    for s in catalog.summaries() {
-        let (x, y) = proj.point(s.position.lat, s.position.lon);
-        let _ = writeln!(
-            svg,
-            "<a href=\"{url}\" data-slug=\"{slug}\" tabindex=\"-1\">\
-             <circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"36\" fill=\"transparent\"/></a>",
-            url = s.tour_url,
-            slug = s.slug,
-        );
-    }
-    svg.push_str("</g>\n<g class=\"pins\">\n");
-    for s in catalog.summaries() {
-        let (x, y) = proj.point(s.position.lat, s.position.lon);
-        let name = escape(s.name.get(lang));
-        let _ = writeln!(
-            svg,
-            "<a href=\"{url}\" data-slug=\"{slug}\" aria-label=\"{name}\"><title>{name}</title>\
-             <circle class=\"pin pin-{kind}\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"15\"/></a>",
-            url = s.tour_url,
-            slug = s.slug,
-            kind = s.kind.code(),
-        );
-    }
-    let _ = write!(
-        svg,
-        "</g>\n<text class=\"attribution\" x=\"{x}\" y=\"{y}\" text-anchor=\"end\">{text}</text>\n</svg>\n",
-        x = MAP_WIDTH - 4.0,
-        y = MAP_MARGIN,
-        text = escape(&t(
+    path.push('Z');
+    let pins = catalog
+        .summaries()
+        .map(|s| {
+            let (x, y) = proj.point(s.position.lat, s.position.lon);
+            Pin {
+                url: &s.tour_url,
+                slug: &s.slug,
+                name: s.name.get(lang),
+                kind: s.kind.code(),
+                x: format!("{x:.1}"),
+                y: format!("{y:.1}"),
+            }
+        })
+        .collect();
+    MapSvg {
+        width: MAP_WIDTH,
+        height: format!("{:.0}", proj.height),
+        lang: lang.code(),
+        title: t(
+            "Bản đồ tỉnh Điện Biên và các điểm di tích",
+            "Map of Điện Biên province and its sites",
+        ),
+        outline: path,
+        pins,
+        attribution_x: MAP_WIDTH - 4.0,
+        attribution_y: MAP_MARGIN,
+        attribution: t(
             "Ranh giới tỉnh: geoBoundaries, CC BY-SA 4.0",
-            "Province outline: geoBoundaries, CC BY-SA 4.0"
-        )),
-    );
-    svg
+            "Province outline: geoBoundaries, CC BY-SA 4.0",
+        ),
+    }
+    .render()
+    .unwrap_or_else(|e| format!("<!-- template error: {e} -->"))
 }
 
 async fn svg(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
@@ -252,5 +256,5 @@ async fn svg(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
         .content_type("image/svg+xml")
         .insert_header(("cache-control", "public, max-age=300"))
         .insert_header(("vary", "Accept-Language"))
-        .body(state.map_svg.get(lang).to_owned())
+        .body(state.snapshot().map_svg.get(lang).to_owned())
 }

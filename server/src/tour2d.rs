@@ -1,87 +1,119 @@
-//! The 2D tour: `GET /tour/{slug}/2d`, a plain HTML page with a still image and caption per
-//! tour stop. No JavaScript and no WebGL, small images: for old phones and very slow links.
+//! The 2D tour: `GET /tour/{slug}/2d`, a plain HTML page (askama template
+//! `templates/tour2d.html`) with a still image and caption per tour stop. No JavaScript and no
+//! WebGL, small images: for old phones and very slow links.
 
-use std::fmt::Write;
-
-use actix_web::http::StatusCode;
-use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
-use disan_types::{Lang, Localized, SiteDetail};
+use actix_web::http::header::{self, AcceptLanguage, Header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use disan_types::{Lang, SiteDetail};
 
 use crate::AppState;
-
-#[derive(Debug, thiserror::Error)]
-pub enum Tour2dError {
-    #[error("no site with slug {0:?}")]
-    UnknownSite(String),
-}
-
-impl ResponseError for Tour2dError {
-    fn status_code(&self) -> StatusCode {
-        StatusCode::NOT_FOUND
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        crate::error_body(self.status_code(), "unknown_site", self)
-    }
-}
+use crate::error::Error;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/tour/{slug}/2d", web::get().to(page));
+    cfg.route("/tour/{slug}/2d", web::get().to(page))
+        .route("/tour2d.css", web::get().to(stylesheet));
 }
 
-/// The page's language: `?lang=vi|en`, else the browser's `Accept-Language`, else Vietnamese.
+/// The page's language: `?lang=vi|en`, else the best of the browser's `Accept-Language` (by
+/// q-value), else Vietnamese.
 pub fn language(req: &HttpRequest) -> Lang {
     let from_query = req
         .query_string()
         .split('&')
         .filter_map(|kv| kv.strip_prefix("lang="))
         .find_map(Lang::from_code);
-    let from_header = || {
-        req.headers()
-            .get(header::ACCEPT_LANGUAGE)?
-            .to_str()
-            .ok()?
-            .split(',')
-            .find_map(|item| Lang::from_code(item.split(';').next()?.trim()))
-    };
-    from_query.or_else(from_header).unwrap_or_default()
+    from_query
+        .or_else(|| preferred_language(req))
+        .unwrap_or_default()
 }
 
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+/// The language the browser prefers most among ours, from `Accept-Language`'s q-values.
+pub fn preferred_language(req: &HttpRequest) -> Option<Lang> {
+    let header = AcceptLanguage::parse(req).ok()?;
+    let mut items: Vec<_> = header
+        .0
+        .into_iter()
+        .filter(|i| i.quality > header::Quality::ZERO)
+        .collect();
+    // Stable: equal q-values keep the browser's order.
+    items.sort_by_key(|i| std::cmp::Reverse(i.quality));
+    items.into_iter().find_map(|i| match i.item {
+        header::Preference::Specific(tag) => Lang::from_code(tag.primary_language()),
+        header::Preference::Any => None,
+    })
 }
 
-fn t(vi: &str, en: &str, lang: Lang) -> String {
-    Localized {
-        vi: vi.into(),
-        en: en.into(),
-    }
-    .get(lang)
-    .to_owned()
+/// The words of the page in each language.
+struct Words {
+    tour: &'static str,
+    nav: &'static str,
+    three_d: &'static str,
+    about: &'static str,
+    visit: &'static str,
+    position: &'static str,
+    sources: &'static str,
+}
+
+const VI: Words = Words {
+    tour: "Tham quan 2D",
+    nav: "Điều hướng",
+    three_d: "Xem mô hình 3D",
+    about: "Giới thiệu",
+    visit: "Tham quan",
+    position: "Vị trí",
+    sources: "Nguồn",
+};
+
+const EN: Words = Words {
+    tour: "2D tour",
+    nav: "Navigation",
+    three_d: "See the 3D model",
+    about: "About",
+    visit: "Visiting",
+    position: "Position",
+    sources: "Sources",
+};
+
+struct Stop<'a> {
+    n: usize,
+    image: &'a str,
+    caption: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "tour2d.html", escape = "html")]
+struct Page<'a> {
+    lang: &'static str,
+    t: &'a Words,
+    name: &'a str,
+    summary: &'a str,
+    tour_url: &'a str,
+    other_code: &'static str,
+    other_name: &'static str,
+    stops: Vec<Stop<'a>>,
+    width: u32,
+    height: u32,
+    description: &'a str,
+    visiting: &'a str,
+    lat: String,
+    lon: String,
+    accuracy_m: u32,
+    commune: &'a str,
+    sources: &'a [String],
 }
 
 async fn page(
     state: web::Data<AppState>,
     slug: web::Path<String>,
     req: HttpRequest,
-) -> Result<HttpResponse, Tour2dError> {
+) -> Result<HttpResponse, Error> {
     let slug = slug.into_inner();
-    let site = state
+    let snapshot = state.snapshot();
+    let site = snapshot
         .catalog
         .get(&slug)
-        .ok_or(Tour2dError::UnknownSite(slug))?;
+        .ok_or(Error::UnknownSite(slug))?;
     let lang = language(&req);
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
@@ -90,64 +122,49 @@ async fn page(
         .body(render(site, lang)))
 }
 
+async fn stylesheet() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../templates/tour2d.css"))
+}
+
 /// The whole page for one site in one language.
 pub fn render(site: &SiteDetail, lang: Lang) -> String {
     let s = &site.site;
-    let name = escape(s.name.get(lang));
-    let (w, h) = (640, 400);
-    let other = match lang {
+    let (other_code, other_name) = match lang {
         Lang::Vi => ("en", "English"),
         Lang::En => ("vi", "Tiếng Việt"),
     };
-    let mut html = String::new();
-    let _ = write!(
-        html,
-        "<!doctype html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{name} — {tour} — Disan</title>\n<style>\
-         body{{margin:0 auto;max-width:42rem;padding:0 .75rem 2rem;font:16px/1.45 system-ui,sans-serif;color:#1f2a1c;background:#f4f1ea}}\
-         nav{{display:flex;gap:1rem;padding:.6rem 0;flex-wrap:wrap}}a{{color:#7a2e1d}}\
-         figure{{margin:1.25rem 0}}img{{width:100%;height:auto;display:block;border-radius:.3rem;background:#cfd8dc}}\
-         figcaption{{margin-top:.35rem}}.n{{font-weight:600;margin-right:.4rem}}</style>\n</head>\n<body>\n",
-        code = lang.code(),
-        tour = t("Tham quan 2D", "2D tour", lang),
-    );
-    let _ = write!(
-        html,
-        "<nav><a href=\"/\">Disan</a><a href=\"/tour/{slug}\">{three_d}</a>\
-         <a href=\"?lang={other_code}\" hreflang=\"{other_code}\" lang=\"{other_code}\">{other_name}</a></nav>\n\
-         <h1>{name}</h1>\n<p>{summary}</p>\n",
-        slug = s.slug,
-        three_d = t("Xem mô hình 3D", "See the 3D model", lang),
-        other_code = other.0,
-        other_name = other.1,
-        summary = escape(s.summary.get(lang)),
-    );
-    let total = site.tour.len();
-    for (i, stop) in site.tour.iter().enumerate() {
-        let caption = escape(stop.caption.get(lang));
-        let loading = if i == 0 { "eager" } else { "lazy" };
-        let _ = writeln!(
-            html,
-            "<figure id=\"stop-{n}\"><img src=\"{src}\" width=\"{w}\" height=\"{h}\" alt=\"{caption}\" loading=\"{loading}\">\
-             <figcaption><span class=\"n\">{n}/{total}</span>{caption}</figcaption></figure>",
-            n = i + 1,
-            src = stop.image,
-        );
+    let (width, height) = (640, 400);
+    Page {
+        lang: lang.code(),
+        t: if lang == Lang::Vi { &VI } else { &EN },
+        name: s.name.get(lang),
+        summary: s.summary.get(lang),
+        tour_url: &s.tour_url,
+        other_code,
+        other_name,
+        stops: site
+            .tour
+            .iter()
+            .enumerate()
+            .map(|(i, stop)| Stop {
+                n: i + 1,
+                image: &stop.image,
+                caption: stop.caption.get(lang),
+            })
+            .collect(),
+        width,
+        height,
+        description: site.description.get(lang),
+        visiting: site.visiting.get(lang),
+        lat: format!("{:.4}", s.position.lat),
+        lon: format!("{:.4}", s.position.lon),
+        accuracy_m: s.position.accuracy_m,
+        commune: &s.commune.current,
+        sources: &site.sources,
     }
-    let _ = write!(
-        html,
-        "<h2>{about}</h2>\n<p>{description}</p>\n<h2>{visit}</h2>\n<p>{visiting}</p>\n\
-         <p><small>{position}: {lat:.4}, {lon:.4} (± {acc} m) · {commune}</small></p>\n</body>\n</html>\n",
-        about = t("Giới thiệu", "About", lang),
-        description = escape(site.description.get(lang)),
-        visit = t("Tham quan", "Visiting", lang),
-        visiting = escape(site.visiting.get(lang)),
-        position = t("Vị trí", "Position", lang),
-        lat = s.position.lat,
-        lon = s.position.lon,
-        acc = s.position.accuracy_m,
-        commune = escape(&s.commune.current),
-    );
-    html
+    .render()
+    .unwrap_or_else(|e| format!("template error: {e}"))
 }

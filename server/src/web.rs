@@ -1,87 +1,108 @@
-//! The web app: `GET /` and `GET /tour/{slug}` (the same page), the viewer build under
-//! `/viewer/`, models and textures under `/assets/`, and `GET /healthz`.
+//! The web app: `GET /` and `GET /tour/{slug}` (the same page), the page's modules and
+//! stylesheet under `/app/`, the viewer build under `/viewer/`, the icon and web app manifest,
+//! models and stills under `/assets/`, `GET /api/rules` and `GET /healthz`; the security
+//! headers every response carries.
 
-use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::middleware::DefaultHeaders;
+use actix_web::{HttpRequest, HttpResponse, web};
 use disan_types::Health;
+use disan_types::rules::Rules;
 
 use crate::AppState;
-use crate::files::FileError;
+use crate::error::Error;
+use crate::storage::FileError;
 
-#[derive(Debug, thiserror::Error)]
-pub enum WebError {
-    #[error("no site with slug {0:?}")]
-    UnknownSite(String),
-    #[error("the web app is not built: {0} is missing (run `cargo xtask web`)")]
-    NotBuilt(String),
-}
+/// The Content-Security-Policy of every response: scripts, styles and everything else only
+/// from this origin, no inline script or style; `'wasm-unsafe-eval'` lets the viewer's
+/// WebAssembly compile.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; \
+object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-impl ResponseError for WebError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            WebError::UnknownSite(_) => StatusCode::NOT_FOUND,
-            WebError::NotBuilt(_) => StatusCode::SERVICE_UNAVAILABLE,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        let code = match self {
-            WebError::UnknownSite(_) => "unknown_site",
-            WebError::NotBuilt(_) => "not_built",
-        };
-        crate::error_body(self.status_code(), code, self)
-    }
+/// Headers on every response: the CSP, no MIME sniffing, the origin only as referrer.
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "strict-origin-when-cross-origin"))
 }
 
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(index))
         .route("/tour/{slug}", web::get().to(tour))
         .route("/healthz", web::get().to(healthz))
-        .route("/viewer/{tail:.*}", web::get().to(viewer))
+        .route("/api/rules", web::get().to(rules))
+        .route("/favicon.ico", web::get().to(web_file))
+        .route("/manifest.webmanifest", web::get().to(web_file))
+        .route("/app/{tail:.*}", web::get().to(web_file))
+        .route("/viewer/{tail:.*}", web::get().to(web_file))
         .route("/assets/{tail:.*}", web::get().to(assets));
 }
 
-async fn index(state: web::Data<AppState>) -> Result<HttpResponse, WebError> {
-    page(&state)
+async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, Error> {
+    page(&state, &req).await
 }
 
 async fn tour(
     state: web::Data<AppState>,
     slug: web::Path<String>,
-) -> Result<HttpResponse, WebError> {
+    req: HttpRequest,
+) -> Result<HttpResponse, Error> {
     let slug = slug.into_inner();
-    if state.catalog.get(&slug).is_none() {
-        return Err(WebError::UnknownSite(slug));
+    if state.snapshot().catalog.get(&slug).is_none() {
+        return Err(Error::UnknownSite(slug));
     }
-    page(&state)
+    page(&state, &req).await
 }
 
-fn page(state: &AppState) -> Result<HttpResponse, WebError> {
-    let path = state.config.web_dir.join("index.html");
-    let html = std::fs::read(&path).map_err(|_| WebError::NotBuilt(path.display().to_string()))?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(html))
+/// The page's HTML shell, from the web build.
+async fn page(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, Error> {
+    let not_built = || {
+        Error::NotBuilt(
+            state
+                .config
+                .web_dir
+                .join("index.html")
+                .display()
+                .to_string(),
+        )
+    };
+    let web = state.web.as_ref().ok_or_else(not_built)?;
+    match web.serve(req, "index.html").await {
+        Err(Error::File(FileError::NotFound(_))) => Err(not_built()),
+        other => other,
+    }
+}
+
+/// A file of the web build at the request's own path.
+async fn web_file(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, Error> {
+    let path = req.uri().path().trim_start_matches('/');
+    match &state.web {
+        Some(web) => web.serve(&req, path).await,
+        None => Err(FileError::NotFound(path.to_owned()).into()),
+    }
 }
 
 async fn healthz(state: web::Data<AppState>) -> web::Json<Health> {
     web::Json(Health {
         status: "ok".into(),
-        sites: state.catalog.len(),
+        sites: state.snapshot().catalog.len(),
     })
 }
 
-/// The part of the raw request path after `prefix`, still percent-encoded.
-fn tail<'a>(req: &'a HttpRequest, prefix: &str) -> &'a str {
-    req.uri().path().strip_prefix(prefix).unwrap_or("")
+async fn rules() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .json(Rules::get())
 }
 
-async fn viewer(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, FileError> {
-    state.viewer.serve(&req, tail(&req, "/viewer/")).await
+async fn assets(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, Error> {
+    let tail = req.uri().path().strip_prefix("/assets/").unwrap_or("");
+    state.assets.serve(&req, tail).await
 }
 
-async fn assets(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, FileError> {
-    state.assets.serve(&req, tail(&req, "/assets/")).await
+/// Any other path: a JSON 404.
+pub async fn fallback(req: HttpRequest) -> Result<HttpResponse, Error> {
+    Err(Error::NotFound(req.path().to_owned()))
 }

@@ -8,7 +8,7 @@ use std::thread::JoinHandle;
 
 use disan_server::Config;
 
-pub mod webdriver;
+pub use disan_webdriver as webdriver;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
@@ -41,12 +41,16 @@ pub fn config_with_web(web_dir: &Path) -> Config {
         content_dir: root.join("content"),
         assets_dir: root.join("assets"),
         web_dir: web_dir.to_owned(),
+        workers: std::num::NonZeroUsize::new(2),
     }
 }
 
 /// A running server; stopped when dropped.
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// The server's shared state, for what a test does as the server itself would (e.g.
+    /// [`disan_server::AppState::rebuild`]).
+    pub state: std::sync::Arc<disan_server::AppState>,
     handle: actix_web::dev::ServerHandle,
     thread: Option<JoinHandle<()>>,
 }
@@ -59,8 +63,8 @@ impl TestServer {
             let system = actix_web::rt::System::new();
             system.block_on(async move {
                 match disan_server::start(config) {
-                    Ok((server, addr)) => {
-                        tx.send(Ok((server.handle(), addr))).ok();
+                    Ok((server, state, addr)) => {
+                        tx.send(Ok((server.handle(), state, addr))).ok();
                         server.await.ok();
                     }
                     Err(e) => {
@@ -69,9 +73,10 @@ impl TestServer {
                 }
             });
         });
-        let (handle, addr) = rx.recv()??;
+        let (handle, state, addr) = rx.recv()??;
         Ok(TestServer {
             addr,
+            state,
             handle,
             thread: Some(thread),
         })

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 mod map;
+pub mod rules;
 mod search;
 
 pub use map::{
@@ -235,11 +236,89 @@ impl SiteDetail {
     }
 }
 
-/// The JSON body of every error response: a stable snake_case code and a readable message.
+/// The JSON body of every error response: a stable code and a readable message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
-    pub error: String,
+    pub error: ErrorCode,
     pub message: String,
+}
+
+/// The stable, machine-readable code of an error response (`"error"` in the body), for
+/// clients to match on; each has one HTTP status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No route or no file at the path (404).
+    NotFound,
+    /// No site with the slug in the path (404).
+    UnknownSite,
+    /// A file path with `..`, a hidden name or the like (400).
+    BadPath,
+    /// A `Range` header outside the file (416).
+    BadRange,
+    /// A query parameter that cannot be used; the message names it (400).
+    BadParameter,
+    /// A search without words or a point (400).
+    EmptyQuery,
+    /// A search of more than 200 characters (400).
+    QueryTooLong,
+    /// The web app has not been built (503).
+    NotBuilt,
+    /// The file store failed (500).
+    Storage,
+    /// The search index failed (500).
+    SearchFailed,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 10] = [
+        ErrorCode::NotFound,
+        ErrorCode::UnknownSite,
+        ErrorCode::BadPath,
+        ErrorCode::BadRange,
+        ErrorCode::BadParameter,
+        ErrorCode::EmptyQuery,
+        ErrorCode::QueryTooLong,
+        ErrorCode::NotBuilt,
+        ErrorCode::Storage,
+        ErrorCode::SearchFailed,
+    ];
+
+    /// The code as written in JSON, e.g. `unknown_site`.
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::UnknownSite => "unknown_site",
+            ErrorCode::BadPath => "bad_path",
+            ErrorCode::BadRange => "bad_range",
+            ErrorCode::BadParameter => "bad_parameter",
+            ErrorCode::EmptyQuery => "empty_query",
+            ErrorCode::QueryTooLong => "query_too_long",
+            ErrorCode::NotBuilt => "not_built",
+            ErrorCode::Storage => "storage",
+            ErrorCode::SearchFailed => "search_failed",
+        }
+    }
+
+    /// The HTTP status answered with this code.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::NotFound | ErrorCode::UnknownSite => 404,
+            ErrorCode::BadPath
+            | ErrorCode::BadParameter
+            | ErrorCode::EmptyQuery
+            | ErrorCode::QueryTooLong => 400,
+            ErrorCode::BadRange => 416,
+            ErrorCode::NotBuilt => 503,
+            ErrorCode::Storage | ErrorCode::SearchFailed => 500,
+        }
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.code() == *other
+    }
 }
 
 /// `GET /healthz`.
@@ -261,6 +340,17 @@ mod tests {
             assert_eq!(SiteKind::from_code(kind.code()), Some(kind));
         }
         assert_eq!(SiteKind::from_code("castle"), None);
+    }
+
+    #[test]
+    fn error_codes_compare_with_their_serde_names() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_value(code).unwrap();
+            assert!(code == json.as_str().unwrap(), "{code:?}");
+            assert!((400..600).contains(&code.status()));
+        }
+        assert!(ErrorCode::UnknownSite == "unknown_site");
+        assert!(ErrorCode::NotFound != "unknown_site");
     }
 
     #[test]

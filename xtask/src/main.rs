@@ -73,13 +73,21 @@ fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
                 &js,
             )?;
             web::precompress(&js)?;
-            std::fs::copy(peer.join("page.html"), mv.join("page.html"))?;
+            for file in ["page.html", "page.js", "page.css"] {
+                std::fs::copy(peer.join(file), mv.join(file))?;
+            }
+            // The benchmark runs the shipped binary, as a child process.
+            run(ws
+                .cargo()
+                .args(["build", "--release", "-p", "disan-server", "--bin", "disan"]))?;
             run(ws
                 .cargo()
                 .args(["run", "--release", "-p", "disan-bench", "--"])
                 .args(args)
                 .arg("--web-dir")
-                .arg(ws.web_dir()))
+                .arg(ws.web_dir())
+                .arg("--bin")
+                .arg(ws.target.join("release/disan")))
         }
         _ => bail!(
             "usage: cargo xtask bench search [--relics N] [--rounds R] | viewer [--site SLUG] [--runs N]"
@@ -245,15 +253,17 @@ fn assets(ws: &Workspace) -> anyhow::Result<()> {
     println!("\n{:<40} {:>6} {:>10}", "2D tour", "stops", "max bytes");
     for (slug, model) in disan_assetgen::models(disan_assetgen::Detail::Full) {
         let file = ws.root.join("content/sites").join(format!("{slug}.toml"));
-        let text = std::fs::read_to_string(&file).with_context(|| file.display().to_string())?;
-        let site: disan_server::content::SiteFile =
-            toml::from_str(&text).with_context(|| file.display().to_string())?;
+        let bytes = std::fs::read(&file).with_context(|| file.display().to_string())?;
+        let site = disan_catalog::SiteFile::parse(&bytes)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
         let glb = assets_dir.join(disan_assetgen::model_path(
             slug,
             disan_assetgen::Detail::Full,
         ));
-        let anchors = disan_server::content::model::anchors(&glb)
-            .map_err(|e| anyhow::anyhow!("{}: {e}", glb.display()))?;
+        let bytes = std::fs::read(&glb).with_context(|| glb.display().to_string())?;
+        let anchors = disan_catalog::ModelFacts::read(&bytes)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", glb.display()))?
+            .anchors;
         let dir = assets_dir.join("tours").join(slug);
         if dir.exists() {
             std::fs::remove_dir_all(&dir)?;

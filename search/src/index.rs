@@ -22,7 +22,7 @@ use tantivy::{
 };
 use tantivy::{TantivyDocument, Term};
 
-use super::text::{self, FUZZY_MIN_CHARS, PREFIX_MIN_CHARS, QueryWord};
+use crate::text::{self, FUZZY_MIN_CHARS, PREFIX_MIN_CHARS, QueryWord};
 
 /// One searchable item: a site, a tour stop, a hotspot or a relic.
 #[derive(Clone, Debug, PartialEq)]

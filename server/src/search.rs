@@ -1,19 +1,15 @@
 //! Search: `GET /api/search` over sites, tour stops, hotspots and relics, in Vietnamese and
 //! English, with or without diacritics, forgiving typos, as you type.
 //!
-//! The index ([`SearchIndex`]) is derived: built in memory from the catalog at start-up.
+//! The index (`disan_search::SearchIndex`) is derived: part of the snapshot, built with it.
 
-mod index;
-pub mod text;
-
-use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use disan_types::{HitKind, SearchResponse, SiteKind};
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
-pub use index::{MAX_QUERY_WORDS, SearchDoc, SearchIndex, SearchRequest, Sort, distance_km};
-pub use text::QueryWord;
+use disan_search::QueryWord;
+use disan_search::{SearchRequest, Sort, query_words};
 
 use crate::AppState;
 
@@ -34,25 +30,6 @@ pub enum SearchError {
     BadParameter(String),
     #[error("the search index failed: {0}")]
     Index(#[from] tantivy::TantivyError),
-}
-
-impl ResponseError for SearchError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            SearchError::Index(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            _ => StatusCode::BAD_REQUEST,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        let code = match self {
-            SearchError::EmptyQuery => "empty_query",
-            SearchError::QueryTooLong { .. } => "query_too_long",
-            SearchError::BadParameter(_) => "bad_parameter",
-            SearchError::Index(_) => "search_failed",
-        };
-        crate::error_body(self.status_code(), code, self)
-    }
 }
 
 pub fn config(cfg: &mut web::ServiceConfig) {
@@ -128,25 +105,6 @@ fn number(
     }
 }
 
-/// The words searched for: NFC, at most [`MAX_QUERY_WORDS`]; the last one is a prefix unless
-/// the query ends with a space (the user finished typing it).
-pub fn query_words(text: &str) -> Vec<QueryWord> {
-    let finished = text.ends_with(char::is_whitespace);
-    let mut words: Vec<QueryWord> = text::words(text)
-        .into_iter()
-        .take(MAX_QUERY_WORDS)
-        .map(|w| QueryWord {
-            lower: w.lower,
-            folded: w.folded,
-            prefix: false,
-        })
-        .collect();
-    if let Some(last) = words.last_mut() {
-        last.prefix = !finished;
-    }
-    words
-}
-
 /// Checks the parameters of a search request.
 fn parse(
     query_string: &str,
@@ -210,9 +168,16 @@ fn parse(
     ))
 }
 
-async fn search(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, SearchError> {
+async fn search(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, crate::Error> {
     let (request, words) = parse(req.query_string(), &req)?;
-    let response: SearchResponse = state.search.search(&request, &words)?;
+    let response: SearchResponse = state
+        .snapshot()
+        .search
+        .search(&request, &words)
+        .map_err(SearchError::from)?;
     Ok(HttpResponse::Ok()
         .insert_header(("vary", "Accept-Language"))
         .insert_header(("cache-control", "public, max-age=60"))

@@ -1,0 +1,7 @@
+// The model given as ?src=…; the time of the first frame drawn after it loaded, for the bench.
+const mv = document.getElementById("mv");
+mv.addEventListener("load", () => requestAnimationFrame(() => requestAnimationFrame(() => {
+  window.__firstFrame = performance.now();
+})));
+mv.addEventListener("error", (e) => { window.__error = String(e.detail && e.detail.type); });
+mv.src = new URLSearchParams(location.search).get("src");

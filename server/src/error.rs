@@ -1,0 +1,103 @@
+//! The server's one error type: every area's errors convert into [`Error`], and each maps in
+//! one place to a stable [`ErrorCode`] (shared with clients through `disan-types`) and its
+//! HTTP status, answered as a JSON [`ApiError`] body.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use disan_types::{ApiError, ErrorCode};
+
+use crate::map::MapError;
+use crate::search::SearchError;
+use crate::storage::FileError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("nothing at {0}")]
+    NotFound(String),
+    #[error("no site with slug {0:?}")]
+    UnknownSite(String),
+    #[error("the web app is not built: {0} is missing (run `cargo xtask web`)")]
+    NotBuilt(String),
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+    #[error(transparent)]
+    Map(#[from] MapError),
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::UnknownSite(_) => ErrorCode::UnknownSite,
+            Error::NotBuilt(_) => ErrorCode::NotBuilt,
+            Error::File(e) => match e {
+                FileError::BadPath(_) => ErrorCode::BadPath,
+                FileError::NotFound(_) => ErrorCode::NotFound,
+                FileError::BadRange { .. } => ErrorCode::BadRange,
+                FileError::Storage(_) => ErrorCode::Storage,
+            },
+            Error::Search(e) => match e {
+                SearchError::EmptyQuery => ErrorCode::EmptyQuery,
+                SearchError::QueryTooLong { .. } => ErrorCode::QueryTooLong,
+                SearchError::BadParameter(_) => ErrorCode::BadParameter,
+                SearchError::Index(_) => ErrorCode::SearchFailed,
+            },
+            Error::Map(MapError::BadParameter(_)) => ErrorCode::BadParameter,
+        }
+    }
+}
+
+impl ResponseError for Error {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::from_u16(self.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut resp = HttpResponse::build(self.status_code());
+        if let Error::File(FileError::BadRange { size, .. }) = self {
+            resp.insert_header(("content-range", format!("bytes */{size}")));
+        }
+        if self.status_code().is_server_error() {
+            log::error!("{self}");
+        }
+        resp.json(ApiError {
+            error: self.code(),
+            message: self.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_reached() {
+        let errors = [
+            Error::NotFound("/x".into()),
+            Error::UnknownSite("x".into()),
+            Error::NotBuilt("x".into()),
+            FileError::BadPath("x").into(),
+            FileError::NotFound("x".into()).into(),
+            FileError::BadRange {
+                range: "bytes=9-".into(),
+                size: 1,
+            }
+            .into(),
+            FileError::Storage("x".into()).into(),
+            SearchError::EmptyQuery.into(),
+            SearchError::QueryTooLong { chars: 201 }.into(),
+            SearchError::BadParameter("x".into()).into(),
+            SearchError::Index(tantivy::TantivyError::InternalError("x".into())).into(),
+            MapError::BadParameter("x".into()).into(),
+        ];
+        for code in ErrorCode::ALL {
+            assert!(
+                errors.iter().any(|e: &Error| e.code() == code),
+                "{code:?} is never answered"
+            );
+        }
+    }
+}

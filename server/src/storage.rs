@@ -1,0 +1,308 @@
+//! Files the server hands out — models, tour stills, the viewer build — read through one
+//! storage abstraction, the `object_store` crate (a local folder by default; S3 and others by
+//! configuration later). Files stream to the client, never read whole into memory; `Range`
+//! requests get `206`, every answer says `Accept-Ranges: bytes`; ETags give `304`; optional
+//! precompressed variants (`name.br`, `name.gz`) are picked by `Accept-Encoding`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use actix_web::http::header::{
+    self, AcceptEncoding, Encoding, EntityTag, Header, HeaderValue, IfNoneMatch, Preference,
+};
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpRequest, HttpResponse};
+use disan_catalog::paths::safe_relative;
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as StorePath;
+use object_store::{GetOptions, GetRange, ObjectStore, ObjectStoreExt};
+
+use crate::error::Error;
+
+/// Why a file could not be served.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("bad path: {0}")]
+    BadPath(&'static str),
+    #[error("no such file: {0}")]
+    NotFound(String),
+    #[error("the range {range:?} is not within the file's {size} bytes")]
+    BadRange { range: String, size: u64 },
+    #[error("storage failed: {0}")]
+    Storage(String),
+}
+
+/// A store of files served under one URL prefix.
+#[derive(Debug, Clone)]
+pub struct Storage {
+    store: Arc<dyn ObjectStore>,
+    /// For a local folder: its real path, so symbolic links cannot lead out of it.
+    local_root: Option<PathBuf>,
+    cache_control: &'static str,
+    precompressed: bool,
+}
+
+impl Storage {
+    /// The folder `root` on the local filesystem. `precompressed`: serve `name.br` /
+    /// `name.gz` beside `name` when the client accepts them.
+    pub fn local(
+        root: &Path,
+        cache_control: &'static str,
+        precompressed: bool,
+    ) -> Result<Storage, FileError> {
+        let real = root
+            .canonicalize()
+            .map_err(|e| FileError::Storage(format!("{}: {e}", root.display())))?;
+        let store = LocalFileSystem::new_with_prefix(&real)
+            .map_err(|e| FileError::Storage(e.to_string()))?;
+        Ok(Storage {
+            store: Arc::new(store),
+            local_root: Some(real),
+            cache_control,
+            precompressed,
+        })
+    }
+
+    /// The size of the file at `path`, if there is one.
+    pub async fn size(&self, path: &str) -> Option<u64> {
+        let location = self.location(path).ok()?;
+        self.store.head(&location).await.ok().map(|m| m.size)
+    }
+
+    fn location(&self, rel: &str) -> Result<StorePath, FileError> {
+        safe_relative(rel).map_err(FileError::BadPath)?;
+        let not_found = || FileError::NotFound(rel.to_owned());
+        if let Some(root) = &self.local_root {
+            // Symbolic links must not lead out of the folder.
+            let real = root.join(rel).canonicalize().map_err(|_| not_found())?;
+            if !real.starts_with(root) || !real.is_file() {
+                return Err(not_found());
+            }
+        }
+        StorePath::parse(rel).map_err(|_| FileError::BadPath("not a storage path"))
+    }
+
+    /// Serves the file named by the raw (still percent-encoded) URL path `raw`.
+    pub async fn serve(&self, req: &HttpRequest, raw: &str) -> Result<HttpResponse, Error> {
+        let decoded = percent_encoding::percent_decode_str(raw)
+            .decode_utf8()
+            .map_err(|_| FileError::BadPath("path is not valid UTF-8"))?;
+        let location = self.location(&decoded)?;
+        let range = req
+            .headers()
+            .get(header::RANGE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        // Ranges are of the file itself: a compressed variant is only sent whole.
+        let (location, encoding) = match range {
+            Some(_) => (location, None),
+            None => self.pick_variant(req, location).await,
+        };
+        let not_found = || FileError::NotFound(decoded.to_string());
+        let meta = self.store.head(&location).await.map_err(|e| match e {
+            object_store::Error::NotFound { .. } => not_found(),
+            e => FileError::Storage(e.to_string()),
+        })?;
+        let tag = EntityTag::new_strong(format!(
+            "{}{}",
+            meta.e_tag
+                .clone()
+                .unwrap_or_else(|| format!("{:x}-{:x}", meta.size, meta.last_modified.timestamp()))
+                .replace('"', ""),
+            encoding.map_or(String::new(), |e| format!("-{e}"))
+        ));
+        let etag = tag.to_string();
+
+        let mut resp = HttpResponse::build(StatusCode::OK);
+        resp.insert_header((header::ETAG, etag.clone()))
+            .insert_header((header::CACHE_CONTROL, self.cache_control))
+            .insert_header((header::ACCEPT_RANGES, "bytes"));
+        if self.precompressed {
+            resp.insert_header((header::VARY, "Accept-Encoding"));
+        }
+        if not_modified(req, &tag) {
+            resp.status(StatusCode::NOT_MODIFIED);
+            return Ok(resp.finish());
+        }
+        resp.insert_header((header::CONTENT_TYPE, content_type(&decoded)));
+        match encoding {
+            Some(enc) => {
+                resp.insert_header((header::CONTENT_ENCODING, enc));
+                if let Some(size) = self.size(&decoded).await {
+                    resp.insert_header(("x-decoded-length", size.to_string()));
+                }
+            }
+            // Tells the compression middleware to leave the body as it is.
+            None => {
+                resp.insert_header((
+                    header::CONTENT_ENCODING,
+                    HeaderValue::from_static("identity"),
+                ));
+            }
+        }
+        let if_range_ok = req
+            .headers()
+            .get(header::IF_RANGE)
+            .and_then(|v| v.to_str().ok())
+            .is_none_or(|v| v.trim() == etag);
+        let wanted = match range.as_deref() {
+            Some(r) if if_range_ok => {
+                Some(
+                    parse_range(r, meta.size).ok_or_else(|| FileError::BadRange {
+                        range: r.to_owned(),
+                        size: meta.size,
+                    })?,
+                )
+            }
+            _ => None,
+        };
+        let options = GetOptions {
+            range: wanted
+                .clone()
+                .flatten()
+                .map(|r| GetRange::Bounded(r.start..r.end)),
+            head: req.method() == Method::HEAD,
+            ..GetOptions::default()
+        };
+        let got = self
+            .store
+            .get_opts(&location, options)
+            .await
+            .map_err(|e| FileError::Storage(e.to_string()))?;
+        if let Some(Some(r)) = &wanted {
+            resp.status(StatusCode::PARTIAL_CONTENT).insert_header((
+                header::CONTENT_RANGE,
+                format!("bytes {}-{}/{}", r.start, r.end - 1, meta.size),
+            ));
+        }
+        let length = got.range.end - got.range.start;
+        if req.method() == Method::HEAD {
+            resp.no_chunking(length);
+            return Ok(resp.finish());
+        }
+        Ok(resp.no_chunking(length).streaming(got.into_stream()))
+    }
+
+    async fn pick_variant(
+        &self,
+        req: &HttpRequest,
+        location: StorePath,
+    ) -> (StorePath, Option<&'static str>) {
+        if !self.precompressed {
+            return (location, None);
+        }
+        let accepted = AcceptEncoding::parse(req).ok();
+        for (enc, name, ext) in [
+            (Encoding::brotli(), "br", "br"),
+            (Encoding::gzip(), "gzip", "gz"),
+        ] {
+            let ok = accepted.as_ref().is_some_and(|a| {
+                a.iter().any(|item| {
+                    item.quality > header::Quality::ZERO
+                        && matches!(&item.item, Preference::Specific(e) if *e == enc)
+                })
+            });
+            if !ok {
+                continue;
+            }
+            let candidate = StorePath::from(format!("{location}.{ext}"));
+            if self.store.head(&candidate).await.is_ok() {
+                return (candidate, Some(name));
+            }
+        }
+        (location, None)
+    }
+}
+
+/// Whether `If-None-Match` names the current version (or `*`).
+fn not_modified(req: &HttpRequest, tag: &EntityTag) -> bool {
+    match IfNoneMatch::parse(req) {
+        Ok(IfNoneMatch::Any) => true,
+        Ok(IfNoneMatch::Items(items)) => items.iter().any(|t| t.weak_eq(tag)),
+        Err(_) => false,
+    }
+}
+
+/// A single `bytes=` range of a file of `size` bytes: `Some(Some(range))` to send part,
+/// `Some(None)` to send it whole (several ranges, or another unit), `None` when unsatisfiable.
+fn parse_range(value: &str, size: u64) -> Option<Option<std::ops::Range<u64>>> {
+    let Some(spec) = value.trim().strip_prefix("bytes=") else {
+        return Some(None);
+    };
+    if spec.contains(',') {
+        return Some(None);
+    }
+    let (start, end) = spec.trim().split_once('-')?;
+    let (start, end) = (start.trim(), end.trim());
+    let range = if start.is_empty() {
+        let n: u64 = end.parse().ok()?;
+        if n == 0 || size == 0 {
+            return None;
+        }
+        size.saturating_sub(n)..size
+    } else {
+        let start: u64 = start.parse().ok()?;
+        let end = if end.is_empty() {
+            size
+        } else {
+            end.parse::<u64>().ok()?.saturating_add(1).min(size)
+        };
+        if start >= size || start >= end {
+            return None;
+        }
+        start..end
+    };
+    Some(Some(range))
+}
+
+/// The media type of a file, from its extension.
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "glb" => "model/gltf-binary",
+        "gltf" => "model/gltf+json",
+        "bin" => "application/octet-stream",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "webp" => "image/webp",
+        "ktx2" => "image/ktx2",
+        "svg" => "image/svg+xml",
+        "ico" => "image/x-icon",
+        "wasm" => "application/wasm",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "html" => "text/html; charset=utf-8",
+        "json" | "geojson" => "application/json",
+        "webmanifest" => "application/manifest+json",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_range;
+
+    #[test]
+    fn ranges() {
+        for (text, want) in [
+            ("bytes=0-9", Some(Some(0..10))),
+            ("bytes=10-", Some(Some(10..100))),
+            ("bytes=-10", Some(Some(90..100))),
+            ("bytes=90-200", Some(Some(90..100))),
+            ("bytes=0-0", Some(Some(0..1))),
+            ("bytes=0-1,5-6", Some(None)),
+            ("items=0-1", Some(None)),
+            ("bytes=100-", None),
+            ("bytes=5-2", None),
+            ("bytes=-0", None),
+            ("bytes=x-1", None),
+        ] {
+            assert_eq!(parse_range(text, 100), want, "{text}");
+        }
+    }
+}
