@@ -432,3 +432,115 @@ fn two_d_tour_is_plain_html_with_an_image_per_stop() {
     let r = s.client().get(&s.url("/tour/nowhere/2d")).call().unwrap();
     assert_eq!(r.status(), 404);
 }
+
+#[test]
+fn ranges_of_a_model_are_answered_206() {
+    let (s, _web) = server();
+    let path = "/assets/models/doi-a1.glb";
+    let whole = std::fs::read(repo_root().join("assets/models/doi-a1.glb")).unwrap();
+    let len = whole.len();
+    let mut r = s.client().get(&s.url(path)).call().unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["accept-ranges"], "bytes");
+    assert_eq!(r.body_mut().read_to_vec().unwrap(), whole);
+    for (range, from, to) in [
+        ("bytes=0-11".to_owned(), 0, 12),
+        (format!("bytes={}-", len - 100), len - 100, len),
+        ("bytes=-64".to_owned(), len - 64, len),
+        (format!("bytes=1000-{}", len + 5000), 1000, len),
+    ] {
+        let mut r = s
+            .client()
+            .get(&s.url(path))
+            .header("range", &range)
+            .call()
+            .unwrap();
+        assert_eq!(r.status(), 206, "{range}");
+        assert_eq!(
+            r.headers()["content-range"],
+            format!("bytes {from}-{}/{len}", to - 1).as_str(),
+            "{range}"
+        );
+        assert_eq!(
+            r.body_mut().read_to_vec().unwrap(),
+            &whole[from..to],
+            "{range}"
+        );
+    }
+    // Outside the file: 416 with the size, as JSON.
+    let mut r = s
+        .client()
+        .get(&s.url(path))
+        .header("range", &format!("bytes={}-", len + 1))
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 416);
+    assert_eq!(
+        r.headers()["content-range"],
+        format!("bytes */{len}").as_str()
+    );
+    let e: ApiError = r.body_mut().read_json().unwrap();
+    assert_eq!(e.error, "bad_range");
+    // A stale If-Range: the whole file, 200.
+    let r = s
+        .client()
+        .get(&s.url(path))
+        .header("range", "bytes=0-9")
+        .header("if-range", "\"not-this-version\"")
+        .call()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[test]
+fn every_response_carries_the_security_headers() {
+    let (s, _web) = server();
+    for path in [
+        "/",
+        "/tour/doi-a1",
+        "/tour/doi-a1/2d",
+        "/api/sites",
+        "/map.svg",
+        "/assets/models/doi-a1.glb",
+        "/viewer/disan_viewer.js",
+        "/no/such/route",
+    ] {
+        let r = s.client().get(&s.url(path)).call().unwrap();
+        let csp = r.headers()["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval';"),
+            "{path}: {csp}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert!(csp.contains("style-src 'self';"), "{path}: {csp}");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(
+            r.headers()["referrer-policy"],
+            "strict-origin-when-cross-origin",
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn the_page_gets_the_shared_rules_from_the_server() {
+    let (s, _web) = server();
+    let rules: disan_types::rules::Rules = s.get_json("/api/rules");
+    assert_eq!(rules, disan_types::rules::Rules::get());
+    assert_eq!(rules.slug_pattern, disan_types::rules::SLUG_PATTERN);
+}
+
+#[test]
+fn model_sizes_in_the_api_are_the_files_sizes() {
+    let (s, _web) = server();
+    for summary in site_list(&s) {
+        for m in site_detail(&s, &summary.slug).models {
+            let on_disk = std::fs::metadata(repo_root().join("assets").join(&m.path))
+                .unwrap()
+                .len();
+            assert!(m.bytes > 0, "{}", m.url);
+            assert_eq!(m.bytes, on_disk, "{}", m.url);
+            assert_eq!(m.url, format!("/assets/{}", m.path));
+        }
+    }
+}
