@@ -121,19 +121,59 @@ fn assert_shows_a_model(canvas: &Image, name: &str) {
     );
 }
 
-/// The page logged no errors (bevy's benign start-up exception is filtered by the page).
+/// Bevy's winit loop throws once on start to leave the JavaScript stack: that is normal.
+const BENIGN: &str = "Using exceptions for control flow";
+
+/// The page logged no errors (bevy's benign start-up exception is filtered by the page), the
+/// browser's console has no error either (a failed request such as a 404 is one), and no
+/// Content-Security-Policy violation happened.
 fn assert_no_page_errors(browser: &Browser) {
     let errors = browser
         .eval("return window.disanErrors || ['no error log'];", json!([]))
         .unwrap();
     assert_eq!(errors, json!([]), "page errors");
+    assert_no_browser_errors(browser);
 }
 
-/// One browser at a time, a real server on the web build, and a headless Chromium.
+/// No Content-Security-Policy violation and no error in the browser's console (for pages
+/// without the page's own error log, such as the 2D tour).
+fn assert_no_browser_errors(browser: &Browser) {
+    let violations = browser
+        .eval(
+            "return window.cspViolations || ['no CSP probe'];",
+            json!([]),
+        )
+        .unwrap();
+    assert_eq!(violations, json!([]), "Content-Security-Policy violations");
+    let console: Vec<String> = browser
+        .console()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e["level"] == "SEVERE")
+        .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
+        .filter(|m| !m.contains(BENIGN))
+        .collect();
+    assert!(console.is_empty(), "console errors: {console:#?}");
+}
+
+/// Records every `securitypolicyviolation` of every page in `window.cspViolations`; added
+/// through the DevTools protocol, so it runs before the page's own scripts.
+const CSP_PROBE: &str = "window.cspViolations = []; \
+  document.addEventListener('securitypolicyviolation', (e) => \
+    window.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));";
+
+/// One browser at a time, a real server on the web build, and a headless Chromium that
+/// records CSP violations.
 fn session() -> (std::sync::MutexGuard<'static, ()>, TestServer, Browser) {
     let one = BROWSER.lock().unwrap_or_else(|e| e.into_inner());
     let server = TestServer::start(config_with_web(&web_dir())).unwrap();
     let browser = Browser::start(720, 540).unwrap();
+    browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": CSP_PROBE}),
+        )
+        .unwrap();
     (one, server, browser)
 }
 
@@ -1285,4 +1325,105 @@ fn every_control_of_a_tour_is_reachable_by_keyboard() {
         .collect();
     assert!(missed.is_empty(), "not reachable with Tab: {missed:?}");
     assert_no_page_errors(&browser);
+}
+
+/// Runs axe-core (npm, pinned in `tests/axe/`) on the page as it is now and returns its
+/// violations, one line each (rule, impact, the first elements it names).
+fn axe_violations(browser: &Browser) -> Vec<String> {
+    let path = repo_root().join("tests/axe/node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run `cargo xtask test`, which installs it)",
+            path.display()
+        )
+    });
+    // The source is the script itself: WebDriver scripts are not the page's, so the page's
+    // Content-Security-Policy (no eval) does not stop them.
+    let script = format!(
+        "{axe}\n;const done = arguments[arguments.length - 1];\n\
+         axe.run(document, {{resultTypes: ['violations']}}).then((r) => done(r.violations.map((v) => \
+           `${{v.id}} (${{v.impact}}): ${{v.help}} — ${{v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}}`)), \
+           (e) => done(['axe failed: ' + e]));"
+    );
+    let v = browser.eval_async(&script, json!([])).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+#[test]
+fn pages_pass_axe_core_without_violations() {
+    let (_one, server, browser) = session();
+    // The home page with its map and list, in both languages.
+    open_home(&browser, &server);
+    assert_eq!(axe_violations(&browser), Vec::<String>::new(), "home page");
+    browser.click("#lang-toggle").unwrap();
+    assert_eq!(
+        axe_violations(&browser),
+        Vec::<String>::new(),
+        "home page, English"
+    );
+    // A tour page with the tour panel open at a stop and a hotspot's panel.
+    browser
+        .goto(&server.url("/tour/doi-a1#hotspot=tank"))
+        .unwrap();
+    browser
+        .wait_for(
+            "return !document.getElementById('hotspot-panel').hidden && !document.getElementById('tour-panel').hidden;",
+            LIMIT,
+        )
+        .unwrap();
+    assert_eq!(axe_violations(&browser), Vec::<String>::new(), "tour page");
+    // The 2D tour, server-rendered.
+    open_2d(&browser, &server);
+    assert_eq!(axe_violations(&browser), Vec::<String>::new(), "2D tour");
+    assert_no_browser_errors(&browser);
+}
+
+/// The 2D tour of Đồi A1, loaded.
+fn open_2d(browser: &Browser, server: &TestServer) {
+    browser.goto(&server.url("/tour/doi-a1/2d")).unwrap();
+    browser
+        .wait_for("return document.readyState === 'complete';", LIMIT)
+        .unwrap();
+}
+
+#[test]
+fn the_csp_probe_sees_a_blocked_inline_script_and_the_console_a_404() {
+    let (_one, server, browser) = session();
+    open_2d(&browser, &server);
+    // What an injected inline script would be: the policy blocks it, the probe records it.
+    browser
+        .eval(
+            "const s = document.createElement('script'); s.textContent = 'window.ran = 1'; \
+             document.body.append(s); return null;",
+            json!([]),
+        )
+        .unwrap();
+    browser
+        .wait_for("return window.cspViolations.length > 0;", LIMIT)
+        .unwrap();
+    let ran = browser.eval("return window.ran || 0;", json!([])).unwrap();
+    assert_eq!(ran, json!(0), "an inline script ran");
+    // A missing file is an error in the browser's console, which the checks read.
+    browser
+        .eval(
+            "const i = document.createElement('img'); i.src = '/assets/nothing-here.png'; \
+             document.body.append(i); return null;",
+            json!([]),
+        )
+        .unwrap();
+    let mut seen = Vec::new();
+    for _ in 0..50 {
+        seen.extend(browser.console().unwrap());
+        if seen.iter().any(|e| {
+            e["level"] == "SEVERE" && e["message"].as_str().unwrap_or_default().contains("404")
+        }) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("no 404 in the console: {seen:#?}");
 }

@@ -5,15 +5,11 @@ use std::io::Read;
 use disan_tests::{TestServer, config_with_web, repo_root};
 use disan_types::{ApiError, Health, SiteDetail, SiteSummary};
 
-/// A web folder like `cargo xtask web` writes: the real index.html and a viewer build with
+/// A web folder like `cargo xtask web` writes: the real page (`web/`) and a viewer build with
 /// precompressed variants (small stand-in files: these tests are about serving them).
 fn web_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(
-        repo_root().join("index.html"),
-        dir.path().join("index.html"),
-    )
-    .unwrap();
+    disan_tests::copy_tree(&repo_root().join("web"), dir.path());
     let viewer = dir.path().join("viewer");
     std::fs::create_dir(&viewer).unwrap();
     let wasm: Vec<u8> = b"\0asm\x01\0\0\0"

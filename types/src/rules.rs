@@ -31,6 +31,10 @@ pub fn is_valid_hotspot_id(id: &str) -> bool {
 /// The same rule as [`is_valid_slug`], as a JavaScript regular expression for the page.
 pub const SLUG_PATTERN: &str = "^[a-z0-9]+(?:-[a-z0-9]+)*$";
 
+/// The number in `#stop=N`, as a JavaScript regular expression: digits, no leading zero (the
+/// grammar [`View::parse`] reads).
+pub const STOP_PATTERN: &str = "^[1-9][0-9]*$";
+
 /// The prefix of the glTF node names that mark a model's anchors (`anchor:summit`).
 pub const ANCHOR_PREFIX: &str = "anchor:";
 
@@ -129,6 +133,8 @@ pub fn asset_url(path: &str) -> String {
 pub struct Rules {
     /// [`SLUG_PATTERN`], for slugs and hotspot ids.
     pub slug_pattern: String,
+    /// [`STOP_PATTERN`], for the number of `#stop=N`.
+    pub stop_pattern: String,
     /// The stop the page shows when the URL names none.
     pub default_stop: u32,
     pub pitch: [f32; 2],
@@ -139,6 +145,7 @@ impl Rules {
     pub fn get() -> Rules {
         Rules {
             slug_pattern: SLUG_PATTERN.to_owned(),
+            stop_pattern: STOP_PATTERN.to_owned(),
             default_stop: View::Overview.panel_stop(),
             pitch: [*PITCH.start(), *PITCH.end()],
             stop_distance: [*STOP_DISTANCE.start(), *STOP_DISTANCE.end()],

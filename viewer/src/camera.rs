@@ -1,7 +1,7 @@
 //! The orbit camera: drag to turn, wheel or pinch to zoom, framed on each new model, with
 //! limits so the model cannot be lost.
 
-use std::f32::consts::{FRAC_PI_2, PI, TAU};
+use std::f32::consts::{PI, TAU};
 
 use bevy::core_pipeline::tonemapping::Tonemapping;
 use bevy::input::mouse::{AccumulatedMouseMotion, AccumulatedMouseScroll, MouseScrollUnit};
@@ -140,8 +140,8 @@ impl Default for Orbit {
 }
 
 impl Orbit {
-    const MIN_PITCH: f32 = 0.05;
-    const MAX_PITCH: f32 = FRAC_PI_2 - 0.05;
+    const MIN_PITCH: f32 = *disan_types::rules::PITCH.start();
+    const MAX_PITCH: f32 = *disan_types::rules::PITCH.end();
 
     /// Turns by a drag of (dx, dy) pixels.
     pub fn turn(&mut self, dx: f32, dy: f32) {

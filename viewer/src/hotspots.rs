@@ -94,7 +94,9 @@ fn marker_at<'a>(
 fn open(id: &str) {
     #[cfg(target_arch = "wasm32")]
     if let Some(w) = web_sys::window() {
-        w.location().set_hash(&format!("hotspot={id}")).ok();
+        w.location()
+            .set_hash(&disan_types::rules::View::Hotspot(id.to_owned()).fragment())
+            .ok();
     }
     #[cfg(not(target_arch = "wasm32"))]
     tracing::info!("hotspot {id}");

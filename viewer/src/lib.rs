@@ -26,12 +26,18 @@ impl Plugin for AppPlugin {
     fn build(&self, app: &mut App) {
         let server = net::Server::from_env();
         let progress = loading::Progress::default();
-        // Must come before `AssetPlugin`: every asset is read from the server with progress.
-        let reader = loading::HttpReader::new(server.clone(), progress.clone());
-        app.register_asset_source(
-            AssetSourceId::Default,
-            AssetSourceBuilder::new(move || Box::new(reader.clone())),
-        );
+        // Must come before `AssetPlugin`: every asset is read over HTTP with progress.
+        for (id, scheme) in [
+            (AssetSourceId::Default, None),
+            (AssetSourceId::from("http"), Some("http")),
+            (AssetSourceId::from("https"), Some("https")),
+        ] {
+            let reader = loading::HttpReader::new(server.clone(), progress.clone(), scheme);
+            app.register_asset_source(
+                id,
+                AssetSourceBuilder::new(move || Box::new(reader.clone())),
+            );
+        }
         app.insert_resource(server).insert_resource(progress);
         // bevy's plugins one by one rather than `DefaultPlugins`: a plugin in the group is in the
         // wasm file even when disabled. Left out: scene spawning and serialization, diagnostics,

@@ -1,5 +1,6 @@
-//! The site on screen: follows the page URL (`/tour/{slug}`), fetches the site from the API,
-//! loads its model, and says when the model is framed and visible.
+//! The site on screen: follows the page URL (`/tour/{slug}`), takes the site's detail from the
+//! page (which fetched it; the desktop fetches it from the API), loads its model by the URL the
+//! API gives, and says when the model is framed and visible.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -7,13 +8,16 @@ use std::sync::{Arc, Mutex};
 use bevy::asset::RecursiveDependencyLoadState;
 use bevy::camera::primitives::Aabb;
 use bevy::prelude::*;
+#[cfg(not(target_arch = "wasm32"))]
 use bevy::tasks::IoTaskPool;
 
 use disan_types::{ModelLevel, SiteDetail};
 
-use crate::loading::Progress;
+use crate::loading::{self, Progress};
 use crate::model::Model;
-use crate::net::{self, NetError, Server};
+use crate::net::Server;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::net::{self, NetError};
 use crate::shading::MeshSurface;
 
 pub(super) fn plugin(app: &mut App) {
@@ -35,6 +39,8 @@ pub(super) fn plugin(app: &mut App) {
 /// Why a site could not be shown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Failure {
+    /// Only the desktop fetches the site itself; in the browser the page reports it.
+    #[cfg_attr(target_arch = "wasm32", allow(dead_code))]
     UnknownSite,
     Network(String),
     Model(String),
@@ -100,11 +106,7 @@ fn requested_slug() -> Option<String> {
     #[cfg(not(target_arch = "wasm32"))]
     let path = format!("/tour/{}", std::env::args().nth(1)?);
     let slug = path.strip_prefix("/tour/")?.trim_end_matches('/');
-    let valid = !slug.is_empty()
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    valid.then(|| slug.to_owned())
+    disan_types::rules::is_valid_slug(slug).then(|| slug.to_owned())
 }
 
 /// Set by the page (`retry()`): load the current site again after a failure.
@@ -135,6 +137,21 @@ fn follow_request(
     let Some(slug) = wanted else {
         return;
     };
+    // In the browser the page fetches the site and hands it over (see `site_from_page`); the
+    // desktop fetches it itself.
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        current.pending = Some(fetch_site(&server, &slug));
+    }
+    #[cfg(target_arch = "wasm32")]
+    let _ = &server;
+    current.slug = Some(slug);
+    current.phase = Phase::FetchingSite;
+}
+
+/// Fetches the site's detail from the API in the background.
+#[cfg(not(target_arch = "wasm32"))]
+fn fetch_site(server: &Server, slug: &str) -> Slot {
     let slot: Slot = Arc::default();
     let url = server.url(&format!("/api/sites/{slug}"));
     let task_slot = slot.clone();
@@ -151,16 +168,38 @@ fn follow_request(
             }
         })
         .detach();
-    current.slug = Some(slug);
-    current.phase = Phase::FetchingSite;
-    current.pending = Some(slot);
+    slot
+}
+
+/// The site the page fetched, once it is there: the page writes it as JSON into
+/// `<script type="application/json" id="site-data" data-slug="…">`.
+#[cfg(target_arch = "wasm32")]
+fn site_from_page(slug: &str) -> Option<Result<SiteDetail, Failure>> {
+    let el = web_sys::window()?
+        .document()?
+        .get_element_by_id("site-data")?;
+    if el.get_attribute("data-slug").as_deref() != Some(slug) {
+        return None;
+    }
+    let text = el.text_content()?;
+    Some(
+        serde_json::from_str::<SiteDetail>(&text)
+            .map_err(|e| Failure::Network(format!("bad site JSON: {e}"))),
+    )
 }
 
 fn receive_site(mut current: ResMut<CurrentSite>, asset_server: Res<AssetServer>) {
-    let Some(slot) = &current.pending else {
+    if current.phase != Phase::FetchingSite {
         return;
-    };
-    let Some(result) = slot.lock().ok().and_then(|mut s| s.take()) else {
+    }
+    #[cfg(target_arch = "wasm32")]
+    let result = current.slug.as_deref().and_then(site_from_page);
+    #[cfg(not(target_arch = "wasm32"))]
+    let result = current
+        .pending
+        .as_ref()
+        .and_then(|slot| slot.lock().ok().and_then(|mut s| s.take()));
+    let Some(result) = result else {
         return;
     };
     current.pending = None;
@@ -170,7 +209,7 @@ fn receive_site(mut current: ResMut<CurrentSite>, asset_server: Res<AssetServer>
                 current.phase = Phase::Failed(Failure::Model("the site has no model".into()));
                 return;
             };
-            current.model = Some(asset_server.load(model.path.clone()));
+            current.model = Some(asset_server.load(loading::asset_path(&model.url)));
             current.level = Some(model.level);
             current.detail = Some(detail);
             current.phase = Phase::LoadingModel;
@@ -293,7 +332,7 @@ fn load_full_model(mut commands: Commands, mut current: ResMut<CurrentSite>, mod
             d.models
                 .iter()
                 .find(|m| m.level == ModelLevel::Full)
-                .map(|m| m.path.clone())
+                .map(|m| loading::asset_path(&m.url))
         }) else {
             return;
         };

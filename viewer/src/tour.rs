@@ -7,6 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use bevy::prelude::*;
 
+use disan_types::rules::View;
+
 use crate::camera::{self, Glide, Orbit};
 use crate::site::{CurrentSite, SiteShown};
 
@@ -17,44 +19,16 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-/// What the URL asks the camera to look at.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum View {
-    /// A tour stop, from 1.
-    Stop(usize),
-    Hotspot(String),
-}
-
-impl View {
-    /// The view in the URL's fragment: `#stop=3` or `#hotspot=crater`.
-    fn parse(fragment: &str) -> Option<View> {
-        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
-        if let Some(n) = fragment.strip_prefix("stop=") {
-            n.parse().ok().filter(|n| *n >= 1).map(View::Stop)
-        } else {
-            fragment
-                .strip_prefix("hotspot=")
-                .filter(|id| !id.is_empty())
-                .map(|id| View::Hotspot(id.to_owned()))
-        }
-    }
-
-    /// How the camera reports reaching it (`data-view` on `<body>`).
-    fn label(&self) -> String {
-        match self {
-            View::Stop(n) => format!("stop={n}"),
-            View::Hotspot(id) => format!("hotspot={id}"),
-        }
-    }
-}
-
 /// The view asked for: the URL's fragment in the browser, the second argument on the desktop.
 fn requested_view() -> Option<View> {
     #[cfg(target_arch = "wasm32")]
     let fragment = web_sys::window()?.location().hash().ok()?;
     #[cfg(not(target_arch = "wasm32"))]
     let fragment = std::env::args().nth(2)?;
-    View::parse(&fragment)
+    match View::parse(&fragment) {
+        View::Overview => None,
+        view => Some(view),
+    }
 }
 
 /// Set by the page (`reset_view()`): back to the overview of the model.
@@ -117,7 +91,8 @@ fn follow_view(
         return;
     };
     let to = match &view {
-        View::Stop(n) => detail.tour.get(n - 1).map(|s| Orbit {
+        View::Overview => None,
+        View::Stop(n) => detail.tour.get(*n as usize - 1).map(|s| Orbit {
             target: Vec3::from(s.pose.target),
             yaw: s.pose.yaw,
             pitch: s.pose.pitch,
@@ -132,28 +107,6 @@ fn follow_view(
         }),
     };
     if let Some(to) = to {
-        glide.start(*orbit, to.within_limits(), view.label());
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn views_from_fragments() {
-        for (text, want) in [
-            ("#stop=3", Some(View::Stop(3))),
-            ("stop=12", Some(View::Stop(12))),
-            ("#stop=0", None),
-            ("#stop=x", None),
-            ("#hotspot=crater", Some(View::Hotspot("crater".into()))),
-            ("#hotspot=", None),
-            ("", None),
-            ("#other", None),
-        ] {
-            assert_eq!(View::parse(text), want, "{text}");
-        }
-        assert_eq!(View::Stop(2).label(), "stop=2");
+        glide.start(*orbit, to.within_limits(), view.fragment());
     }
 }

@@ -109,6 +109,12 @@ pub fn ensure_gltf_validator(ws: &Workspace) -> anyhow::Result<()> {
     npm_ci(&ws.root.join("tests/gltf-validator"), "gltf-validator")
 }
 
+/// axe-core (npm, pinned in `tests/axe/`'s lock file), the accessibility engine the browser
+/// tests run on the pages.
+pub fn ensure_axe(ws: &Workspace) -> anyhow::Result<()> {
+    npm_ci(&ws.root.join("tests/axe"), "axe-core")
+}
+
 /// Google's `<model-viewer>` (npm `@google/model-viewer`, pinned in its lock file), the peer of
 /// `cargo xtask bench viewer`; returns its folder.
 pub fn ensure_model_viewer(ws: &Workspace) -> anyhow::Result<PathBuf> {

@@ -59,8 +59,7 @@ pub fn build(ws: &Workspace, dev: bool) -> anyhow::Result<WebBuild> {
         bindgen.args(["--remove-name-section", "--remove-producers-section"]);
     }
     run(bindgen.arg("--out-dir").arg(&viewer).arg(&wasm))?;
-    std::fs::copy(ws.root.join("index.html"), out.join("index.html"))
-        .context("copying index.html")?;
+    copy_page(&ws.root.join("web"), &out)?;
 
     let bg = viewer.join("disan_viewer_bg.wasm");
     let mut result = WebBuild {
@@ -146,4 +145,29 @@ fn with_suffix(file: &Path, ext: &str) -> PathBuf {
     name.push(".");
     name.push(ext);
     PathBuf::from(name)
+}
+
+/// Copies the page (`web/`: the HTML shell, its modules, stylesheet, icons and manifest) into
+/// the web build, replacing what an earlier build left.
+pub fn copy_page(from: &Path, to: &Path) -> anyhow::Result<()> {
+    let app = to.join("app");
+    if app.exists() {
+        std::fs::remove_dir_all(&app).with_context(|| format!("clearing {}", app.display()))?;
+    }
+    copy_tree(from, to)
+}
+
+fn copy_tree(from: &Path, to: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| from.display().to_string())? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .with_context(|| format!("copying {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
 }

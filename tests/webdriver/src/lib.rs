@@ -90,6 +90,8 @@ impl Browser {
         let caps = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
+            // The browser's console, network failures (404s) and CSP reports included.
+            "goog:loggingPrefs": {"browser": "ALL"},
         }}});
         let v = browser.post("/session", caps)?;
         browser.session = v["sessionId"].as_str().context("no session id")?.to_owned();
@@ -121,9 +123,27 @@ impl Browser {
         format!("/session/{}{}", self.session, rest)
     }
 
+    /// The browser console's entries since the last call (each with `level` and `message`):
+    /// what the page logged, and what the browser logged about it (failed requests, CSP).
+    pub fn console(&self) -> anyhow::Result<Vec<Value>> {
+        let v = self.post(&self.session_path("/se/log"), json!({"type": "browser"}))?;
+        Ok(v.as_array().cloned().unwrap_or_default())
+    }
+
     pub fn goto(&self, url: &str) -> anyhow::Result<()> {
         self.post(&self.session_path("/url"), json!({"url": url}))
             .map(|_| ())
+    }
+
+    /// Runs `script` (a function body whose last argument is a callback) and returns what it
+    /// passes to the callback.
+    pub fn eval_async(&self, script: &str, args: Value) -> anyhow::Result<Value> {
+        // Software rendering keeps the page's thread busy: give scripts minutes, not seconds.
+        self.post(&self.session_path("/timeouts"), json!({"script": 300_000}))?;
+        self.post(
+            &self.session_path("/execute/async"),
+            json!({"script": script, "args": args}),
+        )
     }
 
     /// Runs `script` (a function body; `arguments` holds `args`) and returns its result.

@@ -1,0 +1,79 @@
+// The page's entry point: renders the site list, the map or the tour panel for the URL, in the
+// page's language, and starts the viewer. Each feature is its own module.
+import "./errors.js";
+import { t, toggleLang, lang } from "./i18n.js";
+import { showMap } from "./map.js";
+import { refreshSearch } from "./search.js";
+import { loadSites, sites } from "./sites.js";
+import { renderTour } from "./tour.js";
+import { loadRules, onNavigate, openInPlace, slugFromPath } from "./url.js";
+import { resetView, startViewer } from "./viewer.js";
+import { $, status } from "./ui.js";
+
+
+function render() {
+  const text = t(), l = lang();
+  document.documentElement.lang = l;
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = text[el.dataset.i18n];
+  $("search").placeholder = text.searchPlaceholder;
+  $("lang-toggle").textContent = text.toggle;
+  $("lang-toggle").setAttribute("aria-label", text.toggleLabel);
+  const current = slugFromPath();
+  $("site-list").replaceChildren(...sites.map((s) => {
+    const li = document.createElement("li");
+    const a = document.createElement("a");
+    a.href = s.tour_url;
+    a.dataset.slug = s.slug;
+    if (s.slug === current) a.setAttribute("aria-current", "page");
+    a.append(s.name[l]);
+    const small = document.createElement("small");
+    small.textContent = s.commune.current;
+    a.append(small);
+    li.append(a);
+    return li;
+  }));
+  $("map").hidden = Boolean(current);
+  document.body.toggleAttribute("data-home", !current);
+  $("to-map").hidden = !current;
+  $("reset-view").hidden = !current;
+  $("share").hidden = !current;
+  if (!current) showMap();
+  const link2d = $("tour-2d");
+  link2d.hidden = !current;
+  if (current) { link2d.href = `/tour/${current}/2d?lang=${l}`; link2d.textContent = text.tour2d; }
+  if (!current && document.body.dataset.viewer !== "failed") status("choose");
+  renderTour(current);
+}
+// A link or button of the page moved: the status line starts afresh.
+onNavigate((byLink) => { if (byLink) status(null); render(); });
+
+$("lang-toggle").addEventListener("click", () => {
+  toggleLang();
+  render();
+  refreshSearch();
+});
+// Back to the whole model: leave the stop or hotspot, and tell the viewer (the camera may have
+// been turned by hand without changing the URL).
+$("reset-view").addEventListener("click", () => {
+  if (location.hash) history.pushState({}, "", location.pathname);
+  render();
+  resetView();
+});
+// Share this view: the system's share sheet where there is one, else copy the link.
+$("share").addEventListener("click", async () => {
+  const url = location.href;
+  try {
+    if (navigator.share) await navigator.share({ title: document.title, url });
+    else { await navigator.clipboard.writeText(url); $("notice").textContent = t().copied; }
+  } catch (e) {
+    if (e && e.name !== "AbortError") $("notice").textContent = url;
+  }
+  setTimeout(() => { $("notice").textContent = ""; }, 4000);
+});
+openInPlace($("to-map"));
+openInPlace($("site-list"));
+
+await loadRules();
+await loadSites();
+render();
+startViewer();

@@ -1,0 +1,74 @@
+// The bridge to the 3D viewer (bevy, wasm): downloads it with a progress bar, hands it the
+// site the page fetched (a JSON data block, `#site-data`, so the site is fetched once), and
+// calls its exported `retry()` and `reset_view()`. The viewer follows the URL by itself.
+import { benign, record } from "./errors.js";
+import { t } from "./i18n.js";
+import { onDetail, siteDetail } from "./sites.js";
+import { onNavigate, slugFromPath } from "./url.js";
+import { $, status } from "./ui.js";
+
+let viewerModule = null;
+
+// The site on the page, for the viewer to read: `<script type="application/json">` is data,
+// never run, so the Content-Security-Policy has nothing to allow.
+function handOver(slug, site) {
+  if (slug !== slugFromPath() || !site) return;
+  const el = $("site-data");
+  if (el.dataset.slug === slug) return;
+  el.textContent = JSON.stringify(site);
+  el.dataset.slug = slug;
+}
+onDetail(handOver);
+onNavigate(() => { const slug = slugFromPath(); if (slug) siteDetail(slug).then((s) => handOver(slug, s)); });
+
+// When a download fails the viewer says so (`data-viewer="failed"`); the retry button asks it
+// to load the site again, or reloads the page when the viewer itself did not load.
+new MutationObserver(() => {
+  $("retry").hidden = document.body.dataset.viewer !== "failed";
+}).observe(document.body, { attributes: true, attributeFilter: ["data-viewer"] });
+$("retry").addEventListener("click", () => {
+  if (viewerModule && viewerModule.retry) viewerModule.retry();
+  else location.reload();
+});
+
+/** Tells the viewer to go back to the whole model. */
+export function resetView() {
+  if (viewerModule && viewerModule.reset_view) viewerModule.reset_view();
+}
+
+// The wasm file, with a progress bar while it downloads.
+function fetchWithProgress(url) {
+  return fetch(url).then((resp) => {
+    if (!resp.ok || !resp.body) return resp;
+    const total = Number(resp.headers.get("x-decoded-length") || resp.headers.get("content-length") || 0);
+    const bar = $("progress");
+    let seen = 0;
+    bar.hidden = false;
+    const stream = resp.body.pipeThrough(new TransformStream({
+      transform(chunk, ctl) { seen += chunk.byteLength; if (total) bar.value = Math.min(seen / total, 1); ctl.enqueue(chunk); },
+    }));
+    return new Response(stream, { headers: { "content-type": "application/wasm" } });
+  });
+}
+
+/** Starts the viewer where the browser can show WebGL2; says so where it cannot. */
+export async function startViewer() {
+  if (!document.createElement("canvas").getContext("webgl2")) {
+    document.body.dataset.viewer = "no-webgl";
+    status("noWebgl");
+    return;
+  }
+  const slug = slugFromPath();
+  if (slug) { status("loadingViewer"); siteDetail(slug).then((s) => handOver(slug, s)); }
+  try {
+    const viewer = await import("/viewer/disan_viewer.js");
+    viewerModule = viewer;
+    await viewer.default({ module_or_path: fetchWithProgress("/viewer/disan_viewer_bg.wasm") });
+  } catch (e) {
+    if (!benign(e && (e.message || e))) {
+      record(e && (e.message || e));
+      document.body.dataset.viewer = "failed";
+      status("failed");
+    }
+  }
+}
