@@ -1205,7 +1205,9 @@ fn a_failed_model_download_offers_a_retry_that_works() {
     browser
         .cdp("Network.setBlockedURLs", json!({"urls": []}))
         .unwrap();
+    // The blocked downloads were errors, as they should be: both logs start afresh.
     browser.eval("window.disanErrors = [];", json!([])).unwrap();
+    browser.console().unwrap();
     browser.click("#retry").unwrap();
     browser
         .wait_for("return document.body.dataset.viewer !== 'failed';", LIMIT)

@@ -158,10 +158,15 @@ mod tests {
         settings: Settings,
     }
 
-    /// Flags only (the environment is tested on the real binary, in `tests/cli.rs`).
+    /// Flags only: the `DISAN_*` variables of the test run (`cargo xtask test` sets one) are
+    /// not read; the environment is tested on the real binary, in `tests/cli.rs`.
     fn load(args: &[&str]) -> Result<Config, String> {
-        let cli = Cli::try_parse_from(std::iter::once("disan").chain(args.iter().copied()))
+        use clap::{CommandFactory, FromArgMatches};
+        let matches = Cli::command()
+            .mut_args(|a| a.env(None::<&str>))
+            .try_get_matches_from(std::iter::once("disan").chain(args.iter().copied()))
             .map_err(|e| e.to_string())?;
+        let cli = Cli::from_arg_matches(&matches).map_err(|e| e.to_string())?;
         cli.settings.resolve().map_err(|e| e.to_string())
     }
 
