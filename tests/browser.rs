@@ -213,6 +213,32 @@ fn tour_shows_the_model_and_switches_sites() {
         .unwrap();
     assert_eq!(page[0], "/tour/bao-tang-chien-thang-dien-bien-phu");
     assert_eq!(page[1], true, "the page was reloaded");
+    // Each site was fetched once, by the page, which handed it to the viewer; each model came
+    // from the URL the API gave.
+    let fetched = browser
+        .eval(
+            "return performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);",
+            json!([]),
+        )
+        .unwrap();
+    let fetched: Vec<&str> = fetched
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for slug in ["doi-a1", "bao-tang-chien-thang-dien-bien-phu"] {
+        let api = format!("/api/sites/{slug}");
+        let times = fetched.iter().filter(|p| **p == api).count();
+        assert_eq!(times, 1, "{api} fetched {times} times: {fetched:?}");
+        for model in site_detail(&server, slug).models {
+            assert!(
+                fetched.contains(&model.url.as_str()),
+                "{} not fetched",
+                model.url
+            );
+        }
+    }
     let diff = a1.mean_difference(&museum);
     assert!(
         diff > 6.0,
