@@ -195,3 +195,44 @@ fn two_d_tour_images_are_up_to_date_and_show_the_model() {
         }
     }
 }
+
+/// The content checks read a model's facts from its bytes: the same anchors, triangles and
+/// bounds as the generator made.
+#[test]
+fn model_facts_read_from_bytes_match_the_generator() {
+    let all = [Detail::Full, Detail::Light]
+        .into_iter()
+        .flat_map(disan_assetgen::models);
+    for (slug, model) in all {
+        let facts = disan_catalog::ModelFacts::read(&model.to_glb())
+            .unwrap_or_else(|e| panic!("{slug}: {e}"));
+        assert_eq!(facts.triangles, model.triangles() as u64, "{slug}");
+        assert_eq!(facts.anchors.len(), model.anchors.len(), "{slug}");
+        let [min, max] = facts.bounds.expect("a model has meshes");
+        for a in &model.anchors {
+            let p = facts.anchors[&a.name];
+            for axis in 0..3 {
+                assert!(
+                    (p[axis] - a.position[axis]).abs() < 1e-4,
+                    "{slug}: {}",
+                    a.name
+                );
+                // Anchors sit on the model, within its bounds (a little slack for points
+                // placed on a surface).
+                assert!(
+                    p[axis] >= min[axis] - 1.0 && p[axis] <= max[axis] + 1.0,
+                    "{slug}: {} outside {min:?}..{max:?}",
+                    a.name
+                );
+            }
+        }
+    }
+    // Bytes that are not a model are a typed error, not a panic.
+    for bad in [
+        &b""[..],
+        b"glTF\x02\0\0\0\x0c\0\0\0",
+        b"{\"asset\":{\"version\":\"2.0\"}}",
+    ] {
+        assert!(disan_catalog::ModelFacts::read(bad).is_err(), "{bad:?}");
+    }
+}

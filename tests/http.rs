@@ -540,3 +540,28 @@ fn model_sizes_in_the_api_are_the_files_sizes() {
         }
     }
 }
+
+#[test]
+fn the_language_is_the_browsers_best_by_q_value() {
+    let (s, _web) = server();
+    for (accept, lang) in [
+        ("fr, en;q=0.5, vi;q=0.8", "vi"),
+        ("vi;q=0.1, en", "en"),
+        ("en-GB;q=0.9, vi-VN;q=0.95", "vi"),
+        ("de, fr", "vi"),
+        ("en;q=0, vi;q=0", "vi"),
+        ("*", "vi"),
+    ] {
+        let mut r = s
+            .client()
+            .get(&s.url("/tour/doi-a1/2d"))
+            .header("accept-language", accept)
+            .call()
+            .unwrap();
+        let html = r.body_mut().read_to_string().unwrap();
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\">")),
+            "{accept}"
+        );
+    }
+}

@@ -35,8 +35,8 @@ pub struct Anchor {
     pub position: [f32; 3],
 }
 
-/// The prefix of anchor node names in the GLB.
-pub const ANCHOR_PREFIX: &str = "anchor:";
+/// The prefix of anchor node names in the GLB: the one the content checks read.
+pub use disan_types::rules::ANCHOR_PREFIX;
 
 /// How detailed a model is: the light one is what a phone on a slow link sees first.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -41,12 +41,13 @@ pub fn models(detail: Detail) -> Vec<(&'static str, Model)> {
         .collect()
 }
 
-/// Where a site's model lives below the assets folder.
+/// Where a site's model lives below the assets folder (`disan_types::rules::model_path`).
 pub fn model_path(slug: &str, detail: Detail) -> PathBuf {
-    match detail {
-        Detail::Full => Path::new("models").join(format!("{slug}.glb")),
-        Detail::Light => Path::new("models").join(format!("{slug}.light.glb")),
-    }
+    let level = match detail {
+        Detail::Full => disan_types::ModelLevel::Full,
+        Detail::Light => disan_types::ModelLevel::Light,
+    };
+    PathBuf::from(disan_types::rules::model_path(slug, level))
 }
 
 /// What was written for one site.
@@ -84,9 +85,10 @@ pub fn write_all(assets_dir: &Path) -> anyhow::Result<Vec<Written>> {
 /// Size of the 2D tour's still images.
 pub const TOUR_IMAGE_SIZE: (u32, u32) = (640, 400);
 
-/// Where the still image of a site's tour stop `n` (from 1) lives below the assets folder.
+/// Where the still image of a site's tour stop `n` (from 1) lives below the assets folder
+/// (`disan_types::rules::tour_image_path`).
 pub fn tour_image_path(slug: &str, n: usize) -> PathBuf {
-    Path::new("tours").join(slug).join(format!("{n}.jpg"))
+    PathBuf::from(disan_types::rules::tour_image_path(slug, n))
 }
 
 /// The JPEG of `model` seen from `pose`: what the 2D tour shows for that stop.
