@@ -145,10 +145,34 @@ pub fn start(config: Config) -> anyhow::Result<(Server, Arc<AppState>, SocketAdd
     Ok((server.run(), state, addr))
 }
 
-/// Runs the server until it is stopped.
+/// Runs the server until it is stopped. On Unix, `SIGHUP` rebuilds the snapshot from the
+/// content as it is now (`kill -HUP <pid>` after editing `content/`), without a restart.
 pub async fn run(config: Config) -> anyhow::Result<()> {
-    let (server, _state, addr) = start(config)?;
+    let (server, state, addr) = start(config)?;
+    #[cfg(unix)]
+    actix_web::rt::spawn(rebuild_on_hangup(state));
+    #[cfg(not(unix))]
+    drop(state);
     log::info!("Disan listening on http://{addr}/");
     server.await?;
     Ok(())
+}
+
+/// Rebuilds the snapshot at every `SIGHUP`, off the request threads; a refused rebuild is
+/// logged with every problem and the served snapshot stays.
+#[cfg(unix)]
+async fn rebuild_on_hangup(state: Arc<AppState>) {
+    use actix_web::rt::signal::unix::{SignalKind, signal};
+    let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+        log::warn!("cannot listen for SIGHUP: reloading needs a restart");
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        let state = state.clone();
+        match actix_web::web::block(move || state.rebuild()).await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => log::error!("SIGHUP: the content was not reloaded: {e}"),
+            Err(e) => log::error!("SIGHUP: the rebuild did not run: {e}"),
+        }
+    }
 }

@@ -99,3 +99,106 @@ fn check_reports_every_problem_and_fails() {
     assert!(t.contains("name.en: is empty"), "{t}");
     assert!(t.contains("summary.vi: is not NFC-normalised"), "{t}");
 }
+
+/// A real `disan` process on a loopback port, killed when dropped.
+struct Running {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Running {
+    fn start(content: &Path) -> Running {
+        use std::io::{BufRead, BufReader};
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_disan"));
+        cmd.args(["--bind", "127.0.0.1:0", "--workers", "1", "--content-dir"])
+            .arg(content)
+            .current_dir(root())
+            .env("RUST_LOG", "info")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
+        let mut child = cmd.spawn().expect("disan starts");
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let addr = loop {
+            let line = lines.next().expect("disan exited early").unwrap();
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                break rest.trim().trim_end_matches('/').to_owned();
+            }
+        };
+        std::thread::spawn(move || for _ in lines.by_ref() {});
+        Running { child, addr }
+    }
+
+    /// The body of `GET path`.
+    fn get(&self, path: &str) -> String {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&self.addr).unwrap();
+        write!(
+            stream,
+            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.addr
+        )
+        .unwrap();
+        let mut text = String::new();
+        stream.read_to_string(&mut text).unwrap();
+        text.split_once("\r\n\r\n").unwrap().1.to_owned()
+    }
+
+    fn hang_up(&self) {
+        let ok = Command::new("kill")
+            .args(["-HUP", &self.child.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill -HUP");
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn sighup_reloads_the_content_and_a_broken_change_keeps_what_is_served() {
+    let dir = std::env::temp_dir().join(format!("disan-hup-{}", std::process::id()));
+    copy_tree(&root().join("content"), &dir);
+    let server = Running::start(&dir);
+    assert!(
+        server
+            .get("/api/sites/doi-a1")
+            .contains("\"vi\":\"Đồi A1\"")
+    );
+    let file = dir.join("sites/doi-a1.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let renamed = text.replacen("vi = \"Đồi A1\"", "vi = \"Đồi A1 mới\"", 1);
+    assert_ne!(renamed, text);
+    std::fs::write(&file, &renamed).unwrap();
+    server.hang_up();
+    let reloaded = (0..300).any(|_| {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        server.get("/api/sites/doi-a1").contains("Đồi A1 mới")
+    });
+    assert!(reloaded, "SIGHUP did not reload the content");
+    // A broken file: refused, logged, and the served catalogue stays.
+    std::fs::write(&file, "slug = 1\n").unwrap();
+    server.hang_up();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(server.get("/api/sites/doi-a1").contains("Đồi A1 mới"));
+    assert!(server.get("/healthz").contains("\"sites\":14"));
+    std::fs::remove_dir_all(&dir).ok();
+}
