@@ -224,7 +224,8 @@ fn not_modified(req: &HttpRequest, tag: &EntityTag) -> bool {
 }
 
 /// A single `bytes=` range of a file of `size` bytes: `Some(Some(range))` to send part,
-/// `Some(None)` to send it whole (several ranges, or another unit), `None` when unsatisfiable.
+/// `Some(None)` to send it whole (several ranges, another unit, or a header that does not
+/// parse, which RFC 9110 says to ignore), `None` when the range lies outside the file.
 fn parse_range(value: &str, size: u64) -> Option<Option<std::ops::Range<u64>>> {
     let Some(spec) = value.trim().strip_prefix("bytes=") else {
         return Some(None);
@@ -232,26 +233,25 @@ fn parse_range(value: &str, size: u64) -> Option<Option<std::ops::Range<u64>>> {
     if spec.contains(',') {
         return Some(None);
     }
-    let (start, end) = spec.trim().split_once('-')?;
-    let (start, end) = (start.trim(), end.trim());
-    let range = if start.is_empty() {
-        let n: u64 = end.parse().ok()?;
-        if n == 0 || size == 0 {
-            return None;
-        }
-        size.saturating_sub(n)..size
-    } else {
-        let start: u64 = start.parse().ok()?;
-        let end = if end.is_empty() {
-            size
-        } else {
-            end.parse::<u64>().ok()?.saturating_add(1).min(size)
-        };
-        if start >= size || start >= end {
-            return None;
-        }
-        start..end
+    let Some((start, end)) = spec.trim().split_once('-') else {
+        return Some(None);
     };
+    let (start, end) = (start.trim(), end.trim());
+    let number = |t: &str| t.parse::<u64>().ok();
+    let range = match (start.is_empty(), number(start), number(end)) {
+        // The last `n` bytes.
+        (true, _, Some(n)) if n > 0 && size > 0 => size.saturating_sub(n)..size,
+        (true, _, Some(_)) => return None,
+        (false, Some(start), _) if end.is_empty() => start..size,
+        (false, Some(start), Some(last)) if last >= start => {
+            start..last.saturating_add(1).min(size)
+        }
+        (false, Some(_), Some(_)) => return None,
+        _ => return Some(None),
+    };
+    if range.start >= size || range.is_empty() {
+        return None;
+    }
     Some(Some(range))
 }
 
@@ -300,7 +300,9 @@ mod tests {
             ("bytes=100-", None),
             ("bytes=5-2", None),
             ("bytes=-0", None),
-            ("bytes=x-1", None),
+            ("bytes=x-1", Some(None)),
+            ("bytes=", Some(None)),
+            ("bytes=3-x", Some(None)),
         ] {
             assert_eq!(parse_range(text, 100), want, "{text}");
         }

@@ -73,7 +73,8 @@ $("share").addEventListener("click", async () => {
 openInPlace($("to-map"));
 openInPlace($("site-list"));
 
-await loadRules();
-await loadSites();
+// The viewer's download starts at once, beside the rules and the site list.
+const ready = Promise.all([loadRules(), loadSites()]);
+startViewer(ready);
+await ready;
 render();
-startViewer();

@@ -51,15 +51,20 @@ function fetchWithProgress(url) {
   });
 }
 
-/** Starts the viewer where the browser can show WebGL2; says so where it cannot. */
-export async function startViewer() {
+/** Starts the viewer where the browser can show WebGL2, says so where it cannot. The
+ * download starts at once; the site goes to the viewer once the page has its rules (`ready`). */
+export async function startViewer(ready) {
   if (!document.createElement("canvas").getContext("webgl2")) {
     document.body.dataset.viewer = "no-webgl";
     status("noWebgl");
     return;
   }
-  const slug = slugFromPath();
-  if (slug) { status("loadingViewer"); siteDetail(slug).then((s) => handOver(slug, s)); }
+  ready.then(() => {
+    const slug = slugFromPath();
+    if (!slug) return;
+    if (document.body.dataset.viewer !== "failed") status("loadingViewer");
+    siteDetail(slug).then((s) => handOver(slug, s));
+  });
   try {
     const viewer = await import("/viewer/disan_viewer.js");
     viewerModule = viewer;
