@@ -10,6 +10,7 @@
 //! | `--assets-dir`   | `DISAN_ASSETS_DIR`  | `assets_dir`  | `assets`        |
 //! | `--web-dir`      | `DISAN_WEB_DIR`     | `web_dir`     | `target/web`    |
 //! | `--workers N`    | `DISAN_WORKERS`     | `workers`     | (cores)         |
+//! | `--database URL` | `DISAN_DATABASE`    | `database`    | `sqlite://data/disan.db`|
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
@@ -30,6 +31,8 @@ pub struct Config {
     pub web_dir: PathBuf,
     /// HTTP worker threads; `None`: one per core.
     pub workers: Option<NonZeroUsize>,
+    /// The database (staff accounts): an embedded SQLite file by default.
+    pub database: String,
 }
 
 impl Default for Config {
@@ -40,6 +43,7 @@ impl Default for Config {
             assets_dir: PathBuf::from("assets"),
             web_dir: PathBuf::from("target/web"),
             workers: None,
+            database: "sqlite://data/disan.db".to_owned(),
         }
     }
 }
@@ -67,6 +71,9 @@ pub struct Settings {
     /// HTTP worker threads [default: one per core].
     #[arg(long, env = "DISAN_WORKERS", value_name = "N", global = true)]
     pub workers: Option<NonZeroUsize>,
+    /// The database of staff accounts [default: sqlite://data/disan.db, created when missing].
+    #[arg(long, env = "DISAN_DATABASE", value_name = "URL", global = true)]
+    pub database: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -106,6 +113,9 @@ impl Settings {
         }
         if let Some(v) = self.workers {
             config.workers = Some(v);
+        }
+        if let Some(v) = self.database {
+            config.database = v;
         }
         Ok(config)
     }
@@ -199,6 +209,7 @@ mod tests {
                 "assets_dir" => d.assets_dir.display().to_string(),
                 "web_dir" => d.web_dir.display().to_string(),
                 "workers" => "(cores)".to_owned(),
+                "database" => d.database.clone(),
                 other => panic!("undocumented key {other}"),
             };
             assert_eq!(default, actual, "documented default of {key}");
@@ -219,7 +230,7 @@ mod tests {
             assert_eq!(by_file, by_flag, "TOML key {key}");
             checked += 1;
         }
-        assert_eq!(checked, 5, "rows checked");
+        assert_eq!(checked, 6, "rows checked");
     }
 
     #[test]

@@ -6,7 +6,9 @@
 //! the request path and replaces the old in one step, while requests in flight finish on the
 //! snapshot they started with.
 
+pub mod accounts;
 pub mod config;
+pub mod db;
 pub mod error;
 pub mod map;
 pub mod search;

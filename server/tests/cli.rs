@@ -202,3 +202,102 @@ fn sighup_reloads_the_content_and_a_broken_change_keeps_what_is_served() {
     assert!(server.get("/healthz").contains("\"sites\":14"));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `disan user …` with `stdin` as standard input, on the database `db`.
+fn user_cmd(db: &str, args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_disan"));
+    cmd.arg("user")
+        .args(args)
+        .args(["--database", db])
+        .current_dir(root())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("DISAN_")) {
+        cmd.env_remove(k);
+    }
+    let mut child = cmd.spawn().expect("disan runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn staff_accounts_are_added_listed_and_disabled_with_hashed_passwords() {
+    let dir = std::env::temp_dir().join(format!("disan-users-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    // The folder of the database file is created with it.
+    let file = dir.join("nested/disan.db");
+    let db = format!("sqlite://{}", file.display());
+    let out = user_cmd(&db, &["list"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("no accounts yet"), "{}", text(&out));
+
+    let secret = "mật khẩu rất dài 2026";
+    let out = user_cmd(
+        &db,
+        &["add", "lan.nguyen", "--role", "editor"],
+        &format!("{secret}\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let out = user_cmd(
+        &db,
+        &["add", "admin", "--role", "admin"],
+        "another long one\n",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+
+    // Refused, each with a clear reason, and nothing changed.
+    for (args, stdin, says) in [
+        (
+            &["add", "lan.nguyen", "--role", "admin"][..],
+            "whatever long enough\n",
+            "already exists",
+        ),
+        (
+            &["add", "Lân", "--role", "editor"][..],
+            "whatever long enough\n",
+            "not a valid user name",
+        ),
+        (
+            &["add", "short", "--role", "editor"][..],
+            "tiny\n",
+            "too short",
+        ),
+        (
+            &["add", "boss", "--role", "owner"][..],
+            "whatever long enough\n",
+            "--role",
+        ),
+        (&["disable", "nobody"][..], "", "no user named"),
+    ] {
+        let out = user_cmd(&db, args, stdin);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(text(&out).contains(says), "{args:?}: {}", text(&out));
+    }
+
+    let out = user_cmd(&db, &["disable", "lan.nguyen"], "");
+    assert!(out.status.success(), "{}", text(&out));
+    let list = text(&user_cmd(&db, &["list"], ""));
+    let rows: Vec<Vec<&str>> = list
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{list}");
+    assert_eq!(rows[0][..3], ["admin", "admin", "active"], "{list}");
+    assert_eq!(rows[1][..3], ["lan.nguyen", "editor", "disabled"], "{list}");
+
+    // The file holds argon2id hashes, never the password.
+    let mut bytes = std::fs::read(&file).unwrap();
+    // What is not yet checkpointed into the file sits in the write-ahead log.
+    bytes.extend(std::fs::read(dir.join("nested/disan.db-wal")).unwrap_or_default());
+    let haystack = String::from_utf8_lossy(&bytes);
+    assert!(haystack.contains("$argon2id$"), "no argon2id hash stored");
+    assert!(!haystack.contains(secret), "the password is stored");
+    std::fs::remove_dir_all(&dir).ok();
+}

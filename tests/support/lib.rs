@@ -42,6 +42,7 @@ pub fn config_with_web(web_dir: &Path) -> Config {
         assets_dir: root.join("assets"),
         web_dir: web_dir.to_owned(),
         workers: std::num::NonZeroUsize::new(2),
+        ..Config::default()
     }
 }
 
