@@ -8,8 +8,7 @@ use disan_types::{HitKind, SearchResponse, SiteKind};
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 
-use disan_search::QueryWord;
-use disan_search::{SearchRequest, Sort, query_words};
+use disan_search::{QueryWord, SearchRequest, Sort, query_words};
 
 use crate::AppState;
 

@@ -63,12 +63,6 @@ impl Storage {
         })
     }
 
-    /// The size of the file at `path`, if there is one.
-    pub async fn size(&self, path: &str) -> Option<u64> {
-        let location = self.location(path).ok()?;
-        self.store.head(&location).await.ok().map(|m| m.size)
-    }
-
     fn location(&self, rel: &str) -> Result<StorePath, FileError> {
         safe_relative(rel).map_err(FileError::BadPath)?;
         let not_found = || FileError::NotFound(rel.to_owned());
@@ -93,16 +87,22 @@ impl Storage {
             .get(header::RANGE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        // Ranges are of the file itself: a compressed variant is only sent whole.
-        let (location, encoding) = match range {
-            Some(_) => (location, None),
-            None => self.pick_variant(req, location).await,
-        };
         let not_found = || FileError::NotFound(decoded.to_string());
-        let meta = self.store.head(&location).await.map_err(|e| match e {
-            object_store::Error::NotFound { .. } => not_found(),
-            e => FileError::Storage(e.to_string()),
-        })?;
+        let head = |location: StorePath| async move {
+            self.store.head(&location).await.map_err(|e| match e {
+                object_store::Error::NotFound { .. } => not_found(),
+                e => FileError::Storage(e.to_string()),
+            })
+        };
+        let file = head(location.clone()).await?;
+        // Ranges are of the file itself: a compressed variant is only sent whole.
+        let (location, encoding, meta) = match range {
+            Some(_) => (location, None, file.clone()),
+            None => match self.pick_variant(req, &location).await {
+                Some((variant, encoding, meta)) => (variant, Some(encoding), meta),
+                None => (location, None, file.clone()),
+            },
+        };
         let tag = EntityTag::new_strong(format!(
             "{}{}",
             meta.e_tag
@@ -128,9 +128,7 @@ impl Storage {
         match encoding {
             Some(enc) => {
                 resp.insert_header((header::CONTENT_ENCODING, enc));
-                if let Some(size) = self.size(&decoded).await {
-                    resp.insert_header(("x-decoded-length", size.to_string()));
-                }
+                resp.insert_header(("x-decoded-length", file.size.to_string()));
             }
             // Tells the compression middleware to leave the body as it is.
             None => {
@@ -183,34 +181,34 @@ impl Storage {
         Ok(resp.no_chunking(length).streaming(got.into_stream()))
     }
 
+    /// The precompressed variant the client accepts, with its encoding and metadata, when
+    /// this store keeps them and one is there.
     async fn pick_variant(
         &self,
         req: &HttpRequest,
-        location: StorePath,
-    ) -> (StorePath, Option<&'static str>) {
+        location: &StorePath,
+    ) -> Option<(StorePath, &'static str, object_store::ObjectMeta)> {
         if !self.precompressed {
-            return (location, None);
+            return None;
         }
-        let accepted = AcceptEncoding::parse(req).ok();
+        let accepted = AcceptEncoding::parse(req).ok()?;
         for (enc, name, ext) in [
             (Encoding::brotli(), "br", "br"),
             (Encoding::gzip(), "gzip", "gz"),
         ] {
-            let ok = accepted.as_ref().is_some_and(|a| {
-                a.iter().any(|item| {
-                    item.quality > header::Quality::ZERO
-                        && matches!(&item.item, Preference::Specific(e) if *e == enc)
-                })
+            let ok = accepted.iter().any(|item| {
+                item.quality > header::Quality::ZERO
+                    && matches!(&item.item, Preference::Specific(e) if *e == enc)
             });
             if !ok {
                 continue;
             }
             let candidate = StorePath::from(format!("{location}.{ext}"));
-            if self.store.head(&candidate).await.is_ok() {
-                return (candidate, Some(name));
+            if let Ok(meta) = self.store.head(&candidate).await {
+                return Some((candidate, name, meta));
             }
         }
-        (location, None)
+        None
     }
 }
 

@@ -12,14 +12,22 @@ fn root() -> PathBuf {
         .to_owned()
 }
 
-fn disan(args: &[&str], env: &[(&str, &str)]) -> Output {
+/// The `disan` binary with `args`, run from the repository, with none of the test run's
+/// `DISAN_*` variables.
+fn command(args: &[&str]) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_disan"));
     cmd.args(args).current_dir(root());
     for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("DISAN_")) {
         cmd.env_remove(k);
     }
-    cmd.envs(env.iter().copied());
-    cmd.output().expect("disan runs")
+    cmd
+}
+
+fn disan(args: &[&str], env: &[(&str, &str)]) -> Output {
+    command(args)
+        .envs(env.iter().copied())
+        .output()
+        .expect("disan runs")
 }
 
 fn text(out: &Output) -> String {
@@ -109,10 +117,8 @@ struct Running {
 impl Running {
     fn start(content: &Path) -> Running {
         use std::io::{BufRead, BufReader};
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_disan"));
-        cmd.args(["--bind", "127.0.0.1:0", "--workers", "1", "--content-dir"])
-            .arg(content)
-            .current_dir(root())
+        let mut cmd = command(&["--bind", "127.0.0.1:0", "--workers", "1", "--content-dir"]);
+        cmd.arg(content)
             .env("RUST_LOG", "info")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped());
@@ -206,17 +212,12 @@ fn sighup_reloads_the_content_and_a_broken_change_keeps_what_is_served() {
 /// `disan user …` with `stdin` as standard input, on the database `db`.
 fn user_cmd(db: &str, args: &[&str], stdin: &str) -> Output {
     use std::io::Write;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_disan"));
-    cmd.arg("user")
-        .args(args)
+    let mut cmd = command(&["user"]);
+    cmd.args(args)
         .args(["--database", db])
-        .current_dir(root())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped());
-    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("DISAN_")) {
-        cmd.env_remove(k);
-    }
     let mut child = cmd.spawn().expect("disan runs");
     child
         .stdin
