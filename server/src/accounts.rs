@@ -15,29 +15,7 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 /// Longest password accepted: hashing is deliberately slow, so its input is bounded.
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 
-/// What a staff member may do.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Role {
-    /// Uploads, edits and publishes relics.
-    Editor,
-    /// An editor who also deletes, restores and manages users.
-    Admin,
-}
-
-impl Role {
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Editor => "editor",
-            Role::Admin => "admin",
-        }
-    }
-
-    fn from_code(code: &str) -> Option<Role> {
-        [Role::Editor, Role::Admin]
-            .into_iter()
-            .find(|r| r.code() == code)
-    }
-}
+pub use disan_types::admin::Role;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -68,6 +46,7 @@ impl From<sqlx::Error> for AccountError {
 /// A staff account as listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
+    pub id: i64,
     pub name: String,
     pub role: Role,
     pub disabled: bool,
@@ -117,7 +96,7 @@ pub async fn add(db: &Db, name: &str, role: Role, password: &str) -> Result<(), 
     // The database's clock (portable SQL): `YYYY-MM-DD HH:MM:SS`, UTC.
     let result = sqlx::query(
         "INSERT INTO users (name, role, password_hash, disabled, created_at) \
-         VALUES (?, ?, ?, 0, CURRENT_TIMESTAMP)",
+         VALUES ($1, $2, $3, 0, CURRENT_TIMESTAMP)",
     )
     .bind(name)
     .bind(role.code())
@@ -135,24 +114,42 @@ pub async fn add(db: &Db, name: &str, role: Role, password: &str) -> Result<(), 
 
 /// Every account, by name.
 pub async fn list(db: &Db) -> Result<Vec<User>, AccountError> {
-    let rows: Vec<(String, String, i64, String)> =
-        sqlx::query_as("SELECT name, role, disabled, created_at FROM users ORDER BY name")
+    let rows: Vec<UserRow> =
+        sqlx::query_as("SELECT id, name, role, disabled, created_at FROM users ORDER BY name")
             .fetch_all(&db.pool)
             .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(name, role, disabled, created_at)| User {
-            name,
-            role: Role::from_code(&role).unwrap_or(Role::Editor),
-            disabled: disabled != 0,
-            created_at,
-        })
-        .collect())
+    Ok(rows.into_iter().map(user_from_row).collect())
+}
+
+/// The account named `name`, enabled or not.
+pub async fn find(db: &Db, name: &str) -> Result<Option<User>, AccountError> {
+    let row: Option<UserRow> =
+        sqlx::query_as("SELECT id, name, role, disabled, created_at FROM users WHERE name = $1")
+            .bind(name)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(user_from_row))
+}
+
+/// A `users` row as selected: id, name, role, disabled, created_at.
+pub(crate) type UserRow = (i64, String, String, i64, String);
+
+/// Makes a [`User`] from a selected [`UserRow`].
+pub(crate) fn user_from_row(row: UserRow) -> User {
+    let (id, name, role, disabled, created_at) = row;
+    User {
+        id,
+        name,
+        // The table's CHECK allows only the two codes.
+        role: Role::from_code(&role).unwrap_or(Role::Editor),
+        disabled: disabled != 0,
+        created_at,
+    }
 }
 
 /// Disables an account: it can no longer log in; its history stays.
 pub async fn disable(db: &Db, name: &str) -> Result<(), AccountError> {
-    let done = sqlx::query("UPDATE users SET disabled = 1 WHERE name = ?")
+    let done = sqlx::query("UPDATE users SET disabled = 1 WHERE name = $1")
         .bind(name)
         .execute(&db.pool)
         .await?;
@@ -165,13 +162,13 @@ pub async fn disable(db: &Db, name: &str) -> Result<(), AccountError> {
 /// The account `name` if it exists, is enabled and `password` is its password. A missing user
 /// costs as much time as a wrong password, so timing tells nothing.
 pub async fn verify(db: &Db, name: &str, password: &str) -> Result<Option<User>, AccountError> {
-    let row: Option<(String, String, i64, String)> = sqlx::query_as(
-        "SELECT role, password_hash, disabled, created_at FROM users WHERE name = ?",
+    let row: Option<(i64, String, String, i64, String)> = sqlx::query_as(
+        "SELECT id, role, password_hash, disabled, created_at FROM users WHERE name = $1",
     )
     .bind(name)
     .fetch_optional(&db.pool)
     .await?;
-    let Some((role, hash, disabled, created_at)) = row else {
+    let Some((id, role, hash, disabled, created_at)) = row else {
         let _ = hash_password(password);
         return Ok(None);
     };
@@ -182,12 +179,7 @@ pub async fn verify(db: &Db, name: &str, password: &str) -> Result<Option<User>,
                 .verify_password(password.as_bytes(), &h)
                 .is_ok()
         });
-    Ok((good && disabled == 0).then(|| User {
-        name: name.to_owned(),
-        role: Role::from_code(&role).unwrap_or(Role::Editor),
-        disabled: false,
-        created_at,
-    }))
+    Ok((good && disabled == 0).then(|| user_from_row((id, name.to_owned(), role, 0, created_at))))
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! | `--web-dir`      | `DISAN_WEB_DIR`     | `web_dir`     | `target/web`    |
 //! | `--workers N`    | `DISAN_WORKERS`     | `workers`     | (cores)         |
 //! | `--database URL` | `DISAN_DATABASE`    | `database`    | `sqlite://data/disan.db`|
+//! | `--session-ttl T`| `DISAN_SESSION_TTL` | `session_ttl` | `12h`           |
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
@@ -33,6 +34,54 @@ pub struct Config {
     pub workers: Option<NonZeroUsize>,
     /// The database (staff accounts): an embedded SQLite file by default.
     pub database: String,
+    /// How long a staff login lasts.
+    pub session_ttl: Lifetime,
+}
+
+/// A length of time written as a whole number and a unit: `90s`, `30m`, `12h`, `7d`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Lifetime(u32);
+
+impl Lifetime {
+    pub fn seconds(self) -> i64 {
+        i64::from(self.0)
+    }
+}
+
+impl std::fmt::Display for Lifetime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}s", self.0)
+    }
+}
+
+impl std::str::FromStr for Lifetime {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Lifetime, String> {
+        let bad = || format!("{text:?} is not a length of time such as 90s, 30m, 12h or 7d");
+        let unit = text.chars().last().ok_or_else(bad)?;
+        let scale = match unit {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(bad()),
+        };
+        let n: u32 = text[..text.len() - 1].parse().map_err(|_| bad())?;
+        match n.checked_mul(scale) {
+            Some(s) if s > 0 => Ok(Lifetime(s)),
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl TryFrom<String> for Lifetime {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Lifetime, String> {
+        text.parse()
+    }
 }
 
 impl Default for Config {
@@ -44,6 +93,7 @@ impl Default for Config {
             web_dir: PathBuf::from("target/web"),
             workers: None,
             database: "sqlite://data/disan.db".to_owned(),
+            session_ttl: Lifetime(12 * 3600),
         }
     }
 }
@@ -74,6 +124,9 @@ pub struct Settings {
     /// The database of staff accounts [default: sqlite://data/disan.db, created when missing].
     #[arg(long, env = "DISAN_DATABASE", value_name = "URL", global = true)]
     pub database: Option<String>,
+    /// How long a staff login lasts, e.g. 90s, 30m, 12h, 7d [default: 12h].
+    #[arg(long, env = "DISAN_SESSION_TTL", value_name = "TIME", global = true)]
+    pub session_ttl: Option<Lifetime>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -116,6 +169,9 @@ impl Settings {
         }
         if let Some(v) = self.database {
             config.database = v;
+        }
+        if let Some(v) = self.session_ttl {
+            config.session_ttl = v;
         }
         Ok(config)
     }
@@ -210,6 +266,10 @@ mod tests {
                 "web_dir" => d.web_dir.display().to_string(),
                 "workers" => "(cores)".to_owned(),
                 "database" => d.database.clone(),
+                "session_ttl" => {
+                    assert_eq!(Ok(d.session_ttl), default.parse());
+                    default.to_owned()
+                }
                 other => panic!("undocumented key {other}"),
             };
             assert_eq!(default, actual, "documented default of {key}");
@@ -217,6 +277,7 @@ mod tests {
             let value = match key {
                 "bind" => "127.0.0.1:1",
                 "workers" => "3",
+                "session_ttl" => "30m",
                 _ => "x",
             };
             let by_flag = load(&[flag, value]).unwrap();
@@ -230,7 +291,7 @@ mod tests {
             assert_eq!(by_file, by_flag, "TOML key {key}");
             checked += 1;
         }
-        assert_eq!(checked, 6, "rows checked");
+        assert_eq!(checked, 7, "rows checked");
     }
 
     #[test]
@@ -243,6 +304,27 @@ mod tests {
         assert!(e.contains("value is required"), "{e}");
         let e = load(&["--workers", "0"]).unwrap_err();
         assert!(e.contains("--workers"), "{e}");
+        for bad in ["12", "h", "0s", "1.5h", "99999999d", "1 h"] {
+            let e = load(&["--session-ttl", bad]).unwrap_err();
+            assert!(
+                e.contains("--session-ttl") && e.contains("length of time"),
+                "{e}"
+            );
+        }
+        assert_eq!(
+            load(&["--session-ttl", "90s"])
+                .unwrap()
+                .session_ttl
+                .seconds(),
+            90
+        );
+        assert_eq!(
+            load(&["--session-ttl", "7d"])
+                .unwrap()
+                .session_ttl
+                .seconds(),
+            604_800
+        );
     }
 
     #[test]

@@ -1,12 +1,12 @@
-//! The server's database: staff accounts today, relics, versions, sessions and the audit log
-//! next. An embedded SQLite file by default (`data/disan.db`, created with its folder), through
+//! The server's database: staff accounts, sessions, API tokens, login failures and the audit
+//! log; relics and versions next. An embedded SQLite file by default (`data/disan.db`, created with its folder), through
 //! sqlx, with portable SQL so PostgreSQL can take over; migrations (`server/migrations/`) are
 //! built into the binary and run on open.
 
 use std::str::FromStr;
 
 use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -46,6 +46,8 @@ impl Db {
             .create_if_missing(true)
             // Write-ahead logging: a crash never leaves a half-written transaction.
             .journal_mode(SqliteJournalMode::Wal)
+            // A committed transaction survives a power cut, not only a crash.
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true);
         let file = options.get_filename();
         if let Some(folder) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -71,4 +73,11 @@ impl Db {
             })?;
         Ok(Db { pool })
     }
+}
+
+/// Now, in Unix seconds: the times the database stores (portable: a `BIGINT`).
+pub fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
 }

@@ -6,6 +6,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use disan_types::{ApiError, ErrorCode};
 
+use crate::auth::AuthError;
+use crate::db::DbError;
 use crate::map::MapError;
 use crate::search::SearchError;
 use crate::storage::FileError;
@@ -24,6 +26,13 @@ pub enum Error {
     Search(#[from] SearchError),
     #[error(transparent)]
     Map(#[from] MapError),
+    /// A query string or form that does not parse; the message names the field.
+    #[error("{0}")]
+    BadParameter(String),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+    #[error(transparent)]
+    Db(#[from] DbError),
 }
 
 impl Error {
@@ -44,7 +53,15 @@ impl Error {
                 SearchError::BadParameter(_) => ErrorCode::BadParameter,
                 SearchError::Index(_) => ErrorCode::SearchFailed,
             },
-            Error::Map(MapError::BadParameter(_)) => ErrorCode::BadParameter,
+            Error::Map(MapError::BadParameter(_)) | Error::BadParameter(_) => {
+                ErrorCode::BadParameter
+            }
+            Error::Auth(e) => match e {
+                AuthError::Unauthenticated => ErrorCode::Unauthenticated,
+                AuthError::Forbidden { .. } => ErrorCode::Forbidden,
+                AuthError::BadCsrf | AuthError::CrossOrigin(_) => ErrorCode::BadCsrf,
+            },
+            Error::Db(_) => ErrorCode::Database,
         }
     }
 }
@@ -56,8 +73,14 @@ impl ResponseError for Error {
 
     fn error_response(&self) -> HttpResponse {
         let mut resp = HttpResponse::build(self.status_code());
-        if let Error::File(FileError::BadRange { size, .. }) = self {
-            resp.insert_header(("content-range", format!("bytes */{size}")));
+        match self {
+            Error::File(FileError::BadRange { size, .. }) => {
+                resp.insert_header(("content-range", format!("bytes */{size}")));
+            }
+            Error::Auth(AuthError::Unauthenticated) => {
+                resp.insert_header(("www-authenticate", "Bearer realm=\"disan\""));
+            }
+            _ => {}
         }
         if self.status_code().is_server_error() {
             log::error!("{self}");
@@ -92,6 +115,15 @@ mod tests {
             SearchError::BadParameter("x".into()).into(),
             SearchError::Index(tantivy::TantivyError::InternalError("x".into())).into(),
             MapError::BadParameter("x".into()).into(),
+            AuthError::Unauthenticated.into(),
+            AuthError::Forbidden {
+                name: "x".into(),
+                has: disan_types::admin::Role::Editor,
+                needed: disan_types::admin::Role::Admin,
+            }
+            .into(),
+            AuthError::BadCsrf.into(),
+            DbError::Query(sqlx::Error::PoolClosed).into(),
         ];
         for code in ErrorCode::ALL {
             assert!(

@@ -7,13 +7,19 @@
 //! snapshot they started with.
 
 pub mod accounts;
+pub mod admin;
+pub mod audit;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
 pub mod map;
 pub mod search;
+pub mod sessions;
 pub mod sites;
 pub mod storage;
+pub mod throttle;
+pub mod tokens;
 pub mod tour2d;
 pub mod web;
 
@@ -27,6 +33,7 @@ use disan_catalog::{Catalog, Problems};
 use disan_search::SearchIndex;
 
 pub use config::Config;
+use db::Db;
 pub use error::Error;
 use storage::Storage;
 
@@ -77,11 +84,13 @@ pub struct AppState {
     pub assets: Storage,
     /// The web build (`index.html`, the page's modules, the viewer), served under `/`.
     pub web: Option<Storage>,
+    /// Staff accounts, sessions, tokens, the audit log.
+    pub db: Db,
 }
 
 impl AppState {
     /// Checks the config and builds the first snapshot; fails with every problem found.
-    pub fn new(config: Config) -> anyhow::Result<AppState> {
+    pub fn new(config: Config, db: Db) -> anyhow::Result<AppState> {
         config.validate()?;
         let snapshot = Snapshot::build(&config)?;
         let assets = Storage::local(&config.assets_dir, "public, max-age=3600", false)?;
@@ -91,6 +100,7 @@ impl AppState {
             rebuilding: Mutex::new(()),
             assets,
             web,
+            db,
             config,
         })
     }
@@ -112,25 +122,48 @@ impl AppState {
     }
 }
 
-/// The route table: one `config` per area.
+/// The route table: one `config` per area. Staff pages and the staff API are never cached.
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
-    cfg.configure(sites::config)
-        .configure(search::config)
-        .configure(map::config)
-        .configure(tour2d::config)
-        .configure(web::config);
+    use actix_web::web::scope;
+    let no_store = || middleware::DefaultHeaders::new().add(("cache-control", "no-store"));
+    cfg.service(
+        scope("/api/admin")
+            .wrap(no_store())
+            .configure(admin::api)
+            .configure(audit::api),
+    )
+    .service(scope("/admin").wrap(no_store()).configure(admin::pages))
+    .configure(admin::stylesheet)
+    .configure(sites::config)
+    .configure(search::config)
+    .configure(map::config)
+    .configure(tour2d::config)
+    .configure(web::config);
 }
 
-/// Binds the listener and returns the server (not yet polled), the shared state (for
-/// [`AppState::rebuild`]) and the address it got.
-pub fn start(config: Config) -> anyhow::Result<(Server, Arc<AppState>, SocketAddr)> {
+/// Query strings and forms that do not parse are answered like every other error.
+fn extractor_errors(cfg: &mut actix_web::web::ServiceConfig) {
+    use actix_web::web::{FormConfig, QueryConfig};
+    cfg.app_data(
+        QueryConfig::default().error_handler(|e, _| Error::BadParameter(e.to_string()).into()),
+    )
+    .app_data(
+        FormConfig::default().error_handler(|e, _| Error::BadParameter(e.to_string()).into()),
+    );
+}
+
+/// Opens the database, binds the listener and returns the server (not yet polled), the shared
+/// state (for [`AppState::rebuild`]) and the address it got.
+pub async fn start(config: Config) -> anyhow::Result<(Server, Arc<AppState>, SocketAddr)> {
     let bind = config.bind;
     let workers = config.workers();
-    let state = Arc::new(AppState::new(config)?);
+    let db = Db::open(&config.database).await?;
+    let state = Arc::new(AppState::new(config, db)?);
     let data = actix_web::web::Data::from(state.clone());
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
+            .configure(extractor_errors)
             .wrap(web::security_headers())
             .wrap(middleware::Compress::default())
             .wrap(middleware::Logger::new("%r %s %b %Dms"))
@@ -150,7 +183,7 @@ pub fn start(config: Config) -> anyhow::Result<(Server, Arc<AppState>, SocketAdd
 /// Runs the server until it is stopped. On Unix, `SIGHUP` rebuilds the snapshot from the
 /// content as it is now (`kill -HUP <pid>` after editing `content/`), without a restart.
 pub async fn run(config: Config) -> anyhow::Result<()> {
-    let (server, state, addr) = start(config)?;
+    let (server, state, addr) = start(config).await?;
     #[cfg(unix)]
     actix_web::rt::spawn(rebuild_on_hangup(state));
     #[cfg(not(unix))]

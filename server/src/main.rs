@@ -1,14 +1,17 @@
 //! The `disan` binary: parses the command line (flags, `DISAN_*` variables, an optional TOML
 //! file), then serves, or with `disan check` only checks the content and reports every problem,
-//! or with `disan user …` manages the staff accounts.
+//! with `disan user …` manages the staff accounts and with `disan token …` their API tokens.
 
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::bail;
+use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand};
 use disan_server::accounts::{self, Role};
+use disan_server::audit::{self, Action, CLI};
 use disan_server::config::Settings;
 use disan_server::db::Db;
+use disan_server::{sessions, tokens};
 
 /// Disan: the 3D heritage map of Điện Biên province — web app, site API and models.
 #[derive(Parser, Debug)]
@@ -29,6 +32,37 @@ enum Command {
     /// Manage the staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage the API tokens that scripts send as `Authorization: Bearer …`.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenCommand {
+    /// Make a token for a user; it is printed once and only its hash is kept.
+    Add {
+        /// A name for the token, to tell it apart (e.g. `import-script`).
+        name: String,
+        /// The account the token acts as.
+        #[arg(long)]
+        user: String,
+    },
+    /// List the tokens (names and owners, never the secrets).
+    List,
+    /// Revoke a token: requests with it are refused from now on.
+    Revoke {
+        /// The token's name.
+        name: String,
+        /// The account it belongs to.
+        #[arg(long)]
+        user: String,
+    },
+}
+
+/// Parses a role code for clap (`editor` or `admin`).
+fn role_arg() -> impl TypedValueParser<Value = Role> {
+    clap::builder::PossibleValuesParser::new(Role::ALL.map(Role::code))
+        .map(|code: String| Role::from_code(&code).unwrap_or(Role::Editor))
 }
 
 #[derive(Subcommand, Debug)]
@@ -38,8 +72,9 @@ enum UserCommand {
     Add {
         /// The login name: 2 to 64 lowercase letters, digits, '.', '_' or '-'.
         name: String,
-        /// What the account may do.
-        #[arg(long, value_enum)]
+        /// What the account may do: editors upload, edit and publish relics; admins also
+        /// delete, restore and manage users.
+        #[arg(long, value_parser = role_arg())]
         role: Role,
     },
     /// List the accounts.
@@ -74,6 +109,14 @@ async fn user(command: UserCommand, database: &str) -> anyhow::Result<()> {
             accounts::check_name(&name)?;
             let password = read_password()?;
             accounts::add(&db, &name, role, &password).await?;
+            audit::record(
+                &db,
+                CLI,
+                Action::UserAdd,
+                None,
+                &format!("{name} ({})", role.code()),
+            )
+            .await?;
             println!("added {name} ({})", role.code());
         }
         UserCommand::List => {
@@ -94,7 +137,56 @@ async fn user(command: UserCommand, database: &str) -> anyhow::Result<()> {
         }
         UserCommand::Disable { name } => {
             accounts::disable(&db, &name).await?;
-            println!("disabled {name}");
+            if let Some(user) = accounts::find(&db, &name).await? {
+                sessions::revoke_all(&db, user.id).await?;
+            }
+            audit::record(&db, CLI, Action::UserDisable, None, &name).await?;
+            println!("disabled {name}; their sessions and tokens no longer work");
+        }
+    }
+    Ok(())
+}
+
+async fn token(command: TokenCommand, database: &str) -> anyhow::Result<()> {
+    let db = Db::open(database).await?;
+    match command {
+        TokenCommand::Add { name, user } => {
+            let secret = tokens::add(&db, &user, &name).await?;
+            audit::record(
+                &db,
+                CLI,
+                Action::TokenAdd,
+                None,
+                &format!("{name} for {user}"),
+            )
+            .await?;
+            eprintln!("token {name} for {user} (shown once: keep it somewhere safe):");
+            println!("{secret}");
+        }
+        TokenCommand::List => {
+            let list = tokens::list(&db).await?;
+            if list.is_empty() {
+                println!("no tokens yet: make one with `disan token add NAME --user USER`");
+            }
+            for t in list {
+                let status = if t.revoked { "revoked" } else { "active" };
+                println!(
+                    "{:<24} {:<24} {:<8} {}",
+                    t.user, t.name, status, t.created_at
+                );
+            }
+        }
+        TokenCommand::Revoke { name, user } => {
+            tokens::revoke(&db, &user, &name).await?;
+            audit::record(
+                &db,
+                CLI,
+                Action::TokenRevoke,
+                None,
+                &format!("{name} of {user}"),
+            )
+            .await?;
+            println!("revoked {name} of {user}");
         }
     }
     Ok(())
@@ -107,11 +199,13 @@ async fn main() -> anyhow::Result<()> {
     let config = cli.settings.resolve()?;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Check => {
-            let state = disan_server::AppState::new(config)?;
-            println!("content is valid: {} sites", state.snapshot().catalog.len());
+            config.validate()?;
+            let snapshot = disan_server::Snapshot::build(&config)?;
+            println!("content is valid: {} sites", snapshot.catalog.len());
             Ok(())
         }
         Command::User(command) => user(command, &config.database).await,
+        Command::Token(command) => token(command, &config.database).await,
         Command::Serve => disan_server::run(config).await,
     }
 }

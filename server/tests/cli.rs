@@ -50,13 +50,26 @@ fn help_lists_every_setting_and_its_variable() {
         ("--assets-dir", "DISAN_ASSETS_DIR"),
         ("--web-dir", "DISAN_WEB_DIR"),
         ("--workers", "DISAN_WORKERS"),
+        ("--database", "DISAN_DATABASE"),
+        ("--session-ttl", "DISAN_SESSION_TTL"),
     ] {
         assert!(help.contains(flag), "{flag} missing:\n{help}");
         assert!(help.contains(var), "{var} missing:\n{help}");
     }
-    assert!(help.contains("check"), "{help}");
-    let out = disan(&["check", "--help"], &[]);
-    assert!(out.status.success(), "{}", text(&out));
+    for command in ["serve", "check", "user", "token"] {
+        assert!(help.contains(command), "{command} missing:\n{help}");
+    }
+    for command in [
+        &["check", "--help"][..],
+        &["user", "add", "--help"],
+        &["token", "--help"],
+        &["token", "add", "--help"],
+    ] {
+        let out = disan(command, &[]);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let help = text(&disan(&["user", "add", "--help"], &[]));
+    assert!(help.contains("[possible values: editor, admin]"), "{help}");
 }
 
 #[test]
@@ -116,9 +129,16 @@ struct Running {
 
 impl Running {
     fn start(content: &Path) -> Running {
+        let data = std::env::temp_dir().join(format!("disan-hup-db-{}", std::process::id()));
+        let db = format!("sqlite://{}/disan.db", data.display());
+        Running::start_with(content, &db)
+    }
+
+    fn start_with(content: &Path, database: &str) -> Running {
         use std::io::{BufRead, BufReader};
         let mut cmd = command(&["--bind", "127.0.0.1:0", "--workers", "1", "--content-dir"]);
         cmd.arg(content)
+            .args(["--database", database])
             .env("RUST_LOG", "info")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped());
@@ -136,17 +156,26 @@ impl Running {
 
     /// The body of `GET path`.
     fn get(&self, path: &str) -> String {
+        self.get_with(path, "").1
+    }
+
+    /// The status line and body of `GET path` with `headers` (each ending in `\r\n`).
+    fn get_with(&self, path: &str, headers: &str) -> (String, String) {
         use std::io::{Read, Write};
         let mut stream = std::net::TcpStream::connect(&self.addr).unwrap();
         write!(
             stream,
-            "GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            "GET {path} HTTP/1.1\r\nHost: {}\r\n{headers}Connection: close\r\n\r\n",
             self.addr
         )
         .unwrap();
         let mut text = String::new();
         stream.read_to_string(&mut text).unwrap();
-        text.split_once("\r\n\r\n").unwrap().1.to_owned()
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        (
+            head.lines().next().unwrap_or("").to_owned(),
+            body.to_owned(),
+        )
     }
 
     fn hang_up(&self) {
@@ -211,8 +240,13 @@ fn sighup_reloads_the_content_and_a_broken_change_keeps_what_is_served() {
 
 /// `disan user …` with `stdin` as standard input, on the database `db`.
 fn user_cmd(db: &str, args: &[&str], stdin: &str) -> Output {
+    run_cmd("user", db, args, stdin)
+}
+
+/// `disan WHAT …` with `stdin` as standard input, on the database `db`.
+fn run_cmd(what: &str, db: &str, args: &[&str], stdin: &str) -> Output {
     use std::io::Write;
-    let mut cmd = command(&["user"]);
+    let mut cmd = command(&[what]);
     cmd.args(args)
         .args(["--database", db])
         .stdin(std::process::Stdio::piped())
@@ -300,5 +334,78 @@ fn staff_accounts_are_added_listed_and_disabled_with_hashed_passwords() {
     let haystack = String::from_utf8_lossy(&bytes);
     assert!(haystack.contains("$argon2id$"), "no argon2id hash stored");
     assert!(!haystack.contains(secret), "the password is stored");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn api_tokens_are_shown_once_work_on_the_server_and_can_be_revoked() {
+    let dir = std::env::temp_dir().join(format!("disan-tokens-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    let db = format!("sqlite://{}/disan.db", dir.display());
+    let token_cmd = |args: &[&str]| run_cmd("token", &db, args, "");
+    let out = token_cmd(&["list"]);
+    assert!(text(&out).contains("no tokens yet"), "{}", text(&out));
+    let out = token_cmd(&["add", "import", "--user", "lan"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("no user named \"lan\""),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        user_cmd(
+            &db,
+            &["add", "lan", "--role", "editor"],
+            "a long password\n"
+        )
+        .status
+        .success()
+    );
+    let out = token_cmd(&["add", "import", "--user", "lan"]);
+    assert!(out.status.success(), "{}", text(&out));
+    // The token alone on standard output (for scripts), the words around it on standard error.
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(
+        token.starts_with("disan_") && !token.contains(' '),
+        "{token}"
+    );
+    let out = token_cmd(&["add", "import", "--user", "lan"]);
+    assert!(
+        text(&out).contains("already has a token named"),
+        "{}",
+        text(&out)
+    );
+    let out = token_cmd(&["add", "bad name", "--user", "lan"]);
+    assert!(
+        text(&out).contains("not a valid token name"),
+        "{}",
+        text(&out)
+    );
+    let list = text(&token_cmd(&["list"]));
+    assert!(
+        list.contains("lan") && list.contains("import") && list.contains("active"),
+        "{list}"
+    );
+    assert!(!list.contains(&token), "the secret is never shown again");
+
+    let server = Running::start_with(&root().join("content"), &db);
+    let auth = format!("Authorization: Bearer {token}\r\n");
+    let (status, body) = server.get_with("/api/admin/me", &auth);
+    assert!(status.contains(" 200 "), "{status} {body}");
+    assert!(
+        body.contains("\"name\":\"lan\"") && body.contains("\"via\":\"token\""),
+        "{body}"
+    );
+    assert!(
+        token_cmd(&["revoke", "import", "--user", "lan"])
+            .status
+            .success()
+    );
+    let (status, body) = server.get_with("/api/admin/me", &auth);
+    assert!(status.contains(" 401 "), "{status} {body}");
+    assert!(text(&token_cmd(&["list"])).contains("revoked"));
+    let out = token_cmd(&["revoke", "import", "--user", "hoa"]);
+    assert!(text(&out).contains("has no token named"), "{}", text(&out));
+    drop(server);
     std::fs::remove_dir_all(&dir).ok();
 }

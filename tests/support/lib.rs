@@ -54,16 +54,26 @@ pub struct TestServer {
     pub state: std::sync::Arc<disan_server::AppState>,
     handle: actix_web::dev::ServerHandle,
     thread: Option<JoinHandle<()>>,
+    /// The database's folder, when the test named none.
+    _data: Option<tempfile::TempDir>,
 }
 
 impl TestServer {
-    /// Starts the real server (`disan_server::start`) on its own thread and runtime.
-    pub fn start(config: Config) -> anyhow::Result<TestServer> {
+    /// Starts the real server (`disan_server::start`) on its own thread and runtime. Unless
+    /// the config names a database, the server gets a fresh one in a temporary folder (never
+    /// the working copy's `data/`).
+    pub fn start(mut config: Config) -> anyhow::Result<TestServer> {
+        let mut data = None;
+        if config.database == Config::default().database {
+            let dir = tempfile::tempdir()?;
+            config.database = format!("sqlite://{}/disan.db", dir.path().display());
+            data = Some(dir);
+        }
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             let system = actix_web::rt::System::new();
             system.block_on(async move {
-                match disan_server::start(config) {
+                match disan_server::start(config).await {
                     Ok((server, state, addr)) => {
                         tx.send(Ok((server.handle(), state, addr))).ok();
                         server.await.ok();
@@ -80,6 +90,7 @@ impl TestServer {
             state,
             handle,
             thread: Some(thread),
+            _data: data,
         })
     }
 
@@ -131,6 +142,115 @@ impl TestServer {
             .map(|(_, b)| b.to_owned())
             .unwrap_or_default();
         (status, body)
+    }
+}
+
+/// Runs a future to its end on a runtime of its own (for what a test does as the command line
+/// would, e.g. adding an account).
+pub fn block<F: Future>(f: F) -> F::Output {
+    actix_web::rt::System::new().block_on(f)
+}
+
+/// A staff login as a browser holds it: the session cookie and the page's CSRF token.
+#[derive(Debug, Clone)]
+pub struct StaffLogin {
+    /// `disan_session=…`, for the `Cookie` header.
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// The `name=value` parts of a response's `Set-Cookie` headers.
+pub fn set_cookies<B>(resp: &ureq::http::Response<B>) -> Vec<String> {
+    resp.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The value of the cookie `name` among `Set-Cookie` headers.
+pub fn cookie_value(set_cookies: &[String], name: &str) -> Option<String> {
+    set_cookies.iter().find_map(|c| {
+        let pair = c.split(';').next()?;
+        let (n, v) = pair.split_once('=')?;
+        (n.trim() == name).then(|| v.trim().to_owned())
+    })
+}
+
+/// The value of the hidden `csrf` field of a page's (first) form.
+pub fn hidden_csrf(html: &str) -> String {
+    let at = html
+        .find(r#"name="csrf" value=""#)
+        .expect("the page has a csrf field");
+    let rest = &html[at + r#"name="csrf" value=""#.len()..];
+    rest[..rest.find('"').expect("closed")].to_owned()
+}
+
+impl TestServer {
+    /// A client that neither fails on 4xx and 5xx nor follows redirects.
+    pub fn plain_client(&self) -> ureq::Agent {
+        ureq::Agent::new_with_config(
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .build(),
+        )
+    }
+
+    fn db(&self) -> disan_server::db::Db {
+        block(disan_server::db::Db::open(&self.state.config.database)).expect("database")
+    }
+
+    /// Adds a staff account, as `disan user add` does.
+    pub fn add_user(&self, name: &str, role: disan_types::admin::Role, password: &str) {
+        let db = self.db();
+        block(disan_server::accounts::add(&db, name, role, password)).expect("user added");
+    }
+
+    /// Makes an API token, as `disan token add` does.
+    pub fn add_token(&self, user: &str, name: &str) -> String {
+        let db = self.db();
+        block(disan_server::tokens::add(&db, user, name)).expect("token added")
+    }
+
+    /// Logs in through the form as a browser does (GET the form, POST it with its cookie);
+    /// panics unless the login succeeds.
+    pub fn login(&self, name: &str, password: &str) -> StaffLogin {
+        let (status, cookie) = self.try_login(name, password);
+        assert_eq!(status, 303, "login of {name}");
+        let cookie = cookie.expect("a session cookie");
+        let html = self
+            .plain_client()
+            .get(&self.url("/admin"))
+            .header("cookie", &cookie)
+            .call()
+            .unwrap()
+            .body_mut()
+            .read_to_string()
+            .unwrap();
+        StaffLogin {
+            csrf: hidden_csrf(&html),
+            cookie,
+        }
+    }
+
+    /// Posts the login form (with the form's own cookie and field) and returns the status and
+    /// the session cookie (`disan_session=…`) if one was set.
+    pub fn try_login(&self, name: &str, password: &str) -> (u16, Option<String>) {
+        let agent = self.plain_client();
+        let mut form = agent.get(&self.url("/admin/login")).call().unwrap();
+        let login_cookie = cookie_value(&set_cookies(&form), "disan_login").expect("form cookie");
+        let csrf = hidden_csrf(&form.body_mut().read_to_string().unwrap());
+        let resp = agent
+            .post(&self.url("/admin/login"))
+            .header("cookie", &format!("disan_login={login_cookie}"))
+            .send_form([("name", name), ("password", password), ("csrf", &csrf)])
+            .unwrap();
+        let session = cookie_value(&set_cookies(&resp), "disan_session")
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("disan_session={v}"));
+        (resp.status().as_u16(), session)
     }
 }
 

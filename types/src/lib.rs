@@ -5,6 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod admin;
 mod map;
 pub mod rules;
 mod search;
@@ -268,10 +269,18 @@ pub enum ErrorCode {
     Storage,
     /// The search index failed (500).
     SearchFailed,
+    /// A staff route without a valid session or API token (401).
+    Unauthenticated,
+    /// A staff route the account's role does not allow (403).
+    Forbidden,
+    /// A change through the session cookie without the session's CSRF token (403).
+    BadCsrf,
+    /// The database failed (500).
+    Database,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::NotFound,
         ErrorCode::UnknownSite,
         ErrorCode::BadPath,
@@ -282,6 +291,10 @@ impl ErrorCode {
         ErrorCode::NotBuilt,
         ErrorCode::Storage,
         ErrorCode::SearchFailed,
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::BadCsrf,
+        ErrorCode::Database,
     ];
 
     /// The code as written in JSON, e.g. `unknown_site`.
@@ -297,6 +310,10 @@ impl ErrorCode {
             ErrorCode::NotBuilt => "not_built",
             ErrorCode::Storage => "storage",
             ErrorCode::SearchFailed => "search_failed",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::BadCsrf => "bad_csrf",
+            ErrorCode::Database => "database",
         }
     }
 
@@ -310,7 +327,9 @@ impl ErrorCode {
             | ErrorCode::QueryTooLong => 400,
             ErrorCode::BadRange => 416,
             ErrorCode::NotBuilt => 503,
-            ErrorCode::Storage | ErrorCode::SearchFailed => 500,
+            ErrorCode::Unauthenticated => 401,
+            ErrorCode::Forbidden | ErrorCode::BadCsrf => 403,
+            ErrorCode::Storage | ErrorCode::SearchFailed | ErrorCode::Database => 500,
         }
     }
 }
