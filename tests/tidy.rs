@@ -96,6 +96,7 @@ fn tools_and_benchmarks_do_not_link_the_server() {
         "xtask",
         "disan-bench",
         "disan-catalog",
+        "disan-relic",
         "disan-search",
         "disan-viewer",
     ] {
@@ -107,12 +108,12 @@ fn tools_and_benchmarks_do_not_link_the_server() {
         );
     }
     // The content checks do no IO beyond their filesystem layer: no async runtime, no HTTP.
-    let catalog = tree("disan-catalog", None);
-    assert!(catalog.contains("disan-types") && catalog.contains("gltf"));
-    for forbidden in ["tokio", "object_store", "tantivy"] {
-        assert!(
-            !catalog.contains(forbidden),
-            "disan-catalog pulls in {forbidden}"
-        );
+    // So do the checks of uploaded models: pure functions on bytes.
+    for checks in ["disan-catalog", "disan-relic"] {
+        let all = tree(checks, None);
+        assert!(all.contains("disan-types") && all.contains("gltf"));
+        for forbidden in ["tokio", "object_store", "tantivy", "sqlx"] {
+            assert!(!all.contains(forbidden), "{checks} pulls in {forbidden}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 pub mod glb;
 pub mod mesh;
 pub mod render;
+pub mod scan;
 pub mod sites;
 pub mod texture;
 

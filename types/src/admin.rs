@@ -80,3 +80,65 @@ pub struct AuditPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_before: Option<i64>,
 }
+
+/// How bad a problem with an uploaded model is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The model is refused.
+    Error,
+    /// The model is accepted; staff should know.
+    Warning,
+}
+
+/// One problem found in an uploaded model: a stable code, where it is (a file, a glTF path
+/// such as `accessors[3]`, a zip entry), and what is wrong in both languages.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelProblem {
+    pub code: String,
+    pub severity: Severity,
+    pub at: String,
+    pub message: crate::Localized,
+}
+
+/// A texture of an uploaded model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TextureInfo {
+    /// `images[N]` and its file name when it has one.
+    pub at: String,
+    pub mime: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+}
+
+/// What staff see of a model before publishing it.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct ModelReport {
+    /// `glb`, `gltf` (JSON with embedded data) or `zip` (a `.gltf` with its files).
+    pub format: String,
+    /// Size of the upload.
+    pub bytes: u64,
+    pub triangles: u64,
+    pub vertices: u64,
+    pub meshes: u32,
+    pub primitives: u32,
+    pub materials: u32,
+    pub textures: Vec<TextureInfo>,
+    /// Width, height and depth of the scene's bounding box, in model units (metres).
+    pub size: [f64; 3],
+    /// The box's centre: far from the origin for georeferenced scans.
+    pub center: [f64; 3],
+    /// Extensions the model uses.
+    pub extensions: Vec<String>,
+    /// What is accepted but worth knowing (budgets, units).
+    pub warnings: Vec<ModelProblem>,
+}
+
+/// The 422 body of a refused model: every problem found, in one answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelRefused {
+    pub error: crate::ErrorCode,
+    pub message: String,
+    pub problems: Vec<ModelProblem>,
+}

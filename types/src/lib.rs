@@ -277,10 +277,12 @@ pub enum ErrorCode {
     BadCsrf,
     /// The database failed (500).
     Database,
+    /// An uploaded model with problems; the body lists every one (422).
+    InvalidModel,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::NotFound,
         ErrorCode::UnknownSite,
         ErrorCode::BadPath,
@@ -295,6 +297,7 @@ impl ErrorCode {
         ErrorCode::Forbidden,
         ErrorCode::BadCsrf,
         ErrorCode::Database,
+        ErrorCode::InvalidModel,
     ];
 
     /// The code as written in JSON, e.g. `unknown_site`.
@@ -314,6 +317,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::BadCsrf => "bad_csrf",
             ErrorCode::Database => "database",
+            ErrorCode::InvalidModel => "invalid_model",
         }
     }
 
@@ -328,6 +332,7 @@ impl ErrorCode {
             ErrorCode::BadRange => 416,
             ErrorCode::NotBuilt => 503,
             ErrorCode::Unauthenticated => 401,
+            ErrorCode::InvalidModel => 422,
             ErrorCode::Forbidden | ErrorCode::BadCsrf => 403,
             ErrorCode::Storage | ErrorCode::SearchFailed | ErrorCode::Database => 500,
         }

@@ -1,0 +1,427 @@
+//! The checks of uploaded models through the public API: scan-like models as contractors
+//! deliver them are accepted with the right report; a corpus of broken ones (each made from a
+//! valid scan by one change) is refused, each with its named problem, every problem in one
+//! answer, in both languages.
+
+use disan_assetgen::scan::{Scan, ScanSpec, glb, zip};
+use disan_relic::{Limits, check};
+use disan_types::admin::Severity;
+use serde_json::{Value, json};
+
+fn small() -> Scan {
+    ScanSpec {
+        cells: 8,
+        tiles: 2,
+        texture_px: 32,
+        ..ScanSpec::default()
+    }
+    .generate()
+}
+
+/// The codes of the problems `bytes` is refused for (panics if it is accepted).
+fn refused(bytes: &[u8], limits: &Limits) -> Vec<String> {
+    match check(bytes, limits) {
+        Ok(m) => panic!("accepted: {:?}", m.report),
+        Err(r) => {
+            for p in r.problems() {
+                assert!(!p.message.vi.is_empty() && !p.message.en.is_empty());
+                assert_ne!(p.message.vi, p.message.en, "{}", p.code);
+                assert!(!p.at.is_empty());
+            }
+            r.problems()
+                .into_iter()
+                .filter(|p| p.severity == Severity::Error)
+                .map(|p| p.code)
+                .collect()
+        }
+    }
+}
+
+fn codes(bytes: &[u8]) -> Vec<String> {
+    refused(bytes, &Limits::default())
+}
+
+#[test]
+fn scans_as_delivered_are_accepted_with_their_report() {
+    let spec = ScanSpec {
+        cells: 60,
+        tiles: 3,
+        texture_px: 512,
+        ..ScanSpec::default()
+    };
+    let scan = spec.generate();
+    for (what, bytes) in [
+        ("glb", scan.to_glb()),
+        ("zip", scan.to_zip("")),
+        ("zip in a folder", scan.to_zip("Scan 2026/")),
+    ] {
+        let model = check(&bytes, &Limits::default()).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let r = &model.report;
+        assert_eq!(r.format, if what == "glb" { "glb" } else { "zip" });
+        assert_eq!(r.bytes, bytes.len() as u64);
+        assert_eq!(r.triangles, spec.triangles(), "{what}");
+        assert_eq!((r.meshes, r.primitives, r.materials), (9, 9, 9));
+        assert_eq!(r.vertices, 9 * 61 * 61);
+        assert_eq!(r.textures.len(), 9);
+        assert!(
+            r.textures
+                .iter()
+                .all(|t| t.mime == "image/jpeg" && t.width == 512)
+        );
+        assert!(
+            (r.size[0] - 12.0).abs() < 1e-3 && (r.size[2] - 12.0).abs() < 1e-3,
+            "{:?}",
+            r.size
+        );
+        assert!(r.size[1] > 0.5 && r.size[1] < 5.0, "relief {:?}", r.size);
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    }
+}
+
+#[test]
+fn z_up_georeferenced_dense_scans_are_accepted_with_warnings() {
+    let spec = ScanSpec {
+        cells: 300,
+        tiles: 1,
+        texture_px: 4096,
+        z_up: true,
+        offset: [523_411.5, 2_365_020.25, 480.0],
+        ..ScanSpec::default()
+    };
+    let model = check(&spec.generate().to_glb(), &Limits::default()).unwrap();
+    let r = &model.report;
+    assert_eq!(r.triangles, 180_000);
+    // Z up: the relief is along Z.
+    assert!(
+        r.size[2] > 0.5 && r.size[2] < 5.0 && (r.size[1] - 12.0).abs() < 1e-2,
+        "{:?}",
+        r.size
+    );
+    assert!((r.center[0] - 523_411.5).abs() < 1.0 && (r.center[1] - 2_365_020.25).abs() < 1.0);
+    let warnings: Vec<&str> = r.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(warnings, ["over_mobile_budget", "texture_over_budget"]);
+    assert!(r.warnings.iter().all(|w| w.severity == Severity::Warning));
+    assert!(
+        r.warnings[0].message.vi.contains("150000"),
+        "{:?}",
+        r.warnings[0]
+    );
+}
+
+/// A small valid GLB's JSON and binary chunk, textures inside.
+fn parts() -> (Value, Vec<u8>) {
+    let bytes = small().to_glb();
+    let json_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+    let json: Value = serde_json::from_slice(&bytes[20..20 + json_len]).unwrap();
+    let bin = bytes[28 + json_len..].to_vec();
+    (json, bin)
+}
+
+/// A broken copy of the small GLB.
+fn broken(change: impl FnOnce(&mut Value, &mut Vec<u8>)) -> Vec<u8> {
+    let (mut json, mut bin) = parts();
+    change(&mut json, &mut bin);
+    glb(&json, &bin)
+}
+
+fn accessor_offset(json: &Value, bin_view: usize) -> usize {
+    json["bufferViews"][bin_view]["byteOffset"]
+        .as_u64()
+        .unwrap() as usize
+}
+
+/// A PNG claiming `w` × `h` pixels, with valid CRCs and a few bytes of image data.
+fn png_header(w: u32, h: u32) -> Vec<u8> {
+    fn crc(bytes: &[u8]) -> u32 {
+        let mut c = 0xFFFF_FFFFu32;
+        for &b in bytes {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xEDB8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend(w.to_be_bytes());
+    ihdr.extend(h.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    for chunk in [ihdr, b"IDAT\x78\x9c\x63\x00\x00".to_vec(), b"IEND".to_vec()] {
+        out.extend((chunk.len() as u32 - 4).to_be_bytes());
+        out.extend(&chunk);
+        out.extend(crc(&chunk).to_be_bytes());
+    }
+    out
+}
+
+/// The small GLB with image 0's bytes replaced.
+fn with_image(bytes: Vec<u8>, mime: &str) -> Vec<u8> {
+    broken(|json, bin| {
+        while bin.len() % 4 != 0 {
+            bin.push(0);
+        }
+        let views = json["bufferViews"].as_array_mut().unwrap();
+        views.push(json!({"buffer": 0, "byteOffset": bin.len(), "byteLength": bytes.len()}));
+        let view = views.len() - 1;
+        bin.extend(&bytes);
+        json["buffers"][0]["byteLength"] = json!(bin.len());
+        json["images"][0] = json!({"bufferView": view, "mimeType": mime});
+    })
+}
+
+#[test]
+fn broken_containers_are_refused_by_name() {
+    let good = small().to_glb();
+    assert!(check(&good, &Limits::default()).is_ok());
+
+    let mut truncated = good[..good.len() * 6 / 10].to_vec();
+    assert_eq!(codes(&truncated), ["glb_length"]);
+    truncated.truncate(7);
+    assert_eq!(codes(&truncated), ["glb_length"]);
+    let mut magic = good.clone();
+    magic[3] = b'X';
+    assert_eq!(codes(&magic), ["not_a_model"]);
+    let mut version = good.clone();
+    version[4] = 1;
+    assert_eq!(codes(&version), ["glb_version"]);
+    let mut lying = good.clone();
+    lying[12..16].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert_eq!(codes(&lying), ["glb_chunk_length"]);
+    let mut bin_first = good.clone();
+    bin_first[16..20].copy_from_slice(b"BIN\0");
+    assert_eq!(codes(&bin_first), ["glb_no_json"]);
+    assert_eq!(codes(&glb(&json!("x"), &[])), ["invalid_json"]);
+    let mut spliced = good.clone();
+    spliced[40] = b'}';
+    let got = codes(&spliced);
+    assert!(
+        matches!(got.as_slice(), [c] if c == "invalid_json" || c == "invalid_gltf"),
+        "{got:?}"
+    );
+    assert_eq!(codes(b"hello, this is a text file"), ["not_a_model"]);
+    assert_eq!(codes(b""), ["not_a_model"]);
+    let limits = Limits {
+        max_bytes: 100,
+        ..Limits::default()
+    };
+    assert_eq!(refused(&good, &limits), ["too_large"]);
+}
+
+#[test]
+fn broken_documents_are_refused_by_name() {
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "accessor_out_of_range",
+            broken(|j, _| j["accessors"][0]["count"] = json!(100_000)),
+        ),
+        (
+            "view_out_of_range",
+            broken(|j, _| j["bufferViews"][1]["byteLength"] = json!(1u64 << 40)),
+        ),
+        (
+            "buffer_short",
+            broken(|j, _| j["buffers"][0]["byteLength"] = json!(1u64 << 33)),
+        ),
+        (
+            "index_out_of_range",
+            broken(|j, bin| {
+                let at = accessor_offset(j, 3);
+                bin[at..at + 4].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+            }),
+        ),
+        (
+            "position_not_finite",
+            broken(|j, bin| {
+                let at = accessor_offset(j, 0);
+                bin[at..at + 4].copy_from_slice(&f32::NAN.to_le_bytes());
+            }),
+        ),
+        (
+            "invalid_gltf",
+            broken(|j, _| j["meshes"][0]["primitives"][0]["indices"] = json!(999)),
+        ),
+        (
+            "invalid_gltf",
+            broken(|j, _| j["nodes"][0]["children"] = json!([0])),
+        ),
+        (
+            "unsupported_extension",
+            broken(|j, _| {
+                j["extensionsUsed"] = json!(["EXT_made_up"]);
+                j["extensionsRequired"] = json!(["EXT_made_up"]);
+            }),
+        ),
+        (
+            "no_mesh",
+            broken(|j, _| j["scenes"][0]["nodes"] = json!([])),
+        ),
+        (
+            "bounds_degenerate",
+            broken(|j, _| j["nodes"][0]["scale"] = json!([0.0, 0.0, 0.0])),
+        ),
+        (
+            "bounds_absurd",
+            broken(|j, _| j["nodes"][0]["scale"] = json!([1e5, 1e5, 1e5])),
+        ),
+        (
+            "unsupported_sparse",
+            broken(|j, _| {
+                j["accessors"][1]["sparse"] = json!({"count": 1,
+                "indices": {"bufferView": 3, "componentType": 5125},
+                "values": {"bufferView": 1}});
+            }),
+        ),
+        (
+            "external_uri",
+            broken(|j, _| j["buffers"][0]["uri"] = json!("https://example.com/scan.bin")),
+        ),
+        (
+            "external_uri",
+            broken(|j, _| j["buffers"][0]["uri"] = json!("../../etc/passwd")),
+        ),
+        (
+            "external_uri",
+            broken(|j, _| j["buffers"][0]["uri"] = json!("/etc/passwd")),
+        ),
+        (
+            "external_uri",
+            broken(|j, _| j["buffers"][0]["uri"] = json!("C:\\scan.bin")),
+        ),
+        (
+            "external_uri",
+            broken(|j, _| j["buffers"][0]["uri"] = json!("%2e%2e/scan.bin")),
+        ),
+        (
+            "missing_file",
+            broken(|j, _| j["buffers"][0]["uri"] = json!("scan.bin")),
+        ),
+        (
+            "image_too_large",
+            with_image(png_header(30_000, 30_000), "image/png"),
+        ),
+        (
+            "image_type",
+            with_image(small().textures[0].clone(), "image/png"),
+        ),
+        (
+            "image_decode",
+            with_image(
+                b"\xFF\xD8\xFF\xE0 and then nothing of a JPEG".to_vec(),
+                "image/jpeg",
+            ),
+        ),
+        ("image_decode", with_image(png_header(64, 64), "image/png")),
+        (
+            "image_format",
+            with_image(b"GIF89a....".to_vec(), "image/gif"),
+        ),
+    ];
+    for (want, bytes) in cases {
+        let got = codes(&bytes);
+        assert_eq!(got, [want], "{want}");
+    }
+}
+
+#[test]
+fn every_problem_is_listed_in_one_answer() {
+    let bytes = broken(|j, bin| {
+        let at = accessor_offset(j, 0);
+        bin[at..at + 4].copy_from_slice(&f32::INFINITY.to_le_bytes());
+        let at = accessor_offset(j, 3);
+        bin[at..at + 4].copy_from_slice(&1_000_000u32.to_le_bytes());
+        j["images"][1]["mimeType"] = json!("image/webp");
+    });
+    let got = codes(&bytes);
+    assert_eq!(
+        got,
+        ["position_not_finite", "index_out_of_range", "image_type"],
+        "{got:?}"
+    );
+    let r = check(&bytes, &Limits::default()).unwrap_err();
+    let index = r
+        .problems()
+        .into_iter()
+        .find(|p| p.code == "index_out_of_range")
+        .unwrap();
+    assert_eq!(index.at, "meshes[0].primitives[0].indices");
+    assert!(index.message.en.contains("1000000") && index.message.vi.contains("1000000"));
+}
+
+#[test]
+fn budgets_and_units_follow_the_limits() {
+    let bytes = small().to_glb();
+    let tight = Limits {
+        max_triangles: 100,
+        ..Limits::default()
+    };
+    assert_eq!(refused(&bytes, &tight), ["too_many_triangles"]);
+    let mobile = Limits {
+        mobile_triangles: 100,
+        mobile_texture: 16,
+        ..Limits::default()
+    };
+    let m = check(&bytes, &mobile).unwrap();
+    let warnings: Vec<&str> = m.report.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(warnings[0], "over_mobile_budget");
+    assert_eq!(warnings.len(), 1 + 4, "one per texture: {warnings:?}");
+    // A 12 m scan in millimetres is 12 000 units across: accepted, with the question asked.
+    let mm = broken(|j, _| j["nodes"][0]["scale"] = json!([1000.0, 1000.0, 1000.0]));
+    let m = check(&mm, &Limits::default()).unwrap();
+    assert_eq!(m.report.warnings[0].code, "units_millimetres");
+    assert!(
+        m.report.warnings[0].message.en.contains("12.00 m"),
+        "{:?}",
+        m.report.warnings[0]
+    );
+}
+
+#[test]
+fn zip_tricks_are_refused_by_name() {
+    let scan = small();
+    let gltf = serde_json::to_vec(&scan.json).unwrap();
+    let mut files = vec![
+        ("scan.gltf".to_owned(), gltf.clone()),
+        ("scan.bin".to_owned(), scan.bin.clone()),
+    ];
+    for (n, t) in scan.textures.iter().enumerate() {
+        files.push((format!("textures/tile_{n}.jpg"), t.clone()));
+    }
+    assert!(check(&zip(&files), &Limits::default()).is_ok());
+    let with = |extra: (&str, Vec<u8>)| {
+        let mut f = files.clone();
+        f.push((extra.0.to_owned(), extra.1));
+        zip(&f)
+    };
+    assert_eq!(codes(&with(("../evil.sh", b"x".to_vec()))), ["zip_path"]);
+    assert_eq!(codes(&with(("/etc/cron.d/x", b"x".to_vec()))), ["zip_path"]);
+    assert_eq!(codes(&with(("a\\..\\b", b"x".to_vec()))), ["zip_path"]);
+    assert_eq!(codes(&with(("SCAN.BIN", b"x".to_vec()))), ["zip_duplicate"]);
+    assert_eq!(
+        codes(&with(("other.gltf", gltf.clone()))),
+        ["zip_many_gltf"]
+    );
+    assert_eq!(codes(&zip(&files[1..])), ["zip_no_gltf"]);
+    assert_eq!(codes(&zip(&files[..1])), ["missing_file"]);
+    // A zip bomb: 64 MB of zeros packs into a few kB; the cap is a setting.
+    let bomb = with(("padding.bin", vec![0u8; 64 << 20]));
+    assert!(bomb.len() < 1 << 20, "{}", bomb.len());
+    let limits = Limits {
+        max_unpacked: 16 << 20,
+        ..Limits::default()
+    };
+    assert_eq!(refused(&bomb, &limits), ["zip_too_large"]);
+    let many: Vec<(String, Vec<u8>)> = (0..30).map(|i| (format!("f{i}"), vec![])).collect();
+    let limits = Limits {
+        max_entries: 20,
+        ..Limits::default()
+    };
+    assert_eq!(refused(&zip(&many), &limits), ["zip_too_many_entries"]);
+    let mut cut = zip(&files);
+    cut.truncate(cut.len() / 2);
+    assert_eq!(codes(&cut), ["zip_invalid"]);
+}
