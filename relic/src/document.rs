@@ -199,7 +199,41 @@ pub(crate) fn check(parts: Parts, limits: &Limits) -> (Option<Model>, Vec<Found>
         }
     }
     let extensions = root.extensions_used.clone();
-    let document = match gltf::Document::from_json(root) {
+    // gltf-json's own validation indexes the POSITION accessor without a bounds check (and
+    // panics): check those indices first.
+    let accessors = root.accessors.len();
+    for (m, mesh) in root.meshes.iter().enumerate() {
+        for (p, prim) in mesh.primitives.iter().enumerate() {
+            for (semantic, index) in &prim.attributes {
+                if index.value() >= accessors {
+                    let at = format!("meshes[{m}].primitives[{p}].attributes");
+                    let name = match semantic {
+                        gltf::json::validation::Checked::Valid(s) => s.to_string(),
+                        gltf::json::validation::Checked::Invalid => "?".to_owned(),
+                    };
+                    found.push(Found::new(
+                        at.clone(),
+                        Issue::Gltf(format!(
+                            "{at}.{name}: index {} is out of range",
+                            index.value()
+                        )),
+                    ));
+                }
+            }
+        }
+    }
+    if !found.is_empty() {
+        return (None, found);
+    }
+    // And should another of its checks panic, that is a refusal too, not a crash.
+    let validated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        gltf::Document::from_json(root)
+    }));
+    let Ok(validated) = validated else {
+        found.push(Found::new("json", Issue::Unreadable));
+        return (None, found);
+    };
+    let document = match validated {
         Ok(d) => d,
         Err(gltf::Error::Validation(errors)) => {
             for (path, e) in errors {
@@ -256,7 +290,7 @@ pub(crate) fn check(parts: Parts, limits: &Limits) -> (Option<Model>, Vec<Found>
         return (None, found);
     }
     for v in document.views() {
-        let end = v.offset() as u64 + v.length() as u64;
+        let end = (v.offset() as u64).saturating_add(v.length() as u64);
         let len = v.buffer().length() as u64;
         if end > len {
             found.push(Found::new(
@@ -481,26 +515,37 @@ pub(crate) fn check(parts: Parts, limits: &Limits) -> (Option<Model>, Vec<Found>
             Some(name) => format!("images[{}] ({})", image.index(), short(name)),
             None => format!("images[{}]", image.index()),
         };
-        let (bytes, declared) = match image.source() {
-            gltf::image::Source::View { view, mime_type } => {
-                let data = &buffers[view.buffer().index()];
-                (
-                    Ok(Cow::Borrowed(
-                        &data[view.offset()..view.offset() + view.length()],
-                    )),
-                    Some(mime_type.to_owned()),
-                )
+        // From the JSON, not `image.source()`, which unwraps what the file may lack.
+        let json = &document.as_json().images[image.index()];
+        let mime = json.mime_type.as_ref().map(|m| m.0.clone());
+        let (bytes, declared) = match (&json.buffer_view, &json.uri) {
+            (Some(view), _) => {
+                let view = &document.as_json().buffer_views[view.value()];
+                let data = &buffers[view.buffer.value()];
+                let start = view.byte_offset.map_or(0, |o| o.0) as usize;
+                let end = start.saturating_add(view.byte_length.0 as usize);
+                let bytes = data
+                    .get(start..end)
+                    .map(Cow::Borrowed)
+                    .ok_or(Issue::ViewOutOfRange {
+                        end: end as u64,
+                        len: data.len() as u64,
+                    });
+                (bytes, mime)
             }
-            gltf::image::Source::Uri { uri, mime_type } => {
-                let declared =
-                    mime_type
-                        .map(str::to_owned)
-                        .or_else(|| match uri.strip_prefix("data:") {
-                            Some(data) => data.split([';', ',']).next().map(str::to_owned),
-                            None => mime_of_name(uri).map(str::to_owned),
-                        });
+            (None, Some(uri)) => {
+                let declared = mime.or_else(|| match uri.strip_prefix("data:") {
+                    Some(data) => data.split([';', ',']).next().map(str::to_owned),
+                    None => mime_of_name(uri).map(str::to_owned),
+                });
                 (parts.resolve(uri), declared)
             }
+            (None, None) => (
+                Err(Issue::Gltf(
+                    "an image with neither a uri nor a bufferView".into(),
+                )),
+                None,
+            ),
         };
         match bytes {
             Ok(bytes) => match texture(&bytes, declared.as_deref(), limits) {

@@ -124,7 +124,14 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Model, Refused> {
         return Err(Refused(vec![Found::new(UPLOAD, Issue::NotAModel)]));
     };
     let parts = parts.map_err(|f| Refused(vec![f]))?;
-    let (model, found) = document::check(parts, limits);
+    // The glTF library unwraps some things a file may lack; should one slip past the checks
+    // before it, that is a refusal, not a crash.
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        document::check(parts, limits)
+    }));
+    let Ok((model, found)) = checked else {
+        return Err(Refused(vec![Found::new(UPLOAD, Issue::Unreadable)]));
+    };
     let errors = found.iter().any(|f| f.issue.severity() == Severity::Error);
     match model {
         Some(mut model) if !errors => {

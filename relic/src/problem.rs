@@ -92,6 +92,8 @@ pub enum Issue {
     ZipDuplicate(String),
     ZipNoGltf,
     ZipManyGltf(usize),
+    /// The glTF library failed on the file (a panic caught): refused all the same.
+    Unreadable,
 }
 
 fn m(x: f64) -> String {
@@ -145,6 +147,7 @@ impl Issue {
             ZipDuplicate(_) => "zip_duplicate",
             ZipNoGltf => "zip_no_gltf",
             ZipManyGltf(_) => "zip_many_gltf",
+            Unreadable => "unreadable",
         }
     }
 
@@ -300,6 +303,10 @@ impl Issue {
             ZipNoGltf => (
                 "không chứa tệp .gltf hay .glb nào".into(),
                 "holds no .gltf or .glb file".into(),
+            ),
+            Unreadable => (
+                "không đọc được tài liệu glTF: các chỉ số trong tệp không khớp nhau".into(),
+                "the glTF document cannot be read: its indices do not hold together".into(),
             ),
             ZipManyGltf(n) => (
                 format!("chứa {n} mô hình; mỗi lần chỉ tải lên một mô hình"),

@@ -11,6 +11,8 @@
 //!   on the same corpus and queries (release build; prints tables). Not part of `test`.
 //! - `cargo xtask bench viewer [--site SLUG] [--runs N]`: the viewer's first frame against
 //!   Google's `<model-viewer>` over emulated Fast 4G in headless Chromium; wasm sizes.
+//! - `cargo xtask fuzz [--iterations N] [--seed S]`: the mutation fuzzer of the model checks,
+//!   long (release build with overflow checks; 1 000 000 inputs by default).
 
 mod tools;
 mod web;
@@ -34,15 +36,17 @@ fn main() -> anyhow::Result<()> {
         }
         "assets" => assets(&ws),
         "bench" => bench(&ws, &rest),
+        "fuzz" => fuzz(&ws, &rest),
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve|test|web [--dev]|assets|bench search>\n\n\
+                "usage: cargo xtask <serve|test|web [--dev]|assets|bench|fuzz>\n\n\
                  serve   build the web viewer and run the server on 127.0.0.1:8080\n\
                  test    fmt, clippy, web build and every test (what CI runs)\n\
                  web     build the wasm viewer into target/web (--dev: faster, bigger)\n\
                  assets  regenerate the site models in assets/models\n\
                  bench   search [--relics N] [--rounds R]: search vs SQLite FTS5\n\
-                 \x20       viewer [--site SLUG] [--runs N]: first frame vs <model-viewer>"
+                 \x20       viewer [--site SLUG] [--runs N]: first frame vs <model-viewer>\n\
+                 fuzz    [--iterations N] [--seed S]: the model checks under mutated input"
             );
             if cmd.is_empty() || cmd == "help" || cmd == "--help" {
                 Ok(())
@@ -93,6 +97,36 @@ fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
             "usage: cargo xtask bench search [--relics N] [--rounds R] | viewer [--site SLUG] [--runs N]"
         ),
     }
+}
+
+/// `cargo xtask fuzz`: the model checks' mutation fuzzer (`relic/tests/fuzz.rs`), long.
+fn fuzz(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
+    let mut iterations = "1000000".to_owned();
+    let mut seed = "13741585".to_owned();
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().with_context(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--iterations" => iterations = value.clone(),
+            "--seed" => seed = value.clone(),
+            other => bail!("unknown flag {other:?}: cargo xtask fuzz [--iterations N] [--seed S]"),
+        }
+    }
+    run(ws
+        .cargo()
+        .args([
+            "test",
+            "--release",
+            "-p",
+            "disan-relic",
+            "--test",
+            "fuzz",
+            "--",
+            "--nocapture",
+        ])
+        .env("CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS", "true")
+        .env("DISAN_FUZZ_ITERATIONS", iterations)
+        .env("DISAN_FUZZ_SEED", seed))
 }
 
 /// Paths of the workspace this xtask belongs to.
