@@ -510,6 +510,7 @@ pub(crate) fn check(parts: Parts, limits: &Limits) -> (Option<Model>, Vec<Found>
 
     // Textures.
     let mut textures = Vec::new();
+    let mut image_files = Vec::new();
     for image in document.images() {
         let at = match image.name() {
             Some(name) => format!("images[{}] ({})", image.index(), short(name)),
@@ -550,6 +551,11 @@ pub(crate) fn check(parts: Parts, limits: &Limits) -> (Option<Model>, Vec<Found>
         match bytes {
             Ok(bytes) => match texture(&bytes, declared.as_deref(), limits) {
                 Ok((info, warning)) => {
+                    image_files.push(
+                        json.buffer_view
+                            .is_none()
+                            .then(|| (bytes.to_vec(), info.mime.clone())),
+                    );
                     if let Some(w) = warning {
                         found.push(Found::new(at.clone(), w));
                     }
@@ -578,6 +584,7 @@ pub(crate) fn check(parts: Parts, limits: &Limits) -> (Option<Model>, Vec<Found>
         Some(Model {
             report,
             document,
+            images: image_files,
             buffers,
         }),
         found,

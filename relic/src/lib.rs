@@ -9,8 +9,10 @@
 //! anything is read or allocated from them.
 
 mod archive;
+pub mod derive;
 mod document;
 mod glb;
+pub mod meta;
 pub mod problem;
 
 use disan_types::admin::{ModelProblem, ModelReport, Severity};
@@ -63,6 +65,9 @@ pub struct Model {
     pub document: gltf::Document,
     /// The data of each buffer, in order.
     pub buffers: Vec<Vec<u8>>,
+    /// Each image's bytes and type when it came from a URI (a file or a `data:` URI); `None`
+    /// when it is in a buffer view.
+    pub images: Vec<Option<(Vec<u8>, String)>>,
 }
 
 /// Everything found wrong with an upload (warnings included), in file order.

@@ -94,6 +94,18 @@ pub enum Issue {
     ZipManyGltf(usize),
     /// The glTF library failed on the file (a panic caught): refused all the same.
     Unreadable,
+    Required,
+    NotNfc,
+    TooLong {
+        max: usize,
+    },
+    ControlCharacters,
+    NoPlace,
+    UnknownSite(String),
+    BadPosition,
+    OutsideProvince {
+        km: f64,
+    },
 }
 
 fn m(x: f64) -> String {
@@ -148,6 +160,14 @@ impl Issue {
             ZipNoGltf => "zip_no_gltf",
             ZipManyGltf(_) => "zip_many_gltf",
             Unreadable => "unreadable",
+            Required => "required",
+            NotNfc => "not_nfc",
+            TooLong { .. } => "too_long",
+            ControlCharacters => "control_characters",
+            NoPlace => "no_place",
+            UnknownSite(_) => "unknown_site",
+            BadPosition => "bad_position",
+            OutsideProvince { .. } => "outside_province",
         }
     }
 
@@ -303,6 +323,38 @@ impl Issue {
             ZipNoGltf => (
                 "không chứa tệp .gltf hay .glb nào".into(),
                 "holds no .gltf or .glb file".into(),
+            ),
+            Required => (
+                "bắt buộc phải có".into(),
+                "is required".into(),
+            ),
+            NotNfc => (
+                "chưa chuẩn hóa Unicode NFC (dấu tiếng Việt phải viết dạng dựng sẵn)".into(),
+                "is not Unicode NFC (Vietnamese diacritics must be precomposed)".into(),
+            ),
+            TooLong { max } => (
+                format!("dài quá {max} ký tự"),
+                format!("is longer than {max} characters"),
+            ),
+            ControlCharacters => (
+                "chứa ký tự điều khiển".into(),
+                "holds control characters".into(),
+            ),
+            NoPlace => (
+                "cần một di tích (site) hoặc một vị trí (lat, lon)".into(),
+                "needs a site or a position (lat, lon)".into(),
+            ),
+            UnknownSite(slug) => (
+                format!("không có di tích nào mã {slug}"),
+                format!("there is no site {slug}"),
+            ),
+            BadPosition => (
+                "phải có cả vĩ độ (-90…90) lẫn kinh độ (-180…180)".into(),
+                "needs both a latitude (-90…90) and a longitude (-180…180)".into(),
+            ),
+            OutsideProvince { km } => (
+                format!("nằm ngoài tỉnh Điện Biên {km:.1} km"),
+                format!("is {km:.1} km outside Điện Biên province"),
             ),
             Unreadable => (
                 "không đọc được tài liệu glTF: các chỉ số trong tệp không khớp nhau".into(),

@@ -425,3 +425,44 @@ fn zip_tricks_are_refused_by_name() {
     cut.truncate(cut.len() / 2);
     assert_eq!(codes(&cut), ["zip_invalid"]);
 }
+
+#[test]
+fn the_full_model_is_one_glb_recentred_and_y_up() {
+    use disan_relic::derive::full_glb;
+    use disan_types::admin::UpAxis;
+    let spec = ScanSpec {
+        cells: 10,
+        tiles: 2,
+        texture_px: 64,
+        z_up: true,
+        offset: [523_411.5, 2_365_020.25, 480.0],
+        ..ScanSpec::default()
+    };
+    let zipped = spec.generate().to_zip("model/");
+    let master = check(&zipped, &Limits::default()).unwrap();
+    let full = full_glb(&master, UpAxis::Z);
+    let derived = check(&full, &Limits::default()).unwrap();
+    let (a, b) = (&master.report, &derived.report);
+    assert_eq!(b.format, "glb");
+    assert_eq!(
+        (b.triangles, b.textures.len()),
+        (a.triangles, a.textures.len())
+    );
+    assert!(
+        b.center.iter().all(|c| c.abs() < 0.05),
+        "recentred: {:?}",
+        b.center
+    );
+    // Z up in the master, Y up in the full model.
+    assert!(
+        (b.size[0] - a.size[0]).abs() < 1e-3,
+        "{:?} {:?}",
+        a.size,
+        b.size
+    );
+    assert!((b.size[1] - a.size[2]).abs() < 1e-2 && (b.size[2] - a.size[1]).abs() < 1e-2);
+    // Nothing outside the file any more.
+    let json_len = u32::from_le_bytes(full[12..16].try_into().unwrap()) as usize;
+    let text = std::str::from_utf8(&full[20..20 + json_len]).unwrap();
+    assert!(!text.contains("\"uri\""), "{text}");
+}

@@ -12,6 +12,9 @@
 //! | `--workers N`    | `DISAN_WORKERS`     | `workers`     | (cores)         |
 //! | `--database URL` | `DISAN_DATABASE`    | `database`    | `sqlite://data/disan.db`|
 //! | `--session-ttl T`| `DISAN_SESSION_TTL` | `session_ttl` | `12h`           |
+//! | `--uploads-dir`  | `DISAN_UPLOADS_DIR` | `uploads_dir` | `data/uploads`  |
+//! | `--relics-dir`   | `DISAN_RELICS_DIR`  | `relics_dir`  | `data/relics`   |
+//! | `--max-upload-mb N`| `DISAN_MAX_UPLOAD_MB` | `max_upload_mb` | `500`     |
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
@@ -36,6 +39,12 @@ pub struct Config {
     pub database: String,
     /// How long a staff login lasts.
     pub session_ttl: Lifetime,
+    /// Folder where resumable uploads are received (created when missing).
+    pub uploads_dir: PathBuf,
+    /// Folder of the relics' files (masters and derivatives; created when missing).
+    pub relics_dir: PathBuf,
+    /// Largest model upload, in megabytes (MiB).
+    pub max_upload_mb: u64,
 }
 
 /// A length of time written as a whole number and a unit: `90s`, `30m`, `12h`, `7d`.
@@ -94,6 +103,9 @@ impl Default for Config {
             workers: None,
             database: "sqlite://data/disan.db".to_owned(),
             session_ttl: Lifetime(12 * 3600),
+            uploads_dir: PathBuf::from("data/uploads"),
+            relics_dir: PathBuf::from("data/relics"),
+            max_upload_mb: 500,
         }
     }
 }
@@ -127,6 +139,15 @@ pub struct Settings {
     /// How long a staff login lasts, e.g. 90s, 30m, 12h, 7d [default: 12h].
     #[arg(long, env = "DISAN_SESSION_TTL", value_name = "TIME", global = true)]
     pub session_ttl: Option<Lifetime>,
+    /// Folder where resumable uploads are received [default: data/uploads].
+    #[arg(long, env = "DISAN_UPLOADS_DIR", value_name = "DIR", global = true)]
+    pub uploads_dir: Option<PathBuf>,
+    /// Folder of the relics' files, masters and derivatives [default: data/relics].
+    #[arg(long, env = "DISAN_RELICS_DIR", value_name = "DIR", global = true)]
+    pub relics_dir: Option<PathBuf>,
+    /// Largest model upload, in MiB [default: 500].
+    #[arg(long, env = "DISAN_MAX_UPLOAD_MB", value_name = "N", global = true)]
+    pub max_upload_mb: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -173,6 +194,15 @@ impl Settings {
         if let Some(v) = self.session_ttl {
             config.session_ttl = v;
         }
+        if let Some(v) = self.uploads_dir {
+            config.uploads_dir = v;
+        }
+        if let Some(v) = self.relics_dir {
+            config.relics_dir = v;
+        }
+        if let Some(v) = self.max_upload_mb {
+            config.max_upload_mb = v;
+        }
         Ok(config)
     }
 }
@@ -203,6 +233,11 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The largest model upload, in bytes.
+    pub fn max_upload_bytes(&self) -> u64 {
+        self.max_upload_mb.saturating_mul(1024 * 1024)
     }
 
     /// The number of HTTP workers: as set, else one per core.
@@ -266,6 +301,9 @@ mod tests {
                 "web_dir" => d.web_dir.display().to_string(),
                 "workers" => "(cores)".to_owned(),
                 "database" => d.database.clone(),
+                "uploads_dir" => d.uploads_dir.display().to_string(),
+                "relics_dir" => d.relics_dir.display().to_string(),
+                "max_upload_mb" => d.max_upload_mb.to_string(),
                 "session_ttl" => {
                     assert_eq!(Ok(d.session_ttl), default.parse());
                     default.to_owned()
@@ -276,13 +314,13 @@ mod tests {
             // The flag and the TOML key named in the table both set the key.
             let value = match key {
                 "bind" => "127.0.0.1:1",
-                "workers" => "3",
+                "workers" | "max_upload_mb" => "3",
                 "session_ttl" => "30m",
                 _ => "x",
             };
             let by_flag = load(&[flag, value]).unwrap();
             assert_ne!(by_flag, d, "{flag} changes nothing");
-            let toml = if key == "workers" {
+            let toml = if key == "workers" || key == "max_upload_mb" {
                 format!("{key} = {value}")
             } else {
                 format!("{key} = \"{value}\"")
@@ -291,7 +329,7 @@ mod tests {
             assert_eq!(by_file, by_flag, "TOML key {key}");
             checked += 1;
         }
-        assert_eq!(checked, 7, "rows checked");
+        assert_eq!(checked, 10, "rows checked");
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::db::DbError;
 use crate::map::MapError;
 use crate::search::SearchError;
 use crate::storage::FileError;
+use crate::uploads::UploadError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -33,6 +34,8 @@ pub enum Error {
     Auth(#[from] AuthError),
     #[error(transparent)]
     Db(#[from] DbError),
+    #[error(transparent)]
+    Upload(#[from] UploadError),
 }
 
 impl Error {
@@ -62,6 +65,19 @@ impl Error {
                 AuthError::BadCsrf | AuthError::CrossOrigin(_) => ErrorCode::BadCsrf,
             },
             Error::Db(_) => ErrorCode::Database,
+            Error::Upload(e) => match e {
+                UploadError::TusVersion => ErrorCode::TusVersion,
+                UploadError::TooLarge { .. } | UploadError::PastEnd { .. } => {
+                    ErrorCode::UploadTooLarge
+                }
+                UploadError::BadHeader(_) => ErrorCode::BadParameter,
+                UploadError::WrongType => ErrorCode::UnsupportedMedia,
+                UploadError::NotFound(_) => ErrorCode::NotFound,
+                UploadError::Offset { .. } | UploadError::Busy | UploadError::Unfinished { .. } => {
+                    ErrorCode::UploadConflict
+                }
+                UploadError::Io(_) => ErrorCode::Storage,
+            },
         }
     }
 }
@@ -76,6 +92,12 @@ impl ResponseError for Error {
         match self {
             Error::File(FileError::BadRange { size, .. }) => {
                 resp.insert_header(("content-range", format!("bytes */{size}")));
+            }
+            Error::Upload(e) => {
+                resp.insert_header(("tus-resumable", crate::uploads::TUS_VERSION));
+                if let UploadError::Offset { at, .. } = e {
+                    resp.insert_header(("upload-offset", at.to_string()));
+                }
             }
             Error::Auth(AuthError::Unauthenticated) => {
                 resp.insert_header(("www-authenticate", "Bearer realm=\"disan\""));
@@ -124,6 +146,10 @@ mod tests {
             .into(),
             AuthError::BadCsrf.into(),
             DbError::Query(sqlx::Error::PoolClosed).into(),
+            UploadError::TusVersion.into(),
+            UploadError::TooLarge { length: 2, max: 1 }.into(),
+            UploadError::Busy.into(),
+            UploadError::WrongType.into(),
         ];
         for code in ErrorCode::ALL {
             assert!(

@@ -21,6 +21,7 @@ pub mod storage;
 pub mod throttle;
 pub mod tokens;
 pub mod tour2d;
+pub mod uploads;
 pub mod web;
 
 use std::net::SocketAddr;
@@ -84,8 +85,10 @@ pub struct AppState {
     pub assets: Storage,
     /// The web build (`index.html`, the page's modules, the viewer), served under `/`.
     pub web: Option<Storage>,
-    /// Staff accounts, sessions, tokens, the audit log.
+    /// Staff accounts, sessions, tokens, the audit log, relics.
     pub db: Db,
+    /// Uploads a request is appending to right now (one request per upload at a time).
+    pub busy_uploads: Mutex<std::collections::HashSet<String>>,
 }
 
 impl AppState {
@@ -101,6 +104,7 @@ impl AppState {
             assets,
             web,
             db,
+            busy_uploads: Mutex::default(),
             config,
         })
     }
@@ -130,7 +134,8 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         scope("/api/admin")
             .wrap(no_store())
             .configure(admin::api)
-            .configure(audit::api),
+            .configure(audit::api)
+            .configure(uploads::api),
     )
     .service(scope("/admin").wrap(no_store()).configure(admin::pages))
     .configure(admin::stylesheet)

@@ -135,10 +135,179 @@ pub struct ModelReport {
     pub warnings: Vec<ModelProblem>,
 }
 
-/// The 422 body of a refused model: every problem found, in one answer.
+/// The 422 body of a refused model or metadata: every problem found, in one answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ModelRefused {
+pub struct Refusal {
     pub error: crate::ErrorCode,
     pub message: String,
     pub problems: Vec<ModelProblem>,
+}
+
+/// Where a relic is: at one of the sites, or at its own position in the province.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct RelicPlace {
+    /// A site's slug.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lon: Option<f64>,
+}
+
+/// The Dublin Core fields a museum fills for an object.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DublinCore {
+    /// The museum's inventory number or another identifier.
+    pub identifier: String,
+    /// Who made the object.
+    pub creator: String,
+    /// When it was made (free text or ISO 8601, e.g. `1954`, `1954-05-07`).
+    pub date: String,
+    /// Rights over the object and its images.
+    pub rights: String,
+    /// Where the object or the record comes from.
+    pub source: String,
+}
+
+/// What staff write about a relic; every metadata version is one of these.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RelicMeta {
+    /// Required in both languages.
+    pub title: crate::Localized,
+    /// Required in both languages.
+    pub description: crate::Localized,
+    pub place: RelicPlace,
+    /// E.g. weapon, tool, vehicle, document, structure.
+    pub object_type: crate::Localized,
+    /// Period or date, e.g. "1954".
+    pub period: crate::Localized,
+    pub material: crate::Localized,
+    /// E.g. "34 × 20 × 8 cm".
+    pub dimensions: String,
+    /// Who scanned and processed the model.
+    pub credits: String,
+    /// The model's licence, e.g. "CC BY 4.0".
+    pub licence: String,
+    pub dublin_core: DublinCore,
+    /// The model's up axis as scanned: `y` (glTF's) or `z`.
+    pub up_axis: UpAxis,
+}
+
+/// A model's up axis as delivered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UpAxis {
+    #[default]
+    Y,
+    Z,
+}
+
+/// Where a relic is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RelicState {
+    Draft,
+    Published,
+    Unpublished,
+}
+
+impl RelicState {
+    pub fn code(self) -> &'static str {
+        match self {
+            RelicState::Draft => "draft",
+            RelicState::Published => "published",
+            RelicState::Unpublished => "unpublished",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<RelicState> {
+        [
+            RelicState::Draft,
+            RelicState::Published,
+            RelicState::Unpublished,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+}
+
+/// One model version as staff see it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelVersion {
+    pub version: i64,
+    /// The upload's file name.
+    pub master_name: String,
+    /// SHA-256 of the master as uploaded (kept untouched).
+    pub master: String,
+    pub report: ModelReport,
+    /// The model the viewer loads: self-contained GLB, recentred, Y up.
+    pub full_url: String,
+    pub full_bytes: u64,
+    /// Estimated download of the full model: seconds over 3G and 4G.
+    pub download_s: Download,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+/// Seconds a download takes over typical mobile links (3G: 1.6 Mbit/s, 4G: 9 Mbit/s, with a
+/// round trip of latency).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Download {
+    pub g3: f64,
+    pub g4: f64,
+}
+
+impl Download {
+    pub fn of(bytes: u64) -> Download {
+        let bits = bytes as f64 * 8.0;
+        Download {
+            g3: 0.3 + bits / 1.6e6,
+            g4: 0.15 + bits / 9.0e6,
+        }
+    }
+}
+
+/// A relic as staff see it (`/api/admin/relics/{id}`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AdminRelic {
+    pub id: i64,
+    pub state: RelicState,
+    pub deleted: bool,
+    pub meta_version: i64,
+    pub meta: RelicMeta,
+    /// The current model version.
+    pub model: ModelVersion,
+    /// Every model version, newest first.
+    pub versions: Vec<ModelVersion>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// `POST /api/admin/relics`: a draft from metadata and a finished upload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewRelic {
+    pub meta: RelicMeta,
+    /// The id of a finished upload (`/api/admin/uploads`).
+    pub upload: String,
+}
+
+/// `POST /api/admin/relics/{id}/versions`: a new model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewVersion {
+    pub upload: String,
+}
+
+/// A line of `GET /api/admin/relics`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RelicLine {
+    pub id: i64,
+    pub title: crate::Localized,
+    pub state: RelicState,
+    pub deleted: bool,
+    pub model_version: i64,
+    pub updated_at: i64,
 }

@@ -279,10 +279,22 @@ pub enum ErrorCode {
     Database,
     /// An uploaded model with problems; the body lists every one (422).
     InvalidModel,
+    /// A relic's metadata with problems; the body lists every one (422).
+    InvalidRelic,
+    /// An upload longer than the limit, or more bytes than it said (413).
+    UploadTooLarge,
+    /// An upload's offset is not the server's, it is in use, or it is not finished (409).
+    UploadConflict,
+    /// A tus request without `Tus-Resumable: 1.0.0` (412).
+    TusVersion,
+    /// A body of a type the route does not take (415).
+    UnsupportedMedia,
+    /// A change the relic's state does not allow, e.g. restoring a relic not deleted (409).
+    WrongState,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::NotFound,
         ErrorCode::UnknownSite,
         ErrorCode::BadPath,
@@ -298,6 +310,12 @@ impl ErrorCode {
         ErrorCode::BadCsrf,
         ErrorCode::Database,
         ErrorCode::InvalidModel,
+        ErrorCode::InvalidRelic,
+        ErrorCode::UploadTooLarge,
+        ErrorCode::UploadConflict,
+        ErrorCode::TusVersion,
+        ErrorCode::UnsupportedMedia,
+        ErrorCode::WrongState,
     ];
 
     /// The code as written in JSON, e.g. `unknown_site`.
@@ -318,6 +336,12 @@ impl ErrorCode {
             ErrorCode::BadCsrf => "bad_csrf",
             ErrorCode::Database => "database",
             ErrorCode::InvalidModel => "invalid_model",
+            ErrorCode::InvalidRelic => "invalid_relic",
+            ErrorCode::UploadTooLarge => "upload_too_large",
+            ErrorCode::UploadConflict => "upload_conflict",
+            ErrorCode::TusVersion => "tus_version",
+            ErrorCode::UnsupportedMedia => "unsupported_media",
+            ErrorCode::WrongState => "wrong_state",
         }
     }
 
@@ -332,7 +356,11 @@ impl ErrorCode {
             ErrorCode::BadRange => 416,
             ErrorCode::NotBuilt => 503,
             ErrorCode::Unauthenticated => 401,
-            ErrorCode::InvalidModel => 422,
+            ErrorCode::InvalidModel | ErrorCode::InvalidRelic => 422,
+            ErrorCode::UploadTooLarge => 413,
+            ErrorCode::UploadConflict | ErrorCode::WrongState => 409,
+            ErrorCode::TusVersion => 412,
+            ErrorCode::UnsupportedMedia => 415,
             ErrorCode::Forbidden | ErrorCode::BadCsrf => 403,
             ErrorCode::Storage | ErrorCode::SearchFailed | ErrorCode::Database => 500,
         }
