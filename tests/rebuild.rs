@@ -58,7 +58,7 @@ fn a_rebuild_swaps_the_catalogue_while_readers_keep_reading() {
         std::thread::yield_now();
     }
     let started = reads.load(Ordering::Relaxed);
-    s.state.rebuild().unwrap();
+    disan_tests::block(s.state.rebuild()).unwrap();
     while reads.load(Ordering::Relaxed) < started + 20 {
         std::thread::yield_now();
     }
@@ -75,7 +75,9 @@ fn a_rebuild_swaps_the_catalogue_while_readers_keep_reading() {
 
     // A broken change is refused with its problems, and the served catalogue stays.
     std::fs::write(&file, "slug = \"doi-a1\"\n").unwrap();
-    let err = s.state.rebuild().unwrap_err().to_string();
+    let err = disan_tests::block(s.state.rebuild())
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("doi-a1.toml"), "{err}");
     let still: SiteDetail = s.get_json("/api/sites/doi-a1");
     assert_eq!(still.site.name.vi, NEW);

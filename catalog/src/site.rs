@@ -207,6 +207,7 @@ pub fn check(
         tour,
         hotspots,
         sources: site.sources.clone(),
+        relics: Vec::new(),
     }
 }
 

@@ -99,6 +99,34 @@ impl SearchDoc {
     }
 }
 
+impl SearchDoc {
+    /// A published relic, found with its site as context (the nearest site for a relic at its
+    /// own position).
+    pub fn from_relic(relic: &disan_types::relic::PublicRelic, site: &SiteDetail) -> SearchDoc {
+        let s = &site.site;
+        SearchDoc {
+            kind: HitKind::Relic,
+            id: relic.id.to_string(),
+            site: s.slug.clone(),
+            site_name: s.name.clone(),
+            site_type: s.kind,
+            title: relic.title.clone(),
+            texts: vec![relic.description.clone()],
+            keywords: [&relic.object_type, &relic.period, &relic.material]
+                .into_iter()
+                .flat_map(|l| [l.vi.clone(), l.en.clone()])
+                .chain([
+                    relic.dublin_core.identifier.clone(),
+                    relic.dublin_core.creator.clone(),
+                ])
+                .filter(|k| !k.is_empty())
+                .collect(),
+            position: relic.position,
+            url: relic.url.clone(),
+        }
+    }
+}
+
 /// How hits are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Sort {

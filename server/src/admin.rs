@@ -347,7 +347,7 @@ async fn login(
     let Some(user) = user else {
         throttle::fail(&state.db, &keys, now).await?;
         audit::record(
-            &state.db,
+            &state.db.pool,
             &shown,
             Action::LoginFailed,
             None,
@@ -366,7 +366,7 @@ async fn login(
     let ttl = state.config.session_ttl.seconds();
     let (secret, _) = sessions::open(&state.db, &user, ttl).await?;
     audit::record(
-        &state.db,
+        &state.db.pool,
         &user.name,
         Action::Login,
         None,
@@ -394,7 +394,7 @@ async fn logout(
     if let Some(secret) = &staff.session {
         sessions::revoke(&state.db, secret).await?;
     }
-    audit::record(&state.db, &staff.user.name, Action::Logout, None, "").await?;
+    audit::record(&state.db.pool, &staff.user.name, Action::Logout, None, "").await?;
     let mut resp = see_other(&format!("/admin/login?lang={}", language(&req).code()));
     resp.add_removal_cookie(&cookie(&req, sessions::COOKIE, String::new(), 0))
         .ok();

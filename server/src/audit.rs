@@ -23,6 +23,13 @@ pub enum Action {
     UserDisable,
     TokenAdd,
     TokenRevoke,
+    RelicCreate,
+    RelicEdit,
+    RelicVersion,
+    RelicPublish,
+    RelicUnpublish,
+    RelicDelete,
+    RelicRestore,
 }
 
 impl Action {
@@ -35,13 +42,20 @@ impl Action {
             Action::UserDisable => "user_disable",
             Action::TokenAdd => "token_add",
             Action::TokenRevoke => "token_revoke",
+            Action::RelicCreate => "relic_create",
+            Action::RelicEdit => "relic_edit",
+            Action::RelicVersion => "relic_version",
+            Action::RelicPublish => "relic_publish",
+            Action::RelicUnpublish => "relic_unpublish",
+            Action::RelicDelete => "relic_delete",
+            Action::RelicRestore => "relic_restore",
         }
     }
 }
 
-/// Writes one entry.
-pub async fn record(
-    db: &Db,
+/// Writes one entry, on the pool or inside the transaction of the change it records.
+pub async fn record<'e, E: sqlx::SqliteExecutor<'e>>(
+    db: E,
     actor: &str,
     action: Action,
     relic: Option<(i64, Option<i64>)>,
@@ -57,7 +71,7 @@ pub async fn record(
     .bind(relic.map(|r| r.0))
     .bind(relic.and_then(|r| r.1))
     .bind(detail)
-    .execute(&db.pool)
+    .execute(db)
     .await?;
     Ok(())
 }

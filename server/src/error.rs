@@ -9,6 +9,7 @@ use disan_types::{ApiError, ErrorCode};
 use crate::auth::AuthError;
 use crate::db::DbError;
 use crate::map::MapError;
+use crate::relics::RelicError;
 use crate::search::SearchError;
 use crate::storage::FileError;
 use crate::uploads::UploadError;
@@ -36,6 +37,8 @@ pub enum Error {
     Db(#[from] DbError),
     #[error(transparent)]
     Upload(#[from] UploadError),
+    #[error(transparent)]
+    Relic(#[from] RelicError),
 }
 
 impl Error {
@@ -78,6 +81,12 @@ impl Error {
                 }
                 UploadError::Io(_) => ErrorCode::Storage,
             },
+            Error::Relic(e) => match e {
+                RelicError::Unknown(_) => ErrorCode::NotFound,
+                RelicError::WrongState { .. } => ErrorCode::WrongState,
+                RelicError::Refused(code, _) => *code,
+                RelicError::Corrupt(_) => ErrorCode::Database,
+            },
         }
     }
 }
@@ -106,6 +115,13 @@ impl ResponseError for Error {
         }
         if self.status_code().is_server_error() {
             log::error!("{self}");
+        }
+        if let Error::Relic(RelicError::Refused(code, problems)) = self {
+            return resp.json(disan_types::admin::Refusal {
+                error: *code,
+                message: self.to_string(),
+                problems: problems.clone(),
+            });
         }
         resp.json(ApiError {
             error: self.code(),
@@ -150,6 +166,13 @@ mod tests {
             UploadError::TooLarge { length: 2, max: 1 }.into(),
             UploadError::Busy.into(),
             UploadError::WrongType.into(),
+            RelicError::Refused(ErrorCode::InvalidModel, vec![]).into(),
+            RelicError::Refused(ErrorCode::InvalidRelic, vec![]).into(),
+            RelicError::WrongState {
+                state: "draft".into(),
+                wanted: "unpublished",
+            }
+            .into(),
         ];
         for code in ErrorCode::ALL {
             assert!(

@@ -14,6 +14,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod map;
+pub mod relics;
 pub mod search;
 pub mod sessions;
 pub mod sites;
@@ -24,6 +25,7 @@ pub mod tour2d;
 pub mod uploads;
 pub mod web;
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -31,7 +33,8 @@ use actix_web::dev::Server;
 use actix_web::{App, HttpServer, middleware};
 use arc_swap::ArcSwap;
 use disan_catalog::{Catalog, Problems};
-use disan_search::SearchIndex;
+use disan_search::{SearchDoc, SearchIndex};
+use disan_types::relic::{PublicRelic, RelicLink};
 
 pub use config::Config;
 use db::Db;
@@ -46,6 +49,12 @@ pub struct Snapshot {
     pub search: SearchIndex,
     /// The province map (`/map.svg`) in each language, drawn from the catalogue.
     pub map_svg: disan_types::Localized,
+    /// Published relics, by id.
+    pub relics: BTreeMap<i64, PublicRelic>,
+    /// The published relics of each site, by slug.
+    pub site_relics: HashMap<String, Vec<RelicLink>>,
+    /// The relic store's paths that are public (the published versions' derivatives).
+    pub relic_files: HashSet<String>,
 }
 
 /// Why a snapshot could not be built; the one being served stays.
@@ -55,13 +64,53 @@ pub enum RebuildError {
     Content(#[from] Problems),
     #[error("the search index failed: {0}")]
     Search(#[from] tantivy::TantivyError),
+    #[error(transparent)]
+    Db(#[from] db::DbError),
+    #[error("the rebuild did not run: {0}")]
+    Interrupted(String),
 }
 
 impl Snapshot {
-    /// Loads and checks the content and derives the index and the map from it.
-    pub fn build(config: &Config) -> Result<Snapshot, RebuildError> {
+    /// Loads and checks the content and derives the index and the map from it, with the
+    /// published relics (placed at their site, or by their own position).
+    pub fn build(config: &Config, relics: Vec<PublicRelic>) -> Result<Snapshot, RebuildError> {
         let catalog = Catalog::load(&config.content_dir, &config.assets_dir)?;
-        let search = SearchIndex::from_sites(catalog.sites())?;
+        let mut docs: Vec<SearchDoc> = catalog.sites().flat_map(SearchDoc::from_site).collect();
+        let mut by_id = BTreeMap::new();
+        let mut site_relics: HashMap<String, Vec<RelicLink>> = HashMap::new();
+        let mut relic_files = HashSet::new();
+        for mut relic in relics {
+            let site = match relic.site.as_deref().and_then(|s| catalog.get(s)) {
+                Some(site) => {
+                    relic.position = site.site.position;
+                    site_relics
+                        .entry(site.site.slug.clone())
+                        .or_default()
+                        .push(RelicLink {
+                            id: relic.id,
+                            title: relic.title.clone(),
+                            url: relic.url.clone(),
+                        });
+                    Some(site)
+                }
+                // At its own position: found with the nearest site.
+                None => catalog.sites().min_by(|a, b| {
+                    let d = |s: &disan_types::SiteDetail| {
+                        disan_search::distance_km(
+                            (relic.position.lat, relic.position.lon),
+                            (s.site.position.lat, s.site.position.lon),
+                        )
+                    };
+                    d(a).total_cmp(&d(b))
+                }),
+            };
+            if let Some(site) = site {
+                docs.push(SearchDoc::from_relic(&relic, site));
+            }
+            relic_files.extend(relic.models.iter().map(|m| m.path.clone()));
+            by_id.insert(relic.id, relic);
+        }
+        let search = SearchIndex::build(docs)?;
         let map_svg = disan_types::Localized {
             vi: map::map_svg(&catalog, disan_types::Lang::Vi),
             en: map::map_svg(&catalog, disan_types::Lang::En),
@@ -70,6 +119,9 @@ impl Snapshot {
             catalog,
             search,
             map_svg,
+            relics: by_id,
+            site_relics,
+            relic_files,
         })
     }
 }
@@ -80,27 +132,39 @@ pub struct AppState {
     pub config: Config,
     snapshot: ArcSwap<Snapshot>,
     /// Held while a rebuild runs, so two never race to replace the snapshot.
-    rebuilding: Mutex<()>,
+    rebuilding: tokio::sync::Mutex<()>,
     /// Models and tour stills, served under `/assets/`.
     pub assets: Storage,
     /// The web build (`index.html`, the page's modules, the viewer), served under `/`.
     pub web: Option<Storage>,
+    /// The relics' files: masters as uploaded and derivatives, by content hash.
+    pub relic_files: Storage,
     /// Staff accounts, sessions, tokens, the audit log, relics.
     pub db: Db,
     /// Uploads a request is appending to right now (one request per upload at a time).
-    pub busy_uploads: Mutex<std::collections::HashSet<String>>,
+    pub busy_uploads: Mutex<HashSet<String>>,
 }
 
 impl AppState {
-    /// Checks the config and builds the first snapshot; fails with every problem found.
-    pub fn new(config: Config, db: Db) -> anyhow::Result<AppState> {
+    /// Checks the config, opens the stores and builds the first snapshot (with the published
+    /// relics from `db`); fails with every problem found.
+    pub async fn open(config: Config, db: Db) -> anyhow::Result<AppState> {
         config.validate()?;
-        let snapshot = Snapshot::build(&config)?;
+        let relics = relics::published(&db).await?;
+        let snapshot = Snapshot::build(&config, relics)?;
         let assets = Storage::local(&config.assets_dir, "public, max-age=3600", false)?;
         let web = Storage::local(&config.web_dir, "no-cache", true).ok();
+        std::fs::create_dir_all(&config.relics_dir)?;
+        std::fs::create_dir_all(&config.uploads_dir)?;
+        let relic_files = Storage::local(
+            &config.relics_dir,
+            "public, max-age=31536000, immutable",
+            false,
+        )?;
         Ok(AppState {
             snapshot: ArcSwap::from_pointee(snapshot),
-            rebuilding: Mutex::new(()),
+            rebuilding: tokio::sync::Mutex::new(()),
+            relic_files,
             assets,
             web,
             db,
@@ -114,14 +178,23 @@ impl AppState {
         self.snapshot.load_full()
     }
 
-    /// Builds a new snapshot from the content as it is now and swaps it in; on any problem the
-    /// current one stays and the problems are returned. Blocking: call it off the request
-    /// path (e.g. in `actix_web::web::block`). Uploads call this after storing a change.
-    pub fn rebuild(&self) -> Result<Arc<Snapshot>, RebuildError> {
-        let _one_at_a_time = self.rebuilding.lock().unwrap_or_else(|e| e.into_inner());
-        let next = Arc::new(Snapshot::build(&self.config)?);
+    /// Builds a new snapshot from the content and the published relics as they are now (the
+    /// building off the async threads) and swaps it in; on any problem the current one stays
+    /// and the problems are returned. Relic changes call this after their transaction.
+    pub async fn rebuild(&self) -> Result<Arc<Snapshot>, RebuildError> {
+        let _one_at_a_time = self.rebuilding.lock().await;
+        let relics = relics::published(&self.db).await?;
+        let config = self.config.clone();
+        let next = actix_web::web::block(move || Snapshot::build(&config, relics))
+            .await
+            .map_err(|e| RebuildError::Interrupted(e.to_string()))??;
+        let next = Arc::new(next);
         self.snapshot.store(next.clone());
-        log::info!("catalogue rebuilt: {} sites", next.catalog.len());
+        log::info!(
+            "catalogue rebuilt: {} sites, {} relics",
+            next.catalog.len(),
+            next.relics.len()
+        );
         Ok(next)
     }
 }
@@ -135,10 +208,12 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
             .wrap(no_store())
             .configure(admin::api)
             .configure(audit::api)
-            .configure(uploads::api),
+            .configure(uploads::api)
+            .configure(relics::api),
     )
     .service(scope("/admin").wrap(no_store()).configure(admin::pages))
     .configure(admin::stylesheet)
+    .configure(relics::public)
     .configure(sites::config)
     .configure(search::config)
     .configure(map::config)
@@ -163,7 +238,7 @@ pub async fn start(config: Config) -> anyhow::Result<(Server, Arc<AppState>, Soc
     let bind = config.bind;
     let workers = config.workers();
     let db = Db::open(&config.database).await?;
-    let state = Arc::new(AppState::new(config, db)?);
+    let state = Arc::new(AppState::open(config, db).await?);
     let data = actix_web::web::Data::from(state.clone());
     let server = HttpServer::new(move || {
         App::new()
@@ -208,11 +283,8 @@ async fn rebuild_on_hangup(state: Arc<AppState>) {
         return;
     };
     while hangups.recv().await.is_some() {
-        let state = state.clone();
-        match actix_web::web::block(move || state.rebuild()).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => log::error!("SIGHUP: the content was not reloaded: {e}"),
-            Err(e) => log::error!("SIGHUP: the rebuild did not run: {e}"),
+        if let Err(e) = state.rebuild().await {
+            log::error!("SIGHUP: the content was not reloaded: {e}");
         }
     }
 }

@@ -110,7 +110,7 @@ async fn user(command: UserCommand, database: &str) -> anyhow::Result<()> {
             let password = read_password()?;
             accounts::add(&db, &name, role, &password).await?;
             audit::record(
-                &db,
+                &db.pool,
                 CLI,
                 Action::UserAdd,
                 None,
@@ -140,7 +140,7 @@ async fn user(command: UserCommand, database: &str) -> anyhow::Result<()> {
             if let Some(user) = accounts::find(&db, &name).await? {
                 sessions::revoke_all(&db, user.id).await?;
             }
-            audit::record(&db, CLI, Action::UserDisable, None, &name).await?;
+            audit::record(&db.pool, CLI, Action::UserDisable, None, &name).await?;
             println!("disabled {name}; their sessions and tokens no longer work");
         }
     }
@@ -153,7 +153,7 @@ async fn token(command: TokenCommand, database: &str) -> anyhow::Result<()> {
         TokenCommand::Add { name, user } => {
             let secret = tokens::add(&db, &user, &name).await?;
             audit::record(
-                &db,
+                &db.pool,
                 CLI,
                 Action::TokenAdd,
                 None,
@@ -179,7 +179,7 @@ async fn token(command: TokenCommand, database: &str) -> anyhow::Result<()> {
         TokenCommand::Revoke { name, user } => {
             tokens::revoke(&db, &user, &name).await?;
             audit::record(
-                &db,
+                &db.pool,
                 CLI,
                 Action::TokenRevoke,
                 None,
@@ -200,7 +200,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Check => {
             config.validate()?;
-            let snapshot = disan_server::Snapshot::build(&config)?;
+            let snapshot = disan_server::Snapshot::build(&config, Vec::new())?;
             println!("content is valid: {} sites", snapshot.catalog.len());
             Ok(())
         }

@@ -1,4 +1,5 @@
-//! The site API: `GET /api/sites` and `GET /api/sites/{slug}`.
+//! The site API: `GET /api/sites` and `GET /api/sites/{slug}` (with the site's published
+//! relics).
 
 use actix_web::web;
 use disan_types::{SiteDetail, SiteSummary};
@@ -20,8 +21,14 @@ async fn one(
     slug: web::Path<String>,
 ) -> Result<web::Json<SiteDetail>, Error> {
     let slug = slug.into_inner();
-    match state.snapshot().catalog.get(&slug) {
-        Some(site) => Ok(web::Json(site.clone())),
-        None => Err(Error::UnknownSite(slug)),
+    let snapshot = state.snapshot();
+    let mut site = snapshot
+        .catalog
+        .get(&slug)
+        .cloned()
+        .ok_or(Error::UnknownSite(slug))?;
+    if let Some(relics) = snapshot.site_relics.get(&site.site.slug) {
+        site.relics = relics.clone();
     }
+    Ok(web::Json(site))
 }

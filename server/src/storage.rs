@@ -54,7 +54,8 @@ impl Storage {
             .canonicalize()
             .map_err(|e| FileError::Storage(format!("{}: {e}", root.display())))?;
         let store = LocalFileSystem::new_with_prefix(&real)
-            .map_err(|e| FileError::Storage(e.to_string()))?;
+            .map_err(|e| FileError::Storage(e.to_string()))?
+            .with_fsync(true);
         Ok(Storage {
             store: Arc::new(store),
             local_root: Some(real),
@@ -74,6 +75,25 @@ impl Storage {
             }
         }
         StorePath::parse(rel).map_err(|_| FileError::BadPath("not a storage path"))
+    }
+
+    /// Stores `bytes` as `rel` unless a file is there already (names are content hashes, so
+    /// the same name is the same bytes: a store never overwrites). Written whole or not at all
+    /// (the store writes a temporary file and renames it), and flushed to disk with its folder
+    /// before this returns (the store is opened with fsync).
+    pub async fn put_new(&self, rel: &str, bytes: Vec<u8>) -> Result<(), FileError> {
+        safe_relative(rel).map_err(FileError::BadPath)?;
+        let location =
+            StorePath::parse(rel).map_err(|_| FileError::BadPath("not a storage path"))?;
+        let options = object_store::PutOptions {
+            mode: object_store::PutMode::Create,
+            ..Default::default()
+        };
+        match self.store.put_opts(&location, bytes.into(), options).await {
+            Ok(_) | Err(object_store::Error::AlreadyExists { .. }) => {}
+            Err(e) => return Err(FileError::Storage(e.to_string())),
+        }
+        Ok(())
     }
 
     /// Serves the file named by the raw (still percent-encoded) URL path `raw`.

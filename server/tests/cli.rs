@@ -129,16 +129,21 @@ struct Running {
 
 impl Running {
     fn start(content: &Path) -> Running {
-        let data = std::env::temp_dir().join(format!("disan-hup-db-{}", std::process::id()));
-        let db = format!("sqlite://{}/disan.db", data.display());
-        Running::start_with(content, &db)
+        let data = std::env::temp_dir().join(format!("disan-hup-data-{}", std::process::id()));
+        Running::start_with(content, &data)
     }
 
-    fn start_with(content: &Path, database: &str) -> Running {
+    /// The server with its database, uploads and relic store in `data`.
+    fn start_with(content: &Path, data: &Path) -> Running {
         use std::io::{BufRead, BufReader};
         let mut cmd = command(&["--bind", "127.0.0.1:0", "--workers", "1", "--content-dir"]);
         cmd.arg(content)
-            .args(["--database", database])
+            .arg("--database")
+            .arg(format!("sqlite://{}/disan.db", data.display()))
+            .arg("--uploads-dir")
+            .arg(data.join("uploads"))
+            .arg("--relics-dir")
+            .arg(data.join("relics"))
             .env("RUST_LOG", "info")
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped());
@@ -388,7 +393,7 @@ fn api_tokens_are_shown_once_work_on_the_server_and_can_be_revoked() {
     );
     assert!(!list.contains(&token), "the secret is never shown again");
 
-    let server = Running::start_with(&root().join("content"), &db);
+    let server = Running::start_with(&root().join("content"), &dir);
     let auth = format!("Authorization: Bearer {token}\r\n");
     let (status, body) = server.get_with("/api/admin/me", &auth);
     assert!(status.contains(" 200 "), "{status} {body}");

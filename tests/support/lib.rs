@@ -60,15 +60,21 @@ pub struct TestServer {
 
 impl TestServer {
     /// Starts the real server (`disan_server::start`) on its own thread and runtime. Unless
-    /// the config names a database, the server gets a fresh one in a temporary folder (never
-    /// the working copy's `data/`).
+    /// the config names them, the server gets a fresh database, uploads folder and relic store
+    /// in a temporary folder (never the working copy's `data/`).
     pub fn start(mut config: Config) -> anyhow::Result<TestServer> {
-        let mut data = None;
-        if config.database == Config::default().database {
-            let dir = tempfile::tempdir()?;
+        let dir = tempfile::tempdir()?;
+        let defaults = Config::default();
+        if config.database == defaults.database {
             config.database = format!("sqlite://{}/disan.db", dir.path().display());
-            data = Some(dir);
         }
+        if config.uploads_dir == defaults.uploads_dir {
+            config.uploads_dir = dir.path().join("uploads");
+        }
+        if config.relics_dir == defaults.relics_dir {
+            config.relics_dir = dir.path().join("relics");
+        }
+        let data = Some(dir);
         let (tx, rx) = mpsc::channel();
         let thread = std::thread::spawn(move || {
             let system = actix_web::rt::System::new();

@@ -242,8 +242,11 @@ pub struct ModelVersion {
     pub master_name: String,
     /// SHA-256 of the master as uploaded (kept untouched).
     pub master: String,
+    /// Where staff download the master, byte for byte as uploaded.
+    pub master_url: String,
     pub report: ModelReport,
-    /// The model the viewer loads: self-contained GLB, recentred, Y up.
+    /// Where staff get the model the viewer loads (self-contained GLB, recentred, Y up);
+    /// the public gets it under `/relics/files/` while this version is published.
     pub full_url: String,
     pub full_bytes: u64,
     /// Estimated download of the full model: seconds over 3G and 4G.

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod admin;
 mod map;
+pub mod relic;
 pub mod rules;
 mod search;
 
@@ -225,6 +226,9 @@ pub struct SiteDetail {
     pub tour: Vec<TourStop>,
     pub hotspots: Vec<Hotspot>,
     pub sources: Vec<String>,
+    /// The published relics kept at the site.
+    #[serde(default)]
+    pub relics: Vec<relic::RelicLink>,
 }
 
 impl SiteDetail {

@@ -1,0 +1,727 @@
+//! Relics over HTTP against a real server: resumable uploads (tus), creating a relic from
+//! metadata and an upload, every problem of a bad one in one 422 with nothing stored,
+//! publishing, the public API, files and search, editing, new versions, soft delete and
+//! restore, roles and CSRF.
+
+use std::io::Write;
+use std::path::Path;
+
+use disan_assetgen::scan::ScanSpec;
+use disan_tests::{TestServer, config_with_web};
+use disan_types::admin::{AdminRelic, Refusal, RelicLine, RelicState, Role};
+use disan_types::relic::PublicRelic;
+use disan_types::{ApiError, ErrorCode, SearchResponse, SiteDetail};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+const PASSWORD: &str = "mật khẩu Mường Thanh 1954";
+
+struct Staff<'a> {
+    s: &'a TestServer,
+    auth: String,
+}
+
+fn server() -> (TestServer, tempfile::TempDir) {
+    let web = tempfile::tempdir().unwrap();
+    let s = TestServer::start(config_with_web(web.path())).unwrap();
+    s.add_user("lan", Role::Editor, PASSWORD);
+    s.add_user("minh", Role::Admin, PASSWORD);
+    (s, web)
+}
+
+fn staff<'a>(s: &'a TestServer, user: &str) -> Staff<'a> {
+    Staff {
+        s,
+        auth: format!("Bearer {}", s.add_token(user, "tests")),
+    }
+}
+
+fn sha256(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Staff<'_> {
+    fn agent(&self) -> ureq::Agent {
+        self.s.plain_client()
+    }
+
+    /// Starts a tus upload of `length` bytes; returns its id.
+    fn create_upload(&self, length: usize) -> String {
+        let resp = self
+            .agent()
+            .post(&self.s.url("/api/admin/uploads"))
+            .header("authorization", &self.auth)
+            .header("tus-resumable", "1.0.0")
+            .header("upload-length", &length.to_string())
+            .header("upload-metadata", "filename c2Nhbi56aXA=")
+            .send_empty()
+            .unwrap();
+        assert_eq!(resp.status(), 201);
+        assert_eq!(resp.headers()["tus-resumable"], "1.0.0");
+        let location = resp.headers()["location"].to_str().unwrap().to_owned();
+        location.rsplit('/').next().unwrap().to_owned()
+    }
+
+    fn patch(&self, id: &str, offset: usize, bytes: &[u8]) -> (u16, Option<String>) {
+        let resp = self
+            .agent()
+            .patch(&self.s.url(&format!("/api/admin/uploads/{id}")))
+            .header("authorization", &self.auth)
+            .header("tus-resumable", "1.0.0")
+            .header("content-type", "application/offset+octet-stream")
+            .header("upload-offset", &offset.to_string())
+            .send(bytes)
+            .unwrap();
+        let offset = resp
+            .headers()
+            .get("upload-offset")
+            .map(|v| v.to_str().unwrap().to_owned());
+        (resp.status().as_u16(), offset)
+    }
+
+    fn offset(&self, id: &str) -> u64 {
+        let resp = self
+            .agent()
+            .head(&self.s.url(&format!("/api/admin/uploads/{id}")))
+            .header("authorization", &self.auth)
+            .header("tus-resumable", "1.0.0")
+            .call()
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        resp.headers()["upload-offset"]
+            .to_str()
+            .unwrap()
+            .parse()
+            .unwrap()
+    }
+
+    /// Uploads `bytes` in one go; returns the upload's id.
+    fn upload(&self, bytes: &[u8]) -> String {
+        let id = self.create_upload(bytes.len());
+        let (status, offset) = self.patch(&id, 0, bytes);
+        assert_eq!(status, 204);
+        assert_eq!(offset.unwrap(), bytes.len().to_string());
+        id
+    }
+
+    fn send(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let url = self.s.url(path);
+        let agent = self.agent();
+        let resp = match (method, body) {
+            ("GET", _) => agent.get(&url).header("authorization", &self.auth).call(),
+            ("DELETE", _) => agent
+                .delete(&url)
+                .header("authorization", &self.auth)
+                .call(),
+            ("POST", Some(b)) => agent
+                .post(&url)
+                .header("authorization", &self.auth)
+                .send_json(b),
+            ("POST", None) => agent
+                .post(&url)
+                .header("authorization", &self.auth)
+                .send_empty(),
+            ("PATCH", Some(b)) => agent
+                .patch(&url)
+                .header("authorization", &self.auth)
+                .send_json(b),
+            other => panic!("{other:?}"),
+        };
+        let mut resp = resp.unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.body_mut().read_to_string().unwrap();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+}
+
+fn meta(site: &str) -> Value {
+    json!({
+        "title": {"vi": "Khẩu pháo 105 ly", "en": "The 105 mm howitzer"},
+        "description": {
+            "vi": "Khẩu pháo quân đội Pháp bị bộ đội ta thu giữ tại Điện Biên Phủ năm 1954.",
+            "en": "A French army howitzer captured at Điện Biên Phủ in 1954."
+        },
+        "place": {"site": site},
+        "object_type": {"vi": "Vũ khí", "en": "Weapon"},
+        "period": {"vi": "1954", "en": "1954"},
+        "material": {"vi": "Thép", "en": "Steel"},
+        "dimensions": "5.9 × 2.2 × 1.8 m",
+        "credits": "Sở Văn hóa, Thể thao và Du lịch Điện Biên",
+        "licence": "CC BY 4.0",
+        "dublin_core": {"identifier": "BTĐBP-0105", "creator": "", "date": "1954",
+            "rights": "CC BY 4.0", "source": "Bảo tàng Chiến thắng Điện Biên Phủ"}
+    })
+}
+
+fn scan() -> Vec<u8> {
+    ScanSpec {
+        cells: 12,
+        tiles: 2,
+        texture_px: 64,
+        ..ScanSpec::default()
+    }
+    .generate()
+    .to_zip("howitzer/")
+}
+
+/// Every file under `dir`, with its bytes.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(files(&p));
+            } else {
+                out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn uploads_resume_after_a_cut_connection_byte_for_byte() {
+    let (s, _web) = server();
+    let lan = staff(&s, "lan");
+    let bytes = ScanSpec {
+        cells: 60,
+        tiles: 2,
+        texture_px: 512,
+        ..ScanSpec::default()
+    }
+    .generate()
+    .to_glb();
+    let id = lan.create_upload(bytes.len());
+    assert_eq!(lan.offset(&id), 0);
+
+    // 60 % of the file, then the connection is cut.
+    let cut = bytes.len() * 6 / 10;
+    let mut stream = std::net::TcpStream::connect(s.addr).unwrap();
+    write!(
+        stream,
+        "PATCH /api/admin/uploads/{id} HTTP/1.1\r\nHost: {}\r\nAuthorization: {}\r\n\
+         Tus-Resumable: 1.0.0\r\nContent-Type: application/offset+octet-stream\r\n\
+         Upload-Offset: 0\r\nContent-Length: {}\r\n\r\n",
+        s.addr,
+        lan.auth,
+        bytes.len()
+    )
+    .unwrap();
+    stream.write_all(&bytes[..cut]).unwrap();
+    stream.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stream.shutdown(std::net::Shutdown::Both).unwrap();
+    drop(stream);
+
+    // The server kept what arrived; the client continues from the server's offset.
+    let mut offset = 0;
+    for _ in 0..50 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        offset = lan.offset(&id);
+        if offset as usize == cut {
+            break;
+        }
+    }
+    assert_eq!(
+        offset as usize, cut,
+        "the bytes sent before the cut are kept"
+    );
+    let (status, _) = lan.patch(&id, 0, &bytes);
+    assert_eq!(status, 409, "a stale offset is refused");
+    let mut done = (0, None);
+    for _ in 0..20 {
+        done = lan.patch(&id, cut, &bytes[cut..]);
+        if done.0 != 409 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(done, (204, Some(bytes.len().to_string())));
+    let (status, body) = lan.send("GET", &format!("/api/admin/uploads/{id}"), None);
+    assert_eq!(status, 200);
+    assert_eq!(body["offset"], bytes.len());
+    assert_eq!(body["filename"], "scan.zip");
+
+    // The relic's master is the file, byte for byte.
+    let (status, body) = lan.send(
+        "POST",
+        "/api/admin/relics",
+        Some(json!({"meta": meta("bao-tang-chien-thang-dien-bien-phu"), "upload": id})),
+    );
+    assert_eq!(status, 201, "{body}");
+    let relic: AdminRelic = serde_json::from_value(body).unwrap();
+    assert_eq!(relic.model.master, sha256(&bytes));
+    let mut master = lan
+        .agent()
+        .get(&s.url(&relic.model.master_url))
+        .header("authorization", &lan.auth)
+        .call()
+        .unwrap();
+    assert_eq!(master.status(), 200);
+    let got = master
+        .body_mut()
+        .with_config()
+        .limit(1 << 30)
+        .read_to_vec()
+        .unwrap();
+    assert!(got == bytes, "the master is the upload");
+    // The upload is gone once used.
+    let (status, _) = lan.send("GET", &format!("/api/admin/uploads/{id}"), None);
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn the_tus_protocol_is_kept() {
+    let (s, _web) = server();
+    let lan = staff(&s, "lan");
+    let minh = staff(&s, "minh");
+    let resp = s
+        .plain_client()
+        .options(&s.url("/api/admin/uploads"))
+        .call()
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    assert_eq!(resp.headers()["tus-version"], "1.0.0");
+    assert!(
+        resp.headers()["tus-extension"]
+            .to_str()
+            .unwrap()
+            .contains("creation")
+    );
+    assert_eq!(resp.headers()["tus-max-size"], (500u64 << 20).to_string());
+
+    let id = lan.create_upload(10);
+    let call = |req: ureq::RequestBuilder<ureq::typestate::WithBody>, body: &[u8]| {
+        let mut r = req.send(body).unwrap();
+        let code = r.body_mut().read_to_string().unwrap();
+        (
+            r.status().as_u16(),
+            serde_json::from_str::<ApiError>(&code)
+                .map(|e| e.error)
+                .ok(),
+        )
+    };
+    let url = s.url(&format!("/api/admin/uploads/{id}"));
+    let patch = || {
+        s.plain_client()
+            .patch(&url)
+            .header("authorization", &lan.auth)
+    };
+    assert_eq!(
+        call(
+            patch()
+                .header("content-type", "application/offset+octet-stream")
+                .header("upload-offset", "0"),
+            b"x"
+        ),
+        (412, Some(ErrorCode::TusVersion))
+    );
+    assert_eq!(
+        call(
+            patch()
+                .header("tus-resumable", "1.0.0")
+                .header("content-type", "text/plain")
+                .header("upload-offset", "0"),
+            b"x"
+        ),
+        (415, Some(ErrorCode::UnsupportedMedia))
+    );
+    assert_eq!(lan.patch(&id, 3, b"abc").0, 409);
+    let (status, _) = lan.patch(&id, 0, b"0123456789 and more");
+    assert_eq!(status, 413, "more bytes than the length");
+    // Someone else's upload does not exist for them.
+    let (status, _) = minh.send("GET", &format!("/api/admin/uploads/{id}"), None);
+    assert_eq!(status, 404);
+    // Too large to start.
+    let resp = s
+        .plain_client()
+        .post(&s.url("/api/admin/uploads"))
+        .header("authorization", &lan.auth)
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", &(501u64 << 20).to_string())
+        .send_empty()
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+    // Termination.
+    let resp = s
+        .plain_client()
+        .delete(&url)
+        .header("authorization", &lan.auth)
+        .header("tus-resumable", "1.0.0")
+        .call()
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    assert_eq!(
+        lan.send("GET", &format!("/api/admin/uploads/{id}"), None).0,
+        404
+    );
+    // Without credentials, nothing.
+    let resp = s
+        .plain_client()
+        .post(&s.url("/api/admin/uploads"))
+        .header("tus-resumable", "1.0.0")
+        .header("upload-length", "10")
+        .send_empty()
+        .unwrap();
+    assert_eq!(resp.status(), 401);
+}
+
+#[test]
+fn a_relic_goes_from_draft_to_published_to_search_and_back() {
+    let (s, _web) = server();
+    let lan = staff(&s, "lan");
+    let minh = staff(&s, "minh");
+    let site = "bao-tang-chien-thang-dien-bien-phu";
+    let upload = lan.upload(&scan());
+    let (status, body) = lan.send(
+        "POST",
+        "/api/admin/relics",
+        Some(json!({"meta": meta(site), "upload": upload})),
+    );
+    assert_eq!(status, 201, "{body}");
+    let relic: AdminRelic = serde_json::from_value(body).unwrap();
+    let id = relic.id;
+    assert_eq!(
+        (relic.state, relic.meta_version, relic.model.version),
+        (RelicState::Draft, 1, 1)
+    );
+    let r = &relic.model.report;
+    assert_eq!(
+        (r.format.as_str(), r.triangles, r.textures.len()),
+        ("zip", 12 * 12 * 2 * 4, 4)
+    );
+    assert!(relic.model.download_s.g3 > relic.model.download_s.g4);
+
+    // A draft is not public anywhere.
+    let public = |path: &str| {
+        let mut r = s.plain_client().get(&s.url(path)).call().unwrap();
+        (
+            r.status().as_u16(),
+            r.body_mut()
+                .with_config()
+                .limit(1 << 30)
+                .read_to_vec()
+                .unwrap(),
+        )
+    };
+    assert_eq!(public(&format!("/api/relics/{id}")).0, 404);
+    let full_public = relic
+        .model
+        .full_url
+        .replace("/api/admin/files/", "/relics/files/");
+    assert_eq!(public(&full_public).0, 404);
+    let search = |q: &str| -> SearchResponse {
+        s.get_json(&format!("/api/search?q={}", q.replace(' ', "+")))
+    };
+    assert!(
+        search("khau phao")
+            .hits
+            .iter()
+            .all(|h| h.kind.code() != "relic")
+    );
+
+    // Published: the API, the file, the site and search have it at once.
+    let (status, body) = lan.send("POST", &format!("/api/admin/relics/{id}/publish"), None);
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = public(&format!("/api/relics/{id}"));
+    assert_eq!(status, 200);
+    let p: PublicRelic = serde_json::from_slice(&body).unwrap();
+    assert_eq!(p.title.en, "The 105 mm howitzer");
+    assert_eq!(p.site.as_deref(), Some(site));
+    assert_eq!(p.url, format!("/relic/{id}"));
+    let (status, glb) = public(&p.models[0].url);
+    assert_eq!(status, 200);
+    assert_eq!(&glb[..4], b"glTF");
+    assert_eq!(glb.len() as u64, p.models[0].bytes);
+    let detail: SiteDetail = s.get_json(&format!("/api/sites/{site}"));
+    assert_eq!(detail.relics.len(), 1);
+    assert_eq!(detail.relics[0].id, id);
+    let hits = search("khau phao 105").hits;
+    let hit = hits
+        .iter()
+        .find(|h| h.kind.code() == "relic")
+        .expect("found by search");
+    assert_eq!(hit.url, format!("/relic/{id}"));
+    assert!(
+        search("howitzer")
+            .hits
+            .iter()
+            .any(|h| h.kind.code() == "relic")
+    );
+    // Public answers show no staff data.
+    let text = String::from_utf8(public(&format!("/api/relics/{id}")).1).unwrap();
+    assert!(
+        !text.contains("lan") && !text.contains("master") && !text.contains("report"),
+        "{text}"
+    );
+
+    // The full model passes the Khronos glTF Validator.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("full.glb");
+    std::fs::write(&file, &glb).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(disan_tests::repo_root().join("tests/gltf-validator/validate.mjs"))
+        .arg(&file)
+        .output()
+        .expect("node runs the validator");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["errors"], 0, "{report}");
+
+    // An edit is a new metadata version, public at once.
+    let (status, body) = lan.send(
+        "PATCH",
+        &format!("/api/admin/relics/{id}"),
+        Some(json!({"title": {"vi": "Pháo 105 ly của Pháp", "en": "French 105 mm howitzer"}})),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["meta_version"], 2);
+    assert_eq!(body["meta"]["material"]["en"], "Steel", "the rest is kept");
+    let p: PublicRelic = serde_json::from_slice(&public(&format!("/api/relics/{id}")).1).unwrap();
+    assert_eq!(p.title.en, "French 105 mm howitzer");
+    // A bad edit changes nothing.
+    let (status, body) = lan.send(
+        "PATCH",
+        &format!("/api/admin/relics/{id}"),
+        Some(json!({"title": {"vi": "", "en": "x"}})),
+    );
+    assert_eq!(status, 422, "{body}");
+    let refusal: Refusal = serde_json::from_value(body).unwrap();
+    assert_eq!(refusal.problems[0].at, "title.vi");
+
+    // A new model version; the old one stays retrievable for staff.
+    let v2 = ScanSpec {
+        cells: 16,
+        tiles: 1,
+        texture_px: 32,
+        ..ScanSpec::default()
+    }
+    .generate()
+    .to_glb();
+    let upload = lan.upload(&v2);
+    let (status, body) = lan.send(
+        "POST",
+        &format!("/api/admin/relics/{id}/versions"),
+        Some(json!({"upload": upload})),
+    );
+    assert_eq!(status, 201, "{body}");
+    let relic: AdminRelic = serde_json::from_value(body).unwrap();
+    assert_eq!(relic.model.version, 2);
+    assert_eq!(relic.versions.len(), 2);
+    let old = &relic.versions[1];
+    let resp = lan
+        .agent()
+        .get(&s.url(&old.full_url))
+        .header("authorization", &lan.auth)
+        .call()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(
+        public(&full_public).0,
+        404,
+        "only the current version is public"
+    );
+    let p: PublicRelic = serde_json::from_slice(&public(&format!("/api/relics/{id}")).1).unwrap();
+    assert_eq!(p.version, 2);
+
+    // Unpublished: gone from the public side, kept for staff.
+    let (status, _) = lan.send("POST", &format!("/api/admin/relics/{id}/unpublish"), None);
+    assert_eq!(status, 200);
+    assert_eq!(public(&format!("/api/relics/{id}")).0, 404);
+    assert!(
+        search("howitzer")
+            .hits
+            .iter()
+            .all(|h| h.kind.code() != "relic")
+    );
+    let (status, body) = lan.send("POST", &format!("/api/admin/relics/{id}/unpublish"), None);
+    assert_eq!((status, body["error"].as_str()), (409, Some("wrong_state")));
+
+    // Only admins delete and restore; deletion is soft.
+    let (status, body) = lan.send("DELETE", &format!("/api/admin/relics/{id}"), None);
+    assert_eq!((status, body["error"].as_str()), (403, Some("forbidden")));
+    let (status, _) = minh.send("DELETE", &format!("/api/admin/relics/{id}"), None);
+    assert_eq!(status, 200);
+    assert_eq!(
+        lan.send("GET", &format!("/api/admin/relics/{id}"), None).0,
+        404
+    );
+    let (_, list) = lan.send("GET", "/api/admin/relics", None);
+    assert_eq!(list, json!([]));
+    let (status, _) = lan.send("GET", "/api/admin/relics?deleted=true", None);
+    assert_eq!(status, 403);
+    let (_, list) = minh.send("GET", "/api/admin/relics?deleted=true", None);
+    let list: Vec<RelicLine> = serde_json::from_value(list).unwrap();
+    assert_eq!(list.len(), 1);
+    assert!(list[0].deleted);
+    let (status, body) = minh.send("POST", &format!("/api/admin/relics/{id}/restore"), None);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["deleted"], false);
+    assert_eq!(body["state"], "unpublished");
+    let (status, _) = lan.send("POST", &format!("/api/admin/relics/{id}/publish"), None);
+    assert_eq!(status, 200);
+    assert_eq!(public(&format!("/api/relics/{id}")).0, 200);
+
+    // Every step is in the audit log, with the relic and version.
+    let (_, log) = minh.send("GET", "/api/admin/audit", None);
+    let actions: Vec<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["relic"] == id)
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "relic_publish",
+            "relic_restore",
+            "relic_delete",
+            "relic_unpublish",
+            "relic_version",
+            "relic_edit",
+            "relic_publish",
+            "relic_create"
+        ]
+    );
+}
+
+#[test]
+fn bad_models_and_metadata_are_refused_with_every_problem_and_nothing_stored() {
+    let (s, _web) = server();
+    let lan = staff(&s, "lan");
+    let relics_dir = s.state.config.relics_dir.clone();
+    let before = files(&relics_dir);
+
+    let mut broken = ScanSpec {
+        cells: 8,
+        tiles: 1,
+        texture_px: 16,
+        ..ScanSpec::default()
+    }
+    .generate()
+    .to_glb();
+    let n = broken.len();
+    broken.truncate(n * 6 / 10);
+    let upload = lan.upload(&broken);
+    let mut bad_meta = meta("no-such-site");
+    bad_meta["title"]["en"] = json!("");
+    bad_meta["description"]["vi"] = json!("Pha\u{300}o"); // not NFC
+    let (status, body) = lan.send(
+        "POST",
+        "/api/admin/relics",
+        Some(json!({"meta": bad_meta, "upload": upload})),
+    );
+    assert_eq!(status, 422, "{body}");
+    let refusal: Refusal = serde_json::from_value(body).unwrap();
+    assert_eq!(refusal.error, ErrorCode::InvalidModel);
+    let found: Vec<(&str, &str)> = refusal
+        .problems
+        .iter()
+        .map(|p| (p.at.as_str(), p.code.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("title.en", "required"),
+            ("description.vi", "not_nfc"),
+            ("place.site", "unknown_site"),
+            ("upload", "glb_length")
+        ]
+    );
+    assert!(
+        refusal
+            .problems
+            .iter()
+            .all(|p| !p.message.vi.is_empty() && !p.message.en.is_empty())
+    );
+
+    // A model bomb (a 30 000 × 30 000 PNG texture is refused before decoding) and other
+    // broken inputs: each a 4xx naming it, never a 5xx.
+    for (bytes, code) in [
+        (b"not a model at all".to_vec(), "not_a_model"),
+        (
+            disan_assetgen::scan::zip(&[("../evil.gltf".to_owned(), b"{}".to_vec())]),
+            "zip_path",
+        ),
+    ] {
+        let upload = lan.upload(&bytes);
+        let (status, body) = lan.send(
+            "POST",
+            "/api/admin/relics",
+            Some(json!({"meta": meta("doi-a1"), "upload": upload})),
+        );
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["problems"][0]["code"], code, "{body}");
+    }
+    // Unknown or unfinished uploads, wrong JSON.
+    let (status, body) = lan.send(
+        "POST",
+        "/api/admin/relics",
+        Some(json!({"meta": meta("doi-a1"), "upload": "0".repeat(64)})),
+    );
+    assert_eq!((status, body["error"].as_str()), (404, Some("not_found")));
+    let half = lan.create_upload(100);
+    let (status, body) = lan.send(
+        "POST",
+        "/api/admin/relics",
+        Some(json!({"meta": meta("doi-a1"), "upload": half})),
+    );
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (409, Some("upload_conflict"))
+    );
+    let (status, _) = lan.send("POST", "/api/admin/relics", Some(json!({"meta": 3})));
+    assert!((400..500).contains(&status), "{status}");
+
+    // Nothing was stored, no relic exists.
+    assert_eq!(files(&relics_dir), before, "the relic store is unchanged");
+    assert_eq!(lan.send("GET", "/api/admin/relics", None).1, json!([]));
+    // The refused upload is still there: fix the metadata and try again without re-sending.
+    let fixed = lan.upload(&scan());
+    let mut m = meta("doi-a1");
+    m["place"] = json!({"lat": 21.39, "lon": 103.02});
+    let (status, body) = lan.send(
+        "POST",
+        "/api/admin/relics",
+        Some(json!({"meta": m, "upload": fixed})),
+    );
+    assert_eq!(status, 201, "{body}");
+    m["place"] = json!({"lat": 10.77, "lon": 106.70});
+    let upload = lan.upload(&scan());
+    let (status, body) = lan.send(
+        "POST",
+        "/api/admin/relics",
+        Some(json!({"meta": m, "upload": upload})),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["problems"][0]["code"], "outside_province");
+}
+
+#[test]
+fn changes_through_the_session_cookie_need_the_csrf_token() {
+    let (s, _web) = server();
+    let login = s.login("lan", PASSWORD);
+    let post = |csrf: Option<&str>| {
+        let mut req = s
+            .plain_client()
+            .post(&s.url("/api/admin/uploads"))
+            .header("cookie", &login.cookie)
+            .header("tus-resumable", "1.0.0")
+            .header("upload-length", "10");
+        if let Some(c) = csrf {
+            req = req.header("x-csrf-token", c);
+        }
+        req.send_empty().unwrap().status().as_u16()
+    };
+    assert_eq!(post(None), 403);
+    assert_eq!(post(Some("forged")), 403);
+    assert_eq!(post(Some(&login.csrf)), 201);
+}
