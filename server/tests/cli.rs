@@ -2,26 +2,11 @@
 //! environment and the flags set the same settings, and `disan check` reports content
 //! problems with a failing exit status.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_owned()
-}
+use std::process::Output;
 
-/// The `disan` binary with `args`, run from the repository, with none of the test run's
-/// `DISAN_*` variables.
-fn command(args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_disan"));
-    cmd.args(args).current_dir(root());
-    for (k, _) in std::env::vars().filter(|(k, _)| k.starts_with("DISAN_")) {
-        cmd.env_remove(k);
-    }
-    cmd
-}
+use common::{Running, command, copy_tree, root};
 
 fn disan(args: &[&str], env: &[(&str, &str)]) -> Output {
     command(args)
@@ -119,97 +104,6 @@ fn check_reports_every_problem_and_fails() {
     let t = text(&out);
     assert!(t.contains("name.en: is empty"), "{t}");
     assert!(t.contains("summary.vi: is not NFC-normalised"), "{t}");
-}
-
-/// A real `disan` process on a loopback port, killed when dropped.
-struct Running {
-    child: std::process::Child,
-    addr: String,
-}
-
-impl Running {
-    fn start(content: &Path) -> Running {
-        let data = std::env::temp_dir().join(format!("disan-hup-data-{}", std::process::id()));
-        Running::start_with(content, &data)
-    }
-
-    /// The server with its database, uploads and relic store in `data`.
-    fn start_with(content: &Path, data: &Path) -> Running {
-        use std::io::{BufRead, BufReader};
-        let mut cmd = command(&["--bind", "127.0.0.1:0", "--workers", "1", "--content-dir"]);
-        cmd.arg(content)
-            .arg("--database")
-            .arg(format!("sqlite://{}/disan.db", data.display()))
-            .arg("--uploads-dir")
-            .arg(data.join("uploads"))
-            .arg("--relics-dir")
-            .arg(data.join("relics"))
-            .env("RUST_LOG", "info")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::piped());
-        let mut child = cmd.spawn().expect("disan starts");
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let addr = loop {
-            let line = lines.next().expect("disan exited early").unwrap();
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                break rest.trim().trim_end_matches('/').to_owned();
-            }
-        };
-        std::thread::spawn(move || for _ in lines.by_ref() {});
-        Running { child, addr }
-    }
-
-    /// The body of `GET path`.
-    fn get(&self, path: &str) -> String {
-        self.get_with(path, "").1
-    }
-
-    /// The status line and body of `GET path` with `headers` (each ending in `\r\n`).
-    fn get_with(&self, path: &str, headers: &str) -> (String, String) {
-        use std::io::{Read, Write};
-        let mut stream = std::net::TcpStream::connect(&self.addr).unwrap();
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: {}\r\n{headers}Connection: close\r\n\r\n",
-            self.addr
-        )
-        .unwrap();
-        let mut text = String::new();
-        stream.read_to_string(&mut text).unwrap();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap();
-        (
-            head.lines().next().unwrap_or("").to_owned(),
-            body.to_owned(),
-        )
-    }
-
-    fn hang_up(&self) {
-        let ok = Command::new("kill")
-            .args(["-HUP", &self.child.id().to_string()])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "kill -HUP");
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.child.kill().ok();
-        self.child.wait().ok();
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        if e.file_type().unwrap().is_dir() {
-            copy_tree(&e.path(), &to.join(e.file_name()));
-        } else {
-            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
-        }
-    }
 }
 
 #[cfg(unix)]
