@@ -1455,3 +1455,181 @@ fn the_csp_probe_sees_a_blocked_inline_script_and_the_console_a_404() {
     }
     panic!("no 404 in the console: {seen:#?}");
 }
+
+/// The page's path and query.
+fn page_url(browser: &Browser) -> String {
+    browser
+        .eval("return location.pathname + location.search;", json!([]))
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn staff_publish_a_relic_and_visitors_find_it_and_see_it_in_3d() {
+    let (_one, server, browser) = session();
+    let password = "mật khẩu của Lan 2026";
+    server.add_user("lan", disan_types::admin::Role::Editor, password);
+
+    // Log in (in Vietnamese): the staff pages send there first.
+    browser.goto(&server.url("/admin?lang=vi")).unwrap();
+    browser
+        .wait_for("return location.pathname === '/admin/login';", LIMIT)
+        .unwrap();
+    assert!(page_url(&browser).ends_with("?lang=vi"));
+    assert_eq!(axe_violations(&browser), Vec::<String>::new(), "login page");
+    browser.type_into("#name", "lan").unwrap();
+    browser.type_into("#password", password).unwrap();
+    browser.click("form.card button[type=submit]").unwrap();
+    browser
+        .wait_for(
+            "return location.pathname === '/admin' && !!document.querySelector('.empty');",
+            LIMIT,
+        )
+        .unwrap();
+    assert!(text_of(&browser, "main").contains("Chưa có hiện vật nào"));
+
+    // A new relic: metadata, a scan as delivered (a zip of glTF, bin and JPEG textures).
+    browser.click("a.button").unwrap();
+    browser
+        .wait_for("return location.pathname === '/admin/relics/new';", LIMIT)
+        .unwrap();
+    assert_eq!(
+        axe_violations(&browser),
+        Vec::<String>::new(),
+        "new relic form"
+    );
+    for (field, text) in [
+        ("#title-vi", "Khẩu pháo 105 ly"),
+        ("#title-en", "The 105 mm howitzer"),
+        (
+            "#description-vi",
+            "Khẩu pháo của quân đội Pháp, thu được năm 1954.",
+        ),
+        (
+            "#description-en",
+            "A French army howitzer, captured in 1954.",
+        ),
+        ("#type-vi", "Vũ khí"),
+        ("#type-en", "Weapon"),
+        ("#dimensions", "5,9 × 2,2 × 1,8 m"),
+    ] {
+        browser.type_into(field, text).unwrap();
+    }
+    browser
+        .eval(
+            "document.getElementById('site').value = 'bao-tang-chien-thang-dien-bien-phu';",
+            json!([]),
+        )
+        .unwrap();
+    let scan = disan_assetgen::scan::ScanSpec {
+        cells: 80,
+        tiles: 2,
+        texture_px: 1024,
+        ..Default::default()
+    }
+    .generate()
+    .to_zip("howitzer/");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("howitzer.zip");
+    std::fs::write(&file, &scan).unwrap();
+    browser.type_into("#file", file.to_str().unwrap()).unwrap();
+    // What the progress line says, kept across the page change that follows.
+    browser
+        .eval(
+            "const seen = []; new MutationObserver(() => { \
+               seen.push(document.getElementById('progress-text').textContent); \
+               sessionStorage.setItem('progress', JSON.stringify(seen)); \
+             }).observe(document.getElementById('progress-box'), \
+               {subtree: true, childList: true, characterData: true, attributes: true});",
+            json!([]),
+        )
+        .unwrap();
+    browser.click("#relic-form button[type=submit]").unwrap();
+    browser
+        .wait_for(
+            "return /^\\/admin\\/relics\\/[0-9]+$/.test(location.pathname);",
+            LIMIT,
+        )
+        .unwrap();
+    let id: i64 = page_url(&browser)
+        .trim_start_matches("/admin/relics/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let seen = browser
+        .eval(
+            "return JSON.parse(sessionStorage.getItem('progress') || '[]');",
+            json!([]),
+        )
+        .unwrap();
+    let seen: Vec<String> = serde_json::from_value(seen).unwrap();
+    assert!(
+        seen.iter()
+            .any(|s| s.starts_with("Đang tải lên") && s.contains('%')),
+        "upload progress shown: {seen:?}"
+    );
+    assert!(seen.iter().any(|s| s.contains("kiểm tra")), "{seen:?}");
+
+    // The quality report, before publishing.
+    let report = text_of(&browser, "report");
+    assert!(report.contains(&(80 * 80 * 2 * 4).to_string()), "{report}");
+    assert!(
+        report.contains("3G ≈") && report.contains("4G ≈"),
+        "{report}"
+    );
+    assert!(report.contains("1024 × 1024 jpeg"), "{report}");
+    assert_eq!(axe_violations(&browser), Vec::<String>::new(), "relic page");
+    browser.click(".actions form button").unwrap();
+    browser
+        .wait_for(
+            "return !!document.querySelector('.state.published');",
+            LIMIT,
+        )
+        .unwrap();
+    assert_no_browser_errors(&browser);
+
+    // A visitor finds it by typing without diacritics, and opens it.
+    open_home(&browser, &server);
+    browser.type_into("#search", "khau phao 105").unwrap();
+    browser
+        .wait_for(
+            "return [...document.querySelectorAll('#search-results .k')].some(k => /Hiện vật|Relic/.test(k.textContent));",
+            LIMIT,
+        )
+        .unwrap();
+    let results = search_results(&browser);
+    let at = results
+        .iter()
+        .position(|r| {
+            let kind = r[1].as_str().unwrap_or_default();
+            kind.contains("Hiện vật") || kind.contains("Relic")
+        })
+        .unwrap();
+    browser
+        .type_into("#search", &format!("{}\u{E007}", "\u{E015}".repeat(at + 1)))
+        .unwrap();
+    browser
+        .wait_for(
+            &format!("return location.pathname === '/relic/{id}';"),
+            LIMIT,
+        )
+        .unwrap();
+    let shot = shot_of(&browser, &format!("relic-{id}"), 3, "relic");
+    assert_shows_a_model(&shot, "relic");
+    let title = text_of(&browser, "relic-title");
+    assert!(
+        title == "Khẩu pháo 105 ly" || title == "The 105 mm howitzer",
+        "{title}"
+    );
+    assert!(text_of(&browser, "relic-facts").contains("5,9 × 2,2 × 1,8 m"));
+    assert_eq!(
+        axe_violations(&browser),
+        Vec::<String>::new(),
+        "public relic page"
+    );
+    assert_no_page_errors(&browser);
+}

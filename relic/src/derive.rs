@@ -1,6 +1,7 @@
 //! Derivatives of an accepted model. Today the **full** model: one self-contained GLB (every
-//! buffer merged into its binary chunk, every texture file moved inside), recentred on the
-//! origin and turned Y-up, which is what the viewer loads. The master stays as uploaded.
+//! buffer view packed into its binary chunk, every texture inside, resized to the mobile budget
+//! and written as PNG, which the viewer decodes), recentred on the origin and turned Y-up. The
+//! master stays as uploaded.
 
 use disan_types::admin::UpAxis;
 use gltf::json::validation::USize64;
@@ -8,8 +9,9 @@ use serde_json::json;
 
 use crate::Model;
 
-/// The full model as GLB bytes.
-pub fn full_glb(model: &Model, up: UpAxis) -> Vec<u8> {
+/// The full model as GLB bytes: textures at most `max_texture` pixels on a side, as PNG (what
+/// the viewer decodes today).
+pub fn full_glb(model: &Model, up: UpAxis, max_texture: u32) -> Vec<u8> {
     let mut root = model.document.as_json().clone();
     let mut bin: Vec<u8> = Vec::new();
     let pad = |bin: &mut Vec<u8>| {
@@ -17,39 +19,70 @@ pub fn full_glb(model: &Model, up: UpAxis) -> Vec<u8> {
             bin.push(0);
         }
     };
-    // Every buffer into one, its views moved along.
-    let mut base = Vec::with_capacity(model.buffers.len());
-    for (buffer, data) in root.buffers.iter().zip(&model.buffers) {
-        pad(&mut bin);
-        base.push(bin.len() as u64);
-        let len = (buffer.byte_length.0 as usize).min(data.len());
-        bin.extend_from_slice(&data[..len]);
+    // The views' bytes into one buffer (texture views are filled below).
+    let texture_views: std::collections::HashSet<usize> = root
+        .images
+        .iter()
+        .filter_map(|i| i.buffer_view.map(|v| v.value()))
+        .collect();
+    let mut view_bytes: Vec<Option<&[u8]>> = Vec::with_capacity(root.buffer_views.len());
+    for view in &root.buffer_views {
+        let data = &model.buffers[view.buffer.value()];
+        let start = view.byte_offset.map_or(0, |o| o.0) as usize;
+        view_bytes.push(data.get(start..start + view.byte_length.0 as usize));
     }
-    for view in &mut root.buffer_views {
-        let from = base.get(view.buffer.value()).copied().unwrap_or(0);
-        view.byte_offset = Some(USize64(from + view.byte_offset.map_or(0, |o| o.0)));
+    for (i, view) in root.buffer_views.iter_mut().enumerate() {
         view.buffer = gltf::json::Index::new(0);
-    }
-    // Texture files inside, as buffer views.
-    for (image, file) in root.images.iter_mut().zip(&model.images) {
-        if let Some((bytes, mime)) = file {
-            pad(&mut bin);
-            let view = gltf::json::buffer::View {
-                buffer: gltf::json::Index::new(0),
-                byte_length: USize64(bytes.len() as u64),
-                byte_offset: Some(USize64(bin.len() as u64)),
-                byte_stride: None,
-                name: None,
-                target: None,
-                extensions: None,
-                extras: Default::default(),
-            };
-            bin.extend_from_slice(bytes);
-            root.buffer_views.push(view);
-            image.buffer_view = Some(gltf::json::Index::new(root.buffer_views.len() as u32 - 1));
-            image.mime_type = Some(gltf::json::image::MimeType(mime.clone()));
-            image.uri = None;
+        if texture_views.contains(&i) {
+            continue;
         }
+        pad(&mut bin);
+        view.byte_offset = Some(USize64(bin.len() as u64));
+        bin.extend_from_slice(view_bytes[i].unwrap_or_default());
+    }
+    // Every texture, resized and as PNG, into a view of its own.
+    for (n, file) in model.images.iter().enumerate() {
+        let (source, mime): (&[u8], String) = match (file, root.images[n].buffer_view) {
+            (Some((bytes, mime)), _) => (bytes, mime.clone()),
+            (None, Some(v)) => (
+                view_bytes[v.value()].unwrap_or_default(),
+                root.images[n]
+                    .mime_type
+                    .as_ref()
+                    .map_or(String::new(), |m| m.0.clone()),
+            ),
+            (None, None) => continue,
+        };
+        let (bytes, mime) = match texture_png(source, max_texture) {
+            Some(png) => (png, "image/png".to_owned()),
+            None => (source.to_vec(), mime),
+        };
+        pad(&mut bin);
+        let view = gltf::json::buffer::View {
+            buffer: gltf::json::Index::new(0),
+            byte_length: USize64(bytes.len() as u64),
+            byte_offset: Some(USize64(bin.len() as u64)),
+            byte_stride: None,
+            name: None,
+            target: None,
+            extensions: None,
+            extras: Default::default(),
+        };
+        bin.extend_from_slice(&bytes);
+        let index = match root.images[n].buffer_view {
+            Some(v) => {
+                root.buffer_views[v.value()] = view;
+                v
+            }
+            None => {
+                root.buffer_views.push(view);
+                gltf::json::Index::new(root.buffer_views.len() as u32 - 1)
+            }
+        };
+        let image = &mut root.images[n];
+        image.buffer_view = Some(index);
+        image.mime_type = Some(gltf::json::image::MimeType(mime));
+        image.uri = None;
     }
     pad(&mut bin);
     root.buffers = vec![gltf::json::Buffer {
@@ -89,6 +122,31 @@ pub fn full_glb(model: &Model, up: UpAxis) -> Vec<u8> {
     root.asset.generator = Some("Disan (full model)".into());
     let json = gltf::json::serialize::to_vec(&root).unwrap_or_default();
     glb(&json, &bin)
+}
+
+/// A texture at most `max_side` pixels on a side, as PNG (RGBA when it has transparency);
+/// `None` if it does not decode.
+pub fn texture_png(bytes: &[u8], max_side: u32) -> Option<Vec<u8>> {
+    let image = image::load_from_memory(bytes).ok()?;
+    let (w, h) = (image.width(), image.height());
+    let image = if w.max(h) > max_side {
+        let scale = max_side as f64 / w.max(h) as f64;
+        let (nw, nh) = (
+            ((w as f64 * scale).round() as u32).max(1),
+            ((h as f64 * scale).round() as u32).max(1),
+        );
+        image.resize_exact(nw, nh, image::imageops::FilterType::Triangle)
+    } else {
+        image
+    };
+    let image = if image.color().has_alpha() {
+        image::DynamicImage::ImageRgba8(image.to_rgba8())
+    } else {
+        image::DynamicImage::ImageRgb8(image.to_rgb8())
+    };
+    let mut out = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Png).ok()?;
+    Some(out.into_inner())
 }
 
 /// A GLB of a JSON chunk and a binary chunk.

@@ -440,7 +440,7 @@ fn the_full_model_is_one_glb_recentred_and_y_up() {
     };
     let zipped = spec.generate().to_zip("model/");
     let master = check(&zipped, &Limits::default()).unwrap();
-    let full = full_glb(&master, UpAxis::Z);
+    let full = full_glb(&master, UpAxis::Z, 32);
     let derived = check(&full, &Limits::default()).unwrap();
     let (a, b) = (&master.report, &derived.report);
     assert_eq!(b.format, "glb");

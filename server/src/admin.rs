@@ -51,32 +51,32 @@ async fn css() -> HttpResponse {
 
 /// The words of the staff pages in each language.
 pub struct Words {
-    staff: &'static str,
-    logout: &'static str,
-    login_title: &'static str,
-    name: &'static str,
-    password: &'static str,
-    login: &'static str,
-    login_hint: &'static str,
-    bad_login: &'static str,
-    throttled: &'static str,
-    form_expired: &'static str,
-    hello: &'static str,
-    public_site: &'static str,
-    audit: &'static str,
-    audit_caption: &'static str,
-    audit_empty: &'static str,
-    relics: &'static str,
-    no_relics: &'static str,
-    when: &'static str,
-    who: &'static str,
-    what: &'static str,
-    relic: &'static str,
-    detail: &'static str,
-    older: &'static str,
-    back: &'static str,
-    forbidden_title: &'static str,
-    forbidden: &'static str,
+    pub(crate) staff: &'static str,
+    pub(crate) logout: &'static str,
+    pub(crate) login_title: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) password: &'static str,
+    pub(crate) login: &'static str,
+    pub(crate) login_hint: &'static str,
+    pub(crate) bad_login: &'static str,
+    pub(crate) throttled: &'static str,
+    pub(crate) form_expired: &'static str,
+    pub(crate) hello: &'static str,
+    pub(crate) public_site: &'static str,
+    pub(crate) audit: &'static str,
+    pub(crate) audit_caption: &'static str,
+    pub(crate) audit_empty: &'static str,
+    pub(crate) relics: &'static str,
+    pub(crate) no_relics: &'static str,
+    pub(crate) when: &'static str,
+    pub(crate) who: &'static str,
+    pub(crate) what: &'static str,
+    pub(crate) relic: &'static str,
+    pub(crate) detail: &'static str,
+    pub(crate) older: &'static str,
+    pub(crate) back: &'static str,
+    pub(crate) forbidden_title: &'static str,
+    pub(crate) forbidden: &'static str,
 }
 
 const VI: Words = Words {
@@ -139,25 +139,25 @@ const EN: Words = Words {
 
 /// Who is logged in, as the layout shows it.
 pub struct MeView {
-    name: String,
-    role: &'static str,
-    csrf: String,
+    pub(crate) name: String,
+    pub(crate) role: &'static str,
+    pub(crate) csrf: String,
 }
 
 /// What every staff page's layout needs.
 pub struct Frame {
-    w: &'static Words,
+    pub(crate) w: &'static Words,
     /// `?lang=xx`, kept on every link and form.
-    q: String,
+    pub(crate) q: String,
     /// `&lang=xx`, for links that have a query already.
-    amp_lang: String,
-    other_code: &'static str,
-    other_name: &'static str,
-    me: Option<MeView>,
+    pub(crate) amp_lang: String,
+    pub(crate) other_code: &'static str,
+    pub(crate) other_name: &'static str,
+    pub(crate) me: Option<MeView>,
 }
 
 impl Frame {
-    fn new(lang: Lang, staff: Option<&Staff>) -> Frame {
+    pub fn new(lang: Lang, staff: Option<&Staff>) -> Frame {
         let (other_code, other_name) = match lang {
             Lang::Vi => ("en", "English"),
             Lang::En => ("vi", "Tiếng Việt"),
@@ -187,12 +187,21 @@ struct LoginPage {
     message: Option<String>,
 }
 
+pub struct HomeLine {
+    id: i64,
+    title: String,
+    state: &'static str,
+    state_label: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "admin/home.html", escape = "html")]
 struct HomePage {
     lang: &'static str,
     f: Frame,
+    r: &'static crate::relic_pages::Words,
     admin: bool,
+    relics: Vec<HomeLine>,
 }
 
 struct AuditRow {
@@ -222,7 +231,7 @@ struct MessagePage {
     text: String,
 }
 
-fn html(status: StatusCode, page: impl Template) -> HttpResponse {
+pub fn html(status: StatusCode, page: impl Template) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((header::VARY, "Accept-Language, Cookie"))
@@ -232,7 +241,7 @@ fn html(status: StatusCode, page: impl Template) -> HttpResponse {
         )
 }
 
-fn see_other(to: &str) -> HttpResponse {
+pub fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to))
         .finish()
@@ -403,7 +412,7 @@ async fn logout(
 
 /// What a page answers a request that is not from a logged-in staff member: the way to the
 /// login form, or the error.
-fn not_staff(req: &HttpRequest, e: Error) -> HttpResponse {
+pub fn not_staff(req: &HttpRequest, e: Error) -> HttpResponse {
     match e {
         Error::Auth(AuthError::Unauthenticated) => {
             see_other(&format!("/admin/login?lang={}", language(req).code()))
@@ -412,20 +421,37 @@ fn not_staff(req: &HttpRequest, e: Error) -> HttpResponse {
     }
 }
 
-async fn home(req: HttpRequest, staff: Result<Staff, Error>) -> HttpResponse {
+async fn home(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Result<Staff, Error>,
+) -> Result<HttpResponse, Error> {
     let staff = match staff {
         Ok(s) => s,
-        Err(e) => return not_staff(&req, e),
+        Err(e) => return Ok(not_staff(&req, e)),
     };
     let lang = language(&req);
-    html(
+    let r = crate::relic_pages::words(lang);
+    let relics = crate::relics::lines(&state.db, false)
+        .await?
+        .into_iter()
+        .map(|l| HomeLine {
+            id: l.id,
+            title: l.title.get(lang).to_owned(),
+            state: l.state.code(),
+            state_label: crate::relic_pages::state_label(r, l.state),
+        })
+        .collect();
+    Ok(html(
         StatusCode::OK,
         HomePage {
             lang: lang.code(),
             admin: staff.user.role == Role::Admin,
             f: Frame::new(lang, Some(&staff)),
+            r,
+            relics,
         },
-    )
+    ))
 }
 
 /// A Unix time in Vietnam's time (UTC+7, no daylight saving), and as RFC 3339 UTC.

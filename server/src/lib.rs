@@ -14,6 +14,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod map;
+pub mod relic_pages;
 pub mod relics;
 pub mod search;
 pub mod sessions;
@@ -211,8 +212,14 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
             .configure(uploads::api)
             .configure(relics::api),
     )
-    .service(scope("/admin").wrap(no_store()).configure(admin::pages))
+    .service(
+        scope("/admin")
+            .wrap(no_store())
+            .configure(admin::pages)
+            .configure(relic_pages::pages),
+    )
     .configure(admin::stylesheet)
+    .configure(relic_pages::script)
     .configure(relics::public)
     .configure(sites::config)
     .configure(search::config)

@@ -84,7 +84,7 @@ fn process(upload: &Upload, limits: &Limits, meta: &RelicMeta) -> Result<Process
         std::fs::read(&upload.path).map_err(|e| uploads::UploadError::Io(e.to_string()))?;
     let model = disan_relic::check(&master, limits)
         .map_err(|r| RelicError::Refused(ErrorCode::InvalidModel, r.problems()))?;
-    let full = derive::full_glb(&model, meta.up_axis);
+    let full = derive::full_glb(&model, meta.up_axis, limits.mobile_texture);
     Ok(Processed {
         master_hash: hex(&Sha256::digest(&master)),
         full_hash: hex(&Sha256::digest(&full)),
@@ -357,7 +357,7 @@ pub fn public(cfg: &mut web::ServiceConfig) {
 }
 
 /// The relic, refused to editors once deleted (only admins see and restore deleted ones).
-async fn visible(state: &AppState, staff: &Staff, id: i64) -> Result<AdminRelic, Error> {
+pub async fn visible(state: &AppState, staff: &Staff, id: i64) -> Result<AdminRelic, Error> {
     let relic = load(&state.db, id).await?;
     if relic.deleted && staff.user.role != Role::Admin {
         return Err(RelicError::Unknown(id).into());
@@ -380,24 +380,18 @@ pub struct ListQuery {
     deleted: bool,
 }
 
-async fn list(
-    state: web::Data<AppState>,
-    staff: Staff,
-    query: web::Query<ListQuery>,
-) -> Result<HttpResponse, Error> {
-    if query.deleted {
-        staff.require(Role::Admin)?;
-    }
+/// The relics, newest change first: the deleted ones (admins) or the others.
+pub async fn lines(db: &Db, deleted: bool) -> Result<Vec<RelicLine>, Error> {
     let rows: Vec<(i64, String, i64, i64, i64, String)> = sqlx::query_as(
         "SELECT r.id, r.state, r.deleted, r.model_version, r.updated_at, d.body FROM relics r \
          JOIN relic_metadata d ON d.relic_id = r.id AND d.version = r.meta_version \
          WHERE r.deleted = $1 ORDER BY r.updated_at DESC, r.id DESC",
     )
-    .bind(i64::from(query.deleted))
-    .fetch_all(&state.db.pool)
+    .bind(i64::from(deleted))
+    .fetch_all(&db.pool)
     .await
     .map_err(DbError::from)?;
-    let lines: Vec<RelicLine> = rows
+    Ok(rows
         .into_iter()
         .map(
             |(id, st, deleted, model_version, updated_at, body)| RelicLine {
@@ -411,8 +405,18 @@ async fn list(
                 updated_at,
             },
         )
-        .collect();
-    Ok(HttpResponse::Ok().json(lines))
+        .collect())
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    staff: Staff,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, Error> {
+    if query.deleted {
+        staff.require(Role::Admin)?;
+    }
+    Ok(HttpResponse::Ok().json(lines(&state.db, query.deleted).await?))
 }
 
 async fn create(
@@ -555,13 +559,17 @@ async fn new_version(
     Ok(HttpResponse::Created().json(load(&state.db, id).await?))
 }
 
-/// Moves a relic from one of `from` to `to` (or its deleted flag), with its audit entry.
-async fn transition(
+/// Publishes, unpublishes, deletes or restores a relic (deleting and restoring: admins), with
+/// its audit entry; the public side follows.
+pub async fn change(
     state: &AppState,
     staff: &Staff,
     id: i64,
     change: Change,
-) -> Result<HttpResponse, Error> {
+) -> Result<AdminRelic, Error> {
+    if matches!(change, Change::Delete | Change::Restore) {
+        staff.require(Role::Admin)?;
+    }
     let relic = visible(state, staff, id).await?;
     let (allowed, sql, action, wanted) = match change {
         Change::Publish => (
@@ -617,11 +625,21 @@ async fn transition(
     if public_before || change == Change::Publish {
         refresh(state).await?;
     }
-    Ok(HttpResponse::Ok().json(load(&state.db, id).await?))
+    load(&state.db, id).await
 }
 
+async fn transition(
+    state: &AppState,
+    staff: &Staff,
+    id: i64,
+    to: Change,
+) -> Result<HttpResponse, Error> {
+    Ok(HttpResponse::Ok().json(change(state, staff, id, to).await?))
+}
+
+/// What [`change`] does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Change {
+pub enum Change {
     Publish,
     Unpublish,
     Delete,
@@ -649,7 +667,6 @@ async fn delete(
     staff: Staff,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    staff.require(Role::Admin)?;
     transition(&state, &staff, *id, Change::Delete).await
 }
 
@@ -658,7 +675,6 @@ async fn restore(
     staff: Staff,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    staff.require(Role::Admin)?;
     transition(&state, &staff, *id, Change::Restore).await
 }
 

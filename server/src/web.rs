@@ -1,4 +1,4 @@
-//! The web app: `GET /` and `GET /tour/{slug}` (the same page), the page's modules and
+//! The web app: `GET /`, `GET /tour/{slug}` and `GET /relic/{id}` (the same page), the page's modules and
 //! stylesheet under `/app/`, the viewer build under `/viewer/`, the icon and web app manifest,
 //! models and stills under `/assets/`, `GET /api/rules` and `GET /healthz`; the security
 //! headers every response carries.
@@ -31,6 +31,7 @@ pub fn security_headers() -> DefaultHeaders {
 pub fn config(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(index))
         .route("/tour/{slug}", web::get().to(tour))
+        .route("/relic/{id}", web::get().to(relic))
         .route("/healthz", web::get().to(healthz))
         .route("/api/rules", web::get().to(rules))
         .route("/favicon.ico", web::get().to(web_file))
@@ -52,6 +53,21 @@ async fn tour(
     let slug = slug.into_inner();
     if state.snapshot().catalog.get(&slug).is_none() {
         return Err(Error::UnknownSite(slug));
+    }
+    page(&state, &req).await
+}
+
+/// A published relic's page: the same page, which shows the relic.
+async fn relic(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    req: HttpRequest,
+) -> Result<HttpResponse, Error> {
+    let published = id
+        .parse::<i64>()
+        .is_ok_and(|id| state.snapshot().relics.contains_key(&id));
+    if !published {
+        return Err(Error::NotFound(req.path().to_owned()));
     }
     page(&state, &req).await
 }

@@ -241,6 +241,30 @@ impl SiteDetail {
     }
 }
 
+/// What the viewer shows: a site's or a relic's models, with the tour and hotspots a site has.
+/// The JSON of a [`SiteDetail`] and of a [`relic::PublicRelic`] (whose `title` is the name)
+/// both read as a scene; other fields are ignored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Scene {
+    #[serde(alias = "title")]
+    pub name: Localized,
+    pub models: Vec<ModelRef>,
+    #[serde(default)]
+    pub tour: Vec<TourStop>,
+    #[serde(default)]
+    pub hotspots: Vec<Hotspot>,
+}
+
+impl Scene {
+    /// The model to show first: the light one when there is one, else the full one.
+    pub fn first_model(&self) -> Option<&ModelRef> {
+        self.models
+            .iter()
+            .find(|m| m.level == ModelLevel::Light)
+            .or_else(|| self.models.first())
+    }
+}
+
 /// The JSON body of every error response: a stable code and a readable message.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
@@ -407,6 +431,18 @@ mod tests {
         }
         assert!(ErrorCode::UnknownSite == "unknown_site");
         assert!(ErrorCode::NotFound != "unknown_site");
+    }
+
+    #[test]
+    fn sites_and_relics_read_as_scenes() {
+        let model = r#"{"level": "full", "url": "/relics/files/models/a.glb", "path": "models/a.glb", "bytes": 9}"#;
+        let relic = format!(
+            r#"{{"id": 1, "title": {{"vi": "Pháo", "en": "Gun"}}, "models": [{model}], "site": "doi-a1"}}"#
+        );
+        let scene: Scene = serde_json::from_str(&relic).unwrap();
+        assert_eq!(scene.name.en, "Gun");
+        assert!(scene.tour.is_empty() && scene.hotspots.is_empty());
+        assert_eq!(scene.first_model().unwrap().bytes, 9);
     }
 
     #[test]

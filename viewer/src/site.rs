@@ -1,6 +1,6 @@
-//! The site on screen: follows the page URL (`/tour/{slug}`), takes the site's detail from the
-//! page (which fetched it; the desktop fetches it from the API), loads its model by the URL the
-//! API gives, and says when the model is framed and visible.
+//! The site or relic on screen: follows the page URL (`/tour/{slug}`, `/relic/{id}`), takes
+//! its scene from the page (which fetched it; the desktop fetches sites from the API), loads
+//! its model by the URL the API gives, and says when the model is framed and visible.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -11,7 +11,7 @@ use bevy::prelude::*;
 #[cfg(not(target_arch = "wasm32"))]
 use bevy::tasks::IoTaskPool;
 
-use disan_types::{ModelLevel, SiteDetail};
+use disan_types::{ModelLevel, Scene};
 
 use crate::loading::{self, Progress};
 use crate::model::Model;
@@ -70,13 +70,13 @@ impl Phase {
     }
 }
 
-type Slot = Arc<Mutex<Option<Result<SiteDetail, Failure>>>>;
+type Slot = Arc<Mutex<Option<Result<Scene, Failure>>>>;
 
 /// The requested site and how far it got.
 #[derive(Resource, Default)]
 pub struct CurrentSite {
     pub slug: Option<String>,
-    pub detail: Option<SiteDetail>,
+    pub detail: Option<Scene>,
     pub phase: Phase,
     /// Which model is on screen: the light one first, then the full one.
     pub level: Option<ModelLevel>,
@@ -99,12 +99,18 @@ pub struct SiteShown {
 #[derive(Component)]
 struct ModelPart;
 
-/// The slug the user asked for: from the URL in the browser, the first argument on the desktop.
+/// What the user asked for: a site's slug, or `relic-{id}` for a relic; from the URL in the
+/// browser, the first argument on the desktop.
 fn requested_slug() -> Option<String> {
     #[cfg(target_arch = "wasm32")]
     let path = web_sys::window()?.location().pathname().ok()?;
     #[cfg(not(target_arch = "wasm32"))]
     let path = format!("/tour/{}", std::env::args().nth(1)?);
+    if let Some(id) = path.strip_prefix("/relic/") {
+        let id = id.trim_end_matches('/');
+        let digits = !id.is_empty() && id.len() <= 18 && id.bytes().all(|b| b.is_ascii_digit());
+        return digits.then(|| format!("relic-{id}"));
+    }
     let slug = path.strip_prefix("/tour/")?.trim_end_matches('/');
     disan_types::rules::is_valid_slug(slug).then(|| slug.to_owned())
 }
@@ -121,7 +127,7 @@ pub fn retry() {
 fn follow_request(
     mut commands: Commands,
     mut current: ResMut<CurrentSite>,
-    server: Res<Server>,
+    #[cfg_attr(target_arch = "wasm32", allow(unused_variables))] server: Res<Server>,
     progress: Res<Progress>,
 ) {
     let wanted = requested_slug();
@@ -143,8 +149,6 @@ fn follow_request(
     {
         current.pending = Some(fetch_site(&server, &slug));
     }
-    #[cfg(target_arch = "wasm32")]
-    let _ = &server;
     current.slug = Some(slug);
     current.phase = Phase::FetchingSite;
 }
@@ -158,7 +162,7 @@ fn fetch_site(server: &Server, slug: &str) -> Slot {
     IoTaskPool::get()
         .spawn(async move {
             let result = match net::get(&url, None).await {
-                Ok(bytes) => serde_json::from_slice::<SiteDetail>(&bytes)
+                Ok(bytes) => serde_json::from_slice::<Scene>(&bytes)
                     .map_err(|e| Failure::Network(format!("bad site JSON: {e}"))),
                 Err(NetError::Status(404)) => Err(Failure::UnknownSite),
                 Err(e) => Err(Failure::Network(e.to_string())),
@@ -174,7 +178,7 @@ fn fetch_site(server: &Server, slug: &str) -> Slot {
 /// The site the page fetched, once it is there: the page writes it as JSON into
 /// `<script type="application/json" id="site-data" data-slug="…">`.
 #[cfg(target_arch = "wasm32")]
-fn site_from_page(slug: &str) -> Option<Result<SiteDetail, Failure>> {
+fn site_from_page(slug: &str) -> Option<Result<Scene, Failure>> {
     let el = web_sys::window()?
         .document()?
         .get_element_by_id("site-data")?;
@@ -183,7 +187,7 @@ fn site_from_page(slug: &str) -> Option<Result<SiteDetail, Failure>> {
     }
     let text = el.text_content()?;
     Some(
-        serde_json::from_str::<SiteDetail>(&text)
+        serde_json::from_str::<Scene>(&text)
             .map_err(|e| Failure::Network(format!("bad site JSON: {e}"))),
     )
 }

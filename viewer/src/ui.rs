@@ -75,7 +75,7 @@ fn show(
         name: current
             .detail
             .as_ref()
-            .map(|d| d.site.name.get(lang).to_owned())
+            .map(|d| d.name.get(lang).to_owned())
             .unwrap_or_default(),
         status: status(&current.phase).get(lang).to_owned(),
         level: match current.level {

@@ -4,9 +4,10 @@ import "./errors.js";
 import { t, toggleLang, lang } from "./i18n.js";
 import { showMap } from "./map.js";
 import { refreshSearch } from "./search.js";
+import { renderRelic } from "./relic.js";
 import { loadSites, sites } from "./sites.js";
 import { renderTour } from "./tour.js";
-import { loadRules, onNavigate, openInPlace, slugFromPath } from "./url.js";
+import { loadRules, onNavigate, openInPlace, relicFromPath, slugFromPath } from "./url.js";
 import { resetView, startViewer } from "./viewer.js";
 import { $, status } from "./ui.js";
 
@@ -32,16 +33,19 @@ function render() {
     li.append(a);
     return li;
   }));
-  $("map").hidden = Boolean(current);
-  document.body.toggleAttribute("data-home", !current);
-  $("to-map").hidden = !current;
-  $("reset-view").hidden = !current;
-  $("share").hidden = !current;
-  if (!current) showMap();
+  const relic = relicFromPath();
+  const shown = current || relic;
+  $("map").hidden = Boolean(shown);
+  document.body.toggleAttribute("data-home", !shown);
+  $("to-map").hidden = !shown;
+  $("reset-view").hidden = !shown;
+  $("share").hidden = !shown;
+  if (!shown) showMap();
+  renderRelic(relic);
   const link2d = $("tour-2d");
   link2d.hidden = !current;
   if (current) { link2d.href = `/tour/${current}/2d?lang=${l}`; link2d.textContent = text.tour2d; }
-  if (!current && document.body.dataset.viewer !== "failed") status("choose");
+  if (!shown && document.body.dataset.viewer !== "failed") status("choose");
   renderTour(current);
 }
 // A link or button of the page moved: the status line starts afresh.

@@ -20,6 +20,16 @@ export function slugFromPath() {
   const m = location.pathname.match(/^\/tour\/([^/]+)\/?$/);
   return m && slugRe.test(m[1]) ? m[1] : null;
 }
+/** The relic in the path (`/relic/{id}`), as its id string, or null. */
+export function relicFromPath() {
+  const m = location.pathname.match(/^\/relic\/([0-9]{1,18})\/?$/);
+  return m ? m[1] : null;
+}
+/** What the 3D view shows: a site's slug, `relic-{id}` for a relic, or null. */
+export function sceneKey() {
+  const relic = relicFromPath();
+  return relic ? `relic-${relic}` : slugFromPath();
+}
 /** The tour stop the fragment names, else the one the panel shows by default. */
 export function stopFromHash() {
   const m = location.hash.match(/^#stop=(.*)$/);

@@ -3,23 +3,30 @@
 // calls its exported `retry()` and `reset_view()`. The viewer follows the URL by itself.
 import { benign, record } from "./errors.js";
 import { t } from "./i18n.js";
+import { relicDetail } from "./relic.js";
 import { onDetail, siteDetail } from "./sites.js";
-import { onNavigate, slugFromPath } from "./url.js";
+import { onNavigate, relicFromPath, sceneKey, slugFromPath } from "./url.js";
 import { $, status } from "./ui.js";
 
 let viewerModule = null;
 
-// The site on the page, for the viewer to read: `<script type="application/json">` is data,
-// never run, so the Content-Security-Policy has nothing to allow.
-function handOver(slug, site) {
-  if (slug !== slugFromPath() || !site) return;
+// The site or relic on the page, for the viewer to read: `<script type="application/json">` is
+// data, never run, so the Content-Security-Policy has nothing to allow.
+function handOver(key, scene) {
+  if (key !== sceneKey() || !scene) return;
   const el = $("site-data");
-  if (el.dataset.slug === slug) return;
-  el.textContent = JSON.stringify(site);
-  el.dataset.slug = slug;
+  if (el.dataset.slug === key) return;
+  el.textContent = JSON.stringify(scene);
+  el.dataset.slug = key;
+}
+/** Fetches what the URL shows and hands it to the viewer. */
+function handOverCurrent() {
+  const slug = slugFromPath(), relic = relicFromPath();
+  if (slug) siteDetail(slug).then((s) => handOver(slug, s));
+  else if (relic) relicDetail(relic).then((r) => handOver(`relic-${relic}`, r));
 }
 onDetail(handOver);
-onNavigate(() => { const slug = slugFromPath(); if (slug) siteDetail(slug).then((s) => handOver(slug, s)); });
+onNavigate(handOverCurrent);
 
 // When a download fails the viewer says so (`data-viewer="failed"`); the retry button asks it
 // to load the site again, or reloads the page when the viewer itself did not load.
@@ -60,10 +67,9 @@ export async function startViewer(ready) {
     return;
   }
   ready.then(() => {
-    const slug = slugFromPath();
-    if (!slug) return;
+    if (!sceneKey()) return;
     if (document.body.dataset.viewer !== "failed") status("loadingViewer");
-    siteDetail(slug).then((s) => handOver(slug, s));
+    handOverCurrent();
   });
   try {
     const viewer = await import("/viewer/disan_viewer.js");

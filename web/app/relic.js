@@ -1,0 +1,48 @@
+// A relic's page, `/relic/{id}`: its text and facts beside the 3D view, in the page's language,
+// and its data for the viewer (the relic's JSON reads as the viewer's scene).
+import { record } from "./errors.js";
+import { lang, t } from "./i18n.js";
+import { sites } from "./sites.js";
+import { relicFromPath } from "./url.js";
+import { $ } from "./ui.js";
+
+const relics = new Map();
+/** The published relic `id` (a promise of it, or of null when it could not be fetched). */
+export function relicDetail(id) {
+  if (!relics.has(id)) {
+    relics.set(id, fetch(`/api/relics/${id}`)
+      .then((r) => r.ok ? r.json() : Promise.reject(new Error(`relic ${id}: HTTP ${r.status}`)))
+      .catch((e) => { relics.delete(id); record(e.message); return null; }));
+  }
+  return relics.get(id);
+}
+
+/** Shows the panel of the relic `id` (hides it for any other page). */
+export function renderRelic(id) {
+  const panel = $("relic-panel");
+  if (!id) { panel.hidden = true; return; }
+  relicDetail(id).then((r) => {
+    if (!r || relicFromPath() !== id) return;
+    const l = lang(), text = t();
+    panel.hidden = false;
+    $("relic-title").textContent = r.title[l];
+    $("site-name").textContent = r.title[l];
+    document.title = `${r.title[l]} — Disan`;
+    $("relic-text").textContent = r.description[l];
+    const facts = [
+      [text.relicType, r.object_type[l]], [text.relicPeriod, r.period[l]], [text.relicMaterial, r.material[l]],
+      [text.relicSize, r.dimensions], [text.relicId, r.dublin_core.identifier], [text.relicCredits, r.credits],
+      [text.relicLicence, r.licence],
+    ].filter(([, v]) => v);
+    $("relic-facts").replaceChildren(...facts.flatMap(([k, v]) => {
+      const dt = document.createElement("dt"), dd = document.createElement("dd");
+      dt.textContent = k;
+      dd.textContent = v;
+      return [dt, dd];
+    }));
+    const site = sites.find((s) => s.slug === r.site);
+    const link = $("relic-site");
+    link.hidden = !site;
+    if (site) { link.href = site.tour_url; link.textContent = text.goTo(site.name[l]); }
+  });
+}
