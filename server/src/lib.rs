@@ -13,6 +13,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod import;
 pub mod map;
 pub mod relic_pages;
 pub mod relics;

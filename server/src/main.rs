@@ -35,6 +35,15 @@ enum Command {
     /// Manage the API tokens that scripts send as `Authorization: Bearer …`.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Publish a folder of relics: each `*.toml` is one relic's metadata with
+    /// `model = "file.glb"` (or `.gltf`, `.zip`) beside it; models already stored are skipped.
+    Import {
+        /// The folder.
+        dir: std::path::PathBuf,
+        /// The staff account the relics are recorded as made by.
+        #[arg(long)]
+        user: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -192,6 +201,54 @@ async fn token(command: TokenCommand, database: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `disan import DIR --user NAME`, with a progress line per relic.
+async fn import(
+    config: disan_server::Config,
+    dir: &std::path::Path,
+    user: &str,
+) -> anyhow::Result<()> {
+    use disan_server::import::{self, Outcome};
+    let db = Db::open(&config.database).await?;
+    let Some(account) = accounts::find(&db, user).await?.filter(|u| !u.disabled) else {
+        bail!("no active user named {user:?}");
+    };
+    let files =
+        import::entries(dir).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", dir.display()))?;
+    if files.is_empty() {
+        bail!("{} holds no metadata files (*.toml)", dir.display());
+    }
+    let state = disan_server::AppState::open(config, db).await?;
+    let total = files.len();
+    let (mut done, mut failed) = (0, 0);
+    for (n, file) in files.iter().enumerate() {
+        let name = file.file_name().unwrap_or_default().to_string_lossy();
+        let filled = (n + 1) * 20 / total;
+        let bar = format!("[{}{}]", "#".repeat(filled), ".".repeat(20 - filled));
+        let outcome = import::one(&state, &account, file).await;
+        let what = match &outcome {
+            Outcome::Published(id) => format!("published as relic {id}"),
+            Outcome::Draft(id) => format!("saved as draft relic {id}"),
+            Outcome::Skipped(id) => format!("skipped: already imported (relic {id})"),
+            Outcome::Failed(why) => format!("refused: {why}"),
+        };
+        match outcome {
+            Outcome::Failed(_) => failed += 1,
+            Outcome::Published(_) | Outcome::Draft(_) => done += 1,
+            Outcome::Skipped(_) => {}
+        }
+        println!("{bar} {}/{total} {name}: {what}", n + 1);
+    }
+    println!(
+        "imported {done}, skipped {}, refused {failed}; a running server shows them after \
+         `kill -HUP <pid>`",
+        total - done - failed
+    );
+    if failed > 0 {
+        bail!("{failed} of {total} relics were refused");
+    }
+    Ok(())
+}
+
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
@@ -206,6 +263,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::User(command) => user(command, &config.database).await,
         Command::Token(command) => token(command, &config.database).await,
+        Command::Import { dir, user } => import(config, &dir, &user).await,
         Command::Serve => disan_server::run(config).await,
     }
 }

@@ -20,6 +20,7 @@ use disan_types::{ErrorCode, ModelLevel, ModelRef};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
+use crate::accounts::User;
 use crate::audit::{self, Action};
 use crate::auth::Staff;
 use crate::db::{Db, DbError, now};
@@ -86,8 +87,8 @@ fn process(upload: &Upload, limits: &Limits, meta: &RelicMeta) -> Result<Process
         .map_err(|r| RelicError::Refused(ErrorCode::InvalidModel, r.problems()))?;
     let full = derive::full_glb(&model, meta.up_axis, limits.mobile_texture);
     Ok(Processed {
-        master_hash: hex(&Sha256::digest(&master)),
-        full_hash: hex(&Sha256::digest(&full)),
+        master_hash: content_hash(&master),
+        full_hash: content_hash(&full),
         report: model.report,
         master,
         full,
@@ -419,6 +420,57 @@ async fn list(
     Ok(HttpResponse::Ok().json(lines(&state.db, query.deleted).await?))
 }
 
+/// Creates a draft relic from checked metadata and a model file (an upload, or a file of
+/// `disan import`): every problem of both in one refusal, nothing stored then; the files, then
+/// the rows and the audit entry in one transaction. Returns the relic's id.
+pub async fn create_relic(
+    state: &AppState,
+    user: &User,
+    meta: &RelicMeta,
+    upload: &Upload,
+) -> Result<i64, Error> {
+    let p = check_and_store(state, meta, upload).await?;
+    let t = now();
+    let mut tx = state.db.pool.begin().await.map_err(DbError::from)?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO relics (state, deleted, meta_version, model_version, created_by, created_at, \
+         updated_at) VALUES ('draft', 0, 1, 1, $1, $2, $2) RETURNING id",
+    )
+    .bind(user.id)
+    .bind(t)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(DbError::from)?;
+    insert_meta(&mut tx, id, 1, meta, user.id).await?;
+    insert_model(&mut tx, id, 1, upload, &p, user.id).await?;
+    audit::record(
+        &mut *tx,
+        &user.name,
+        Action::RelicCreate,
+        Some((id, Some(1))),
+        &upload.filename,
+    )
+    .await?;
+    tx.commit().await.map_err(DbError::from)?;
+    Ok(id)
+}
+
+/// The relic whose model (any version) is the master with this SHA-256, if one exists.
+pub async fn with_master(db: &Db, master: &str) -> Result<Option<i64>, Error> {
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT relic_id FROM relic_models WHERE master = $1 LIMIT 1")
+            .bind(master)
+            .fetch_optional(&db.pool)
+            .await
+            .map_err(DbError::from)?;
+    Ok(row.map(|r| r.0))
+}
+
+/// The SHA-256 of bytes, as the relic store names files.
+pub fn content_hash(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 async fn create(
     state: web::Data<AppState>,
     staff: Staff,
@@ -426,29 +478,7 @@ async fn create(
 ) -> Result<HttpResponse, Error> {
     let NewRelic { meta, upload } = body.into_inner();
     let upload = uploads::finished(&state, staff.user.id, &upload).await?;
-    let p = check_and_store(&state, &meta, &upload).await?;
-    let t = now();
-    let mut tx = state.db.pool.begin().await.map_err(DbError::from)?;
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO relics (state, deleted, meta_version, model_version, created_by, created_at, \
-         updated_at) VALUES ('draft', 0, 1, 1, $1, $2, $2) RETURNING id",
-    )
-    .bind(staff.user.id)
-    .bind(t)
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(DbError::from)?;
-    insert_meta(&mut tx, id, 1, &meta, staff.user.id).await?;
-    insert_model(&mut tx, id, 1, &upload, &p, staff.user.id).await?;
-    audit::record(
-        &mut *tx,
-        &staff.user.name,
-        Action::RelicCreate,
-        Some((id, Some(1))),
-        &upload.filename,
-    )
-    .await?;
-    tx.commit().await.map_err(DbError::from)?;
+    let id = create_relic(&state, &staff.user, &meta, &upload).await?;
     uploads::remove(&state.db, &upload).await?;
     let relic = load(&state.db, id).await?;
     Ok(HttpResponse::Created()

@@ -308,3 +308,96 @@ fn api_tokens_are_shown_once_work_on_the_server_and_can_be_revoked() {
     drop(server);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn import_publishes_a_folder_of_relics_once() {
+    let dir = std::env::temp_dir().join(format!("disan-import-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    let folder = dir.join("relics");
+    std::fs::create_dir_all(&folder).unwrap();
+    let scan = |seed| {
+        disan_assetgen::scan::ScanSpec {
+            cells: 10,
+            tiles: 1,
+            texture_px: 32,
+            seed,
+            ..Default::default()
+        }
+        .generate()
+    };
+    std::fs::write(folder.join("howitzer.zip"), scan(1).to_zip("")).unwrap();
+    std::fs::write(folder.join("tank.glb"), scan(2).to_glb()).unwrap();
+    let meta = |title: &str, model: &str, extra: &str| {
+        format!(
+            "model = \"{model}\"\n{extra}\n[title]\nvi = \"{title}\"\nen = \"{title} (en)\"\n\
+             [description]\nvi = \"Mô tả.\"\nen = \"About it.\"\n[place]\nsite = \"doi-a1\"\n"
+        )
+    };
+    std::fs::write(
+        folder.join("1-howitzer.toml"),
+        meta("Khẩu pháo", "howitzer.zip", ""),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("2-tank.toml"),
+        meta("Xe tăng", "tank.glb", "publish = false"),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("3-broken.toml"),
+        meta("Hỏng", "missing.glb", ""),
+    )
+    .unwrap();
+    let data = dir.join("data");
+    let db = format!("sqlite://{}/disan.db", data.display());
+    assert!(
+        user_cmd(
+            &db,
+            &["add", "lan", "--role", "editor"],
+            "a long password\n"
+        )
+        .status
+        .success()
+    );
+    let import = || {
+        command(&["import"])
+            .arg(&folder)
+            .args(["--user", "lan", "--database", &db])
+            .arg("--relics-dir")
+            .arg(data.join("relics"))
+            .arg("--uploads-dir")
+            .arg(data.join("uploads"))
+            .output()
+            .unwrap()
+    };
+    let out = import();
+    let t = text(&out);
+    assert!(!out.status.success(), "one was refused: {t}");
+    assert!(
+        t.contains("1/3 1-howitzer.toml: published as relic 1"),
+        "{t}"
+    );
+    assert!(t.contains("2/3 2-tank.toml: saved as draft relic 2"), "{t}");
+    assert!(
+        t.contains("3/3 3-broken.toml: refused") && t.contains("missing.glb"),
+        "{t}"
+    );
+    assert!(t.contains("[####################]"), "a progress bar: {t}");
+    // Again: nothing new.
+    std::fs::remove_file(folder.join("3-broken.toml")).unwrap();
+    let out = import();
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(
+        t.contains("skipped: already imported (relic 1)") && t.contains("imported 0, skipped 2"),
+        "{t}"
+    );
+    // The server shows the published one.
+    let server = Running::start_with(&root().join("content"), &data);
+    assert!(server.get("/api/relics/1").contains("Khẩu pháo"));
+    let (status, _) = server.get_with("/api/relics/2", "");
+    assert!(status.contains(" 404 "), "drafts stay private: {status}");
+    drop(server);
+    assert!(text(&disan(&["import", "--help"], &[])).contains("--user"));
+    std::fs::remove_dir_all(&dir).ok();
+}
