@@ -1,127 +1,386 @@
-//! Derivatives of an accepted model. Today the **full** model: one self-contained GLB (every
-//! buffer view packed into its binary chunk, every texture inside, resized to the mobile budget
-//! and written as PNG, which the viewer decodes), recentred on the origin and turned Y-up. The
-//! master stays as uploaded.
+//! Derivatives of an accepted model, each one self-contained GLB written anew from the model's
+//! decoded data (so compressed or quantised input comes out as plain floats): the **light**
+//! model for the first view (a few thousand triangles, thumbnail textures) and the **full**
+//! model for the viewer on a phone (at most 150 000 triangles, textures at most 2048²), both
+//! simplified by meshoptimizer's simplifier (`meshoptimizer-rs`, a pure-Rust port) when the
+//! scan has more, recentred on the origin and turned Y-up. Textures are written as PNG, which
+//! the viewer decodes today. The master stays as uploaded.
 
 use disan_types::admin::UpAxis;
-use gltf::json::validation::USize64;
-use serde_json::json;
+use gltf::mesh::Mode;
+use serde_json::{Map, Value, json};
 
 use crate::Model;
+use crate::document::SUPPORTED_EXTENSIONS;
 
-/// The full model as GLB bytes: textures at most `max_texture` pixels on a side, as PNG (what
-/// the viewer decodes today).
-pub fn full_glb(model: &Model, up: UpAxis, max_texture: u32) -> Vec<u8> {
-    let mut root = model.document.as_json().clone();
-    let mut bin: Vec<u8> = Vec::new();
-    let pad = |bin: &mut Vec<u8>| {
-        while !bin.len().is_multiple_of(8) {
-            bin.push(0);
-        }
+/// How much a derivative may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Most triangles in the whole model.
+    pub triangles: u64,
+    /// Longest texture side, in pixels.
+    pub texture: u32,
+}
+
+impl Budget {
+    /// The first view: on screen within a second on a weak link.
+    pub const LIGHT: Budget = Budget {
+        triangles: 4_000,
+        texture: 128,
     };
-    // The views' bytes into one buffer (texture views are filled below).
-    let texture_views: std::collections::HashSet<usize> = root
-        .images
-        .iter()
-        .filter_map(|i| i.buffer_view.map(|v| v.value()))
-        .collect();
-    let mut view_bytes: Vec<Option<&[u8]>> = Vec::with_capacity(root.buffer_views.len());
-    for view in &root.buffer_views {
-        let data = &model.buffers[view.buffer.value()];
-        let start = view.byte_offset.map_or(0, |o| o.0) as usize;
-        view_bytes.push(data.get(start..start + view.byte_length.0 as usize));
+    /// What the viewer shows on a phone.
+    pub const FULL: Budget = Budget {
+        triangles: 150_000,
+        texture: 2048,
+    };
+}
+
+/// One triangle primitive, decoded.
+struct Primitive {
+    positions: Vec<[f32; 3]>,
+    normals: Option<Vec<[f32; 3]>>,
+    uv0: Option<Vec<[f32; 2]>>,
+    uv1: Option<Vec<[f32; 2]>>,
+    colors: Option<Vec<[f32; 4]>>,
+    indices: Vec<u32>,
+    material: Option<usize>,
+}
+
+impl Primitive {
+    fn triangles(&self) -> u64 {
+        self.indices.len() as u64 / 3
     }
-    for (i, view) in root.buffer_views.iter_mut().enumerate() {
-        view.buffer = gltf::json::Index::new(0);
-        if texture_views.contains(&i) {
+
+    /// Keeps only the vertices the indices use, in the order they are first used.
+    fn compact(&mut self) {
+        let mut remap = vec![u32::MAX; self.positions.len()];
+        let mut order = Vec::new();
+        for i in &mut self.indices {
+            let slot = &mut remap[*i as usize];
+            if *slot == u32::MAX {
+                *slot = order.len() as u32;
+                order.push(*i as usize);
+            }
+            *i = *slot;
+        }
+        fn pick<T: Copy>(v: &[T], order: &[usize]) -> Vec<T> {
+            order.iter().map(|&i| v[i]).collect()
+        }
+        self.positions = pick(&self.positions, &order);
+        self.normals = self.normals.as_deref().map(|v| pick(v, &order));
+        self.uv0 = self.uv0.as_deref().map(|v| pick(v, &order));
+        self.uv1 = self.uv1.as_deref().map(|v| pick(v, &order));
+        self.colors = self.colors.as_deref().map(|v| pick(v, &order));
+    }
+
+    /// Simplifies to about `ratio` of its triangles (meshoptimizer's edge-collapse simplifier,
+    /// keeping the mesh's look as far as the target allows).
+    fn simplify(&mut self, ratio: f64, workspace: &mut meshoptimizer_rs::Workspace) {
+        let target = ((self.triangles() as f64 * ratio).floor() as usize).max(1) * 3;
+        if target >= self.indices.len() {
+            return;
+        }
+        let settings = meshoptimizer_rs::SimplifySettings {
+            target_index_count: target,
+            target_error: 1.0,
+            options: meshoptimizer_rs::SimplifyOptions::EMPTY,
+        };
+        let view = meshoptimizer_rs::Positions::from_packed(&self.positions);
+        if let Ok(lod) = meshoptimizer_rs::simplify(&self.indices, view, settings, workspace)
+            && !lod.indices.is_empty()
+        {
+            self.indices = lod.indices;
+        }
+        self.compact();
+    }
+}
+
+/// Every mesh's triangle primitives, decoded (the ranges were checked before).
+fn decode(model: &Model) -> Vec<Vec<Primitive>> {
+    model
+        .document
+        .meshes()
+        .map(|mesh| {
+            mesh.primitives()
+                .filter(|p| p.mode() == Mode::Triangles)
+                .filter_map(|p| {
+                    let reader = p.reader(|b| model.buffers.get(b.index()).map(Vec::as_slice));
+                    let positions: Vec<[f32; 3]> = reader.read_positions()?.collect();
+                    let indices = match reader.read_indices() {
+                        Some(i) => i.into_u32().collect(),
+                        None => (0..positions.len() as u32).collect(),
+                    };
+                    let mut prim = Primitive {
+                        normals: reader.read_normals().map(Iterator::collect),
+                        uv0: reader.read_tex_coords(0).map(|t| t.into_f32().collect()),
+                        uv1: reader.read_tex_coords(1).map(|t| t.into_f32().collect()),
+                        colors: reader.read_colors(0).map(|c| c.into_rgba_f32().collect()),
+                        material: p.material().index(),
+                        positions,
+                        indices,
+                    };
+                    let n = prim.positions.len();
+                    let complete = |len: Option<usize>| len.is_none_or(|l| l == n);
+                    if !complete(prim.normals.as_ref().map(Vec::len)) {
+                        prim.normals = None;
+                    }
+                    if !complete(prim.uv0.as_ref().map(Vec::len)) {
+                        prim.uv0 = None;
+                    }
+                    if !complete(prim.uv1.as_ref().map(Vec::len)) {
+                        prim.uv1 = None;
+                    }
+                    if !complete(prim.colors.as_ref().map(Vec::len)) {
+                        prim.colors = None;
+                    }
+                    prim.indices.truncate(prim.indices.len() / 3 * 3);
+                    Some(prim)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Writes views and accessors into one buffer.
+#[derive(Default)]
+struct Writer {
+    bin: Vec<u8>,
+    views: Vec<Value>,
+    accessors: Vec<Value>,
+}
+
+impl Writer {
+    fn view(&mut self, bytes: &[u8], target: Option<u32>) -> usize {
+        while !self.bin.len().is_multiple_of(4) {
+            self.bin.push(0);
+        }
+        let mut v = json!({"buffer": 0, "byteOffset": self.bin.len(), "byteLength": bytes.len()});
+        if let Some(t) = target {
+            v["target"] = json!(t);
+        }
+        self.bin.extend_from_slice(bytes);
+        self.views.push(v);
+        self.views.len() - 1
+    }
+
+    fn floats<const N: usize>(&mut self, data: &[[f32; N]], kind: &str, bounds: bool) -> usize {
+        let bytes: Vec<u8> = data
+            .iter()
+            .flatten()
+            .flat_map(|f| f.to_le_bytes())
+            .collect();
+        let view = self.view(&bytes, Some(34962));
+        let mut a =
+            json!({"bufferView": view, "componentType": 5126, "count": data.len(), "type": kind});
+        if bounds {
+            let mut min = [f32::INFINITY; N];
+            let mut max = [f32::NEG_INFINITY; N];
+            for v in data {
+                for k in 0..N {
+                    min[k] = min[k].min(v[k]);
+                    max[k] = max[k].max(v[k]);
+                }
+            }
+            a["min"] = json!(min.to_vec());
+            a["max"] = json!(max.to_vec());
+        }
+        self.accessors.push(a);
+        self.accessors.len() - 1
+    }
+
+    fn indices(&mut self, indices: &[u32], vertices: usize) -> usize {
+        let (bytes, component): (Vec<u8>, u32) = if vertices <= 65_535 {
+            (
+                indices
+                    .iter()
+                    .flat_map(|&i| (i as u16).to_le_bytes())
+                    .collect(),
+                5123,
+            )
+        } else {
+            (indices.iter().flat_map(|i| i.to_le_bytes()).collect(), 5125)
+        };
+        let view = self.view(&bytes, Some(34963));
+        self.accessors
+            .push(json!({"bufferView": view, "componentType": component,
+            "count": indices.len(), "type": "SCALAR"}));
+        self.accessors.len() - 1
+    }
+}
+
+/// A derivative as GLB bytes, within `budget`, recentred and turned Y-up.
+pub fn derive(model: &Model, up: UpAxis, budget: Budget) -> Vec<u8> {
+    let mut meshes = decode(model);
+    let total: u64 = meshes.iter().flatten().map(Primitive::triangles).sum();
+    // Triangles drawn, counting instanced meshes as often as they are drawn.
+    let drawn = model.report.triangles.max(1);
+    if drawn > budget.triangles && total > 0 {
+        let ratio = budget.triangles as f64 / drawn as f64;
+        let mut workspace = meshoptimizer_rs::Workspace::default();
+        for prim in meshes.iter_mut().flatten() {
+            prim.simplify(ratio, &mut workspace);
+        }
+    }
+    let source = serde_json::to_value(model.document.as_json()).unwrap_or_default();
+    let mut w = Writer::default();
+    let mut mesh_index = Vec::new();
+    let mut out_meshes = Vec::new();
+    for (m, prims) in meshes.iter().enumerate() {
+        if prims.is_empty() {
+            mesh_index.push(None);
             continue;
         }
-        pad(&mut bin);
-        view.byte_offset = Some(USize64(bin.len() as u64));
-        bin.extend_from_slice(view_bytes[i].unwrap_or_default());
+        let mut out = Vec::new();
+        for p in prims {
+            let mut attributes = Map::new();
+            attributes.insert(
+                "POSITION".into(),
+                json!(w.floats(&p.positions, "VEC3", true)),
+            );
+            if let Some(n) = &p.normals {
+                attributes.insert("NORMAL".into(), json!(w.floats(n, "VEC3", false)));
+            }
+            if let Some(t) = &p.uv0 {
+                attributes.insert("TEXCOORD_0".into(), json!(w.floats(t, "VEC2", false)));
+            }
+            if let Some(t) = &p.uv1 {
+                attributes.insert("TEXCOORD_1".into(), json!(w.floats(t, "VEC2", false)));
+            }
+            if let Some(c) = &p.colors {
+                attributes.insert("COLOR_0".into(), json!(w.floats(c, "VEC4", false)));
+            }
+            let mut prim = json!({"attributes": attributes,
+                "indices": w.indices(&p.indices, p.positions.len())});
+            if let Some(material) = p.material {
+                prim["material"] = json!(material);
+            }
+            out.push(prim);
+        }
+        let mut mesh = json!({"primitives": out});
+        if let Some(name) = source["meshes"][m].get("name") {
+            mesh["name"] = name.clone();
+        }
+        mesh_index.push(Some(out_meshes.len()));
+        out_meshes.push(mesh);
     }
-    // Every texture, resized and as PNG, into a view of its own.
-    for (n, file) in model.images.iter().enumerate() {
-        let (source, mime): (&[u8], String) = match (file, root.images[n].buffer_view) {
-            (Some((bytes, mime)), _) => (bytes, mime.clone()),
-            (None, Some(v)) => (
-                view_bytes[v.value()].unwrap_or_default(),
-                root.images[n]
-                    .mime_type
+    // Textures, resized to the budget, as PNG.
+    let mut images = Vec::new();
+    for (n, image) in model.document.images().enumerate() {
+        let json = &model.document.as_json().images[n];
+        let bytes: &[u8] = match (&model.images[n], json.buffer_view) {
+            (Some((bytes, _)), _) => bytes,
+            (None, Some(v)) => {
+                let view = &model.document.as_json().buffer_views[v.value()];
+                let data = &model.buffers[view.buffer.value()];
+                let start = view.byte_offset.map_or(0, |o| o.0) as usize;
+                data.get(start..start + view.byte_length.0 as usize)
+                    .unwrap_or_default()
+            }
+            (None, None) => &[],
+        };
+        let (bytes, mime) = match texture_png(bytes, budget.texture) {
+            Some(png) => (png, "image/png".to_owned()),
+            None => (
+                bytes.to_vec(),
+                json.mime_type
                     .as_ref()
                     .map_or(String::new(), |m| m.0.clone()),
             ),
-            (None, None) => continue,
         };
-        let (bytes, mime) = match texture_png(source, max_texture) {
-            Some(png) => (png, "image/png".to_owned()),
-            None => (source.to_vec(), mime),
-        };
-        pad(&mut bin);
-        let view = gltf::json::buffer::View {
-            buffer: gltf::json::Index::new(0),
-            byte_length: USize64(bytes.len() as u64),
-            byte_offset: Some(USize64(bin.len() as u64)),
-            byte_stride: None,
-            name: None,
-            target: None,
-            extensions: None,
-            extras: Default::default(),
-        };
-        bin.extend_from_slice(&bytes);
-        let index = match root.images[n].buffer_view {
-            Some(v) => {
-                root.buffer_views[v.value()] = view;
-                v
-            }
-            None => {
-                root.buffer_views.push(view);
-                gltf::json::Index::new(root.buffer_views.len() as u32 - 1)
-            }
-        };
-        let image = &mut root.images[n];
-        image.buffer_view = Some(index);
-        image.mime_type = Some(gltf::json::image::MimeType(mime));
-        image.uri = None;
+        let view = w.view(&bytes, None);
+        let mut out = json!({"bufferView": view, "mimeType": mime});
+        if let Some(name) = image.name() {
+            out["name"] = json!(name);
+        }
+        images.push(out);
     }
-    pad(&mut bin);
-    root.buffers = vec![gltf::json::Buffer {
-        byte_length: USize64(bin.len() as u64),
-        name: None,
-        uri: None,
-        extensions: None,
-        extras: Default::default(),
-    }];
-    // New root nodes: the scene moved so its centre is at the origin, then turned Y-up (in
-    // that order, so the rotation never meets the large offsets of georeferenced scans).
+    // Nodes as they were, without what the viewer does not use; then the new root nodes: the
+    // scene moved so its centre is at the origin, then turned Y-up (in that order, so the
+    // rotation never meets the large offsets of georeferenced scans).
+    let mut nodes: Vec<Value> = source["nodes"].as_array().cloned().unwrap_or_default();
+    for node in &mut nodes {
+        if let Some(o) = node.as_object_mut() {
+            for key in ["skin", "camera", "weights", "extensions", "extras"] {
+                o.remove(key);
+            }
+            match o
+                .get("mesh")
+                .and_then(Value::as_u64)
+                .and_then(|m| mesh_index.get(m as usize))
+            {
+                Some(Some(new)) => {
+                    o.insert("mesh".into(), json!(new));
+                }
+                _ => {
+                    o.remove("mesh");
+                }
+            }
+        }
+    }
+    let scene = model
+        .document
+        .default_scene()
+        .or_else(|| model.document.scenes().next());
+    let roots: Vec<usize> = scene
+        .map(|s| s.nodes().map(|n| n.index()).collect())
+        .unwrap_or_default();
     let c = model.report.center;
-    let scene = root.scene.map_or(0, |s| s.value());
-    if let Some(s) = root.scenes.get(scene) {
-        let recentred = json!({
-            "name": "disan:recentred",
-            "children": s.nodes.iter().map(|n| n.value()).collect::<Vec<_>>(),
-            "translation": c.map(|v| -v as f32),
-        });
-        let mut top = root.nodes.len();
-        if let Ok(node) = serde_json::from_value(recentred) {
-            root.nodes.push(node);
-        }
-        if up == UpAxis::Z {
-            // -90° about X: (x, y, z) → (x, z, -y).
-            let h = std::f32::consts::FRAC_1_SQRT_2;
-            let turned =
-                json!({"name": "disan:y-up", "children": [top], "rotation": [-h, 0.0, 0.0, h]});
-            if let Ok(node) = serde_json::from_value(turned) {
-                root.nodes.push(node);
-                top += 1;
-            }
-        }
-        root.scenes[scene].nodes = vec![gltf::json::Index::new(top as u32)];
-        root.scene = Some(gltf::json::Index::new(scene as u32));
+    nodes.push(json!({"name": "disan:recentred", "children": roots,
+        "translation": c.map(|v| -v as f32)}));
+    let mut top = nodes.len() - 1;
+    if up == UpAxis::Z {
+        // -90° about X: (x, y, z) → (x, z, -y).
+        let h = std::f32::consts::FRAC_1_SQRT_2;
+        nodes.push(json!({"name": "disan:y-up", "children": [top], "rotation": [-h, 0.0, 0.0, h]}));
+        top += 1;
     }
-    root.asset.generator = Some("Disan (full model)".into());
-    let json = gltf::json::serialize::to_vec(&root).unwrap_or_default();
-    glb(&json, &bin)
+    let mut doc = json!({
+        "asset": {"version": "2.0", "generator": "Disan"},
+        "scene": 0,
+        "scenes": [{"nodes": [top]}],
+        "nodes": nodes,
+        "meshes": out_meshes,
+        "accessors": w.accessors,
+        "bufferViews": w.views,
+        "buffers": [{"byteLength": w.bin.len()}],
+    });
+    for key in ["materials", "textures", "samplers"] {
+        if let Some(v) = source
+            .get(key)
+            .filter(|v| v.as_array().is_some_and(|a| !a.is_empty()))
+        {
+            doc[key] = v.clone();
+        }
+    }
+    if !images.is_empty() {
+        doc["images"] = json!(images);
+    }
+    for key in ["extensionsUsed", "extensionsRequired"] {
+        let kept: Vec<Value> = source[key]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| {
+                e.as_str()
+                    .is_some_and(|e| SUPPORTED_EXTENSIONS.contains(&e))
+            })
+            .cloned()
+            .collect();
+        if !kept.is_empty() {
+            doc[key] = json!(kept);
+        }
+    }
+    glb(&serde_json::to_vec(&doc).unwrap_or_default(), &w.bin)
+}
+
+/// The full model: what the viewer shows on a phone.
+pub fn full_glb(model: &Model, up: UpAxis) -> Vec<u8> {
+    derive(model, up, Budget::FULL)
+}
+
+/// The light model: the first view.
+pub fn light_glb(model: &Model, up: UpAxis) -> Vec<u8> {
+    derive(model, up, Budget::LIGHT)
 }
 
 /// A texture at most `max_side` pixels on a side, as PNG (RGBA when it has transparency);

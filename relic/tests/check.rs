@@ -428,7 +428,7 @@ fn zip_tricks_are_refused_by_name() {
 
 #[test]
 fn the_full_model_is_one_glb_recentred_and_y_up() {
-    use disan_relic::derive::full_glb;
+    use disan_relic::derive::{Budget, derive};
     use disan_types::admin::UpAxis;
     let spec = ScanSpec {
         cells: 10,
@@ -440,7 +440,11 @@ fn the_full_model_is_one_glb_recentred_and_y_up() {
     };
     let zipped = spec.generate().to_zip("model/");
     let master = check(&zipped, &Limits::default()).unwrap();
-    let full = full_glb(&master, UpAxis::Z, 32);
+    let budget = Budget {
+        texture: 32,
+        ..Budget::FULL
+    };
+    let full = derive(&master, UpAxis::Z, budget);
     let derived = check(&full, &Limits::default()).unwrap();
     let (a, b) = (&master.report, &derived.report);
     assert_eq!(b.format, "glb");
@@ -465,4 +469,41 @@ fn the_full_model_is_one_glb_recentred_and_y_up() {
     let json_len = u32::from_le_bytes(full[12..16].try_into().unwrap()) as usize;
     let text = std::str::from_utf8(&full[20..20 + json_len]).unwrap();
     assert!(!text.contains("\"uri\""), "{text}");
+}
+
+#[test]
+fn dense_scans_are_simplified_for_the_light_and_full_models() {
+    use disan_relic::derive::{full_glb, light_glb};
+    use disan_types::admin::UpAxis;
+    let spec = ScanSpec {
+        cells: 200,
+        tiles: 2,
+        texture_px: 512,
+        ..ScanSpec::default()
+    };
+    let master = check(&spec.generate().to_glb(), &Limits::default()).unwrap();
+    assert_eq!(master.report.triangles, 320_000);
+    let full = full_glb(&master, UpAxis::Y);
+    let full = check(&full, &Limits::default()).unwrap();
+    let t = full.report.triangles;
+    assert!((100_000..=150_000).contains(&t), "full: {t} triangles");
+    let light_bytes = light_glb(&master, UpAxis::Y);
+    assert!(
+        light_bytes.len() <= 200 * 1024,
+        "light: {} bytes",
+        light_bytes.len()
+    );
+    let light = check(&light_bytes, &Limits::default()).unwrap();
+    let t = light.report.triangles;
+    assert!((1_000..=4_000).contains(&t), "light: {t} triangles");
+    assert!(light.report.textures.iter().all(|x| x.width <= 128));
+    // The simplified surfaces keep the scan's shape: the same box, within a few centimetres.
+    for (a, b) in master.report.size.iter().zip(light.report.size) {
+        assert!(
+            (a - b).abs() < 0.1 * a.max(1.0),
+            "{:?} vs {:?}",
+            master.report.size,
+            light.report.size
+        );
+    }
 }

@@ -70,12 +70,14 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A checked model, ready to store.
+/// A checked model and its derivatives, ready to store.
 struct Processed {
     master: Vec<u8>,
     master_hash: String,
     full: Vec<u8>,
     full_hash: String,
+    light: Vec<u8>,
+    light_hash: String,
     report: ModelReport,
 }
 
@@ -85,13 +87,16 @@ fn process(upload: &Upload, limits: &Limits, meta: &RelicMeta) -> Result<Process
         std::fs::read(&upload.path).map_err(|e| uploads::UploadError::Io(e.to_string()))?;
     let model = disan_relic::check(&master, limits)
         .map_err(|r| RelicError::Refused(ErrorCode::InvalidModel, r.problems()))?;
-    let full = derive::full_glb(&model, meta.up_axis, limits.mobile_texture);
+    let full = derive::full_glb(&model, meta.up_axis);
+    let light = derive::light_glb(&model, meta.up_axis);
     Ok(Processed {
         master_hash: content_hash(&master),
         full_hash: content_hash(&full),
+        light_hash: content_hash(&light),
         report: model.report,
         master,
         full,
+        light,
     })
 }
 
@@ -147,6 +152,10 @@ async fn check_and_store(
         .relic_files
         .put_new(&full_path(&processed.full_hash), processed.full.clone())
         .await?;
+    state
+        .relic_files
+        .put_new(&full_path(&processed.light_hash), processed.light.clone())
+        .await?;
     Ok(processed)
 }
 
@@ -161,8 +170,8 @@ async fn insert_model(
     let report = serde_json::to_string(&p.report).unwrap_or_default();
     sqlx::query(
         "INSERT INTO relic_models (relic_id, version, master, master_name, master_bytes, format, \
-         full_model, full_bytes, report, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         full_model, full_bytes, report, created_by, created_at, light_model, light_bytes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(relic)
     .bind(version)
@@ -175,6 +184,8 @@ async fn insert_model(
     .bind(report)
     .bind(user)
     .bind(now())
+    .bind(&p.light_hash)
+    .bind(p.light.len() as i64)
     .execute(tx)
     .await?;
     Ok(())
@@ -244,12 +255,24 @@ pub async fn load(db: &Db, id: i64) -> Result<AdminRelic, Error> {
     })
 }
 
-type ModelRow = (i64, String, String, String, i64, String, String, i64);
+type ModelRow = (
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+);
 
 async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
     let rows: Vec<ModelRow> = sqlx::query_as(
         "SELECT m.version, m.master_name, m.master, m.full_model, m.full_bytes, m.report, u.name, \
-         m.created_at FROM relic_models m JOIN users u ON u.id = m.created_by \
+         m.created_at, m.light_model, m.light_bytes FROM relic_models m \
+         JOIN users u ON u.id = m.created_by \
          WHERE m.relic_id = $1 ORDER BY m.version DESC",
     )
     .bind(id)
@@ -258,7 +281,18 @@ async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
     .map_err(DbError::from)?;
     rows.into_iter()
         .map(
-            |(version, master_name, master, full, full_bytes, report, created_by, created_at)| {
+            |(
+                version,
+                master_name,
+                master,
+                full,
+                full_bytes,
+                report,
+                created_by,
+                created_at,
+                light,
+                light_bytes,
+            )| {
                 Ok(ModelVersion {
                     version,
                     master_name,
@@ -268,6 +302,8 @@ async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
                         .map_err(|e| RelicError::Corrupt(e.to_string()))?,
                     full_url: staff_url(&full_path(&full)),
                     full_bytes: full_bytes as u64,
+                    light_url: staff_url(&full_path(&light)),
+                    light_bytes: light_bytes as u64,
                     download_s: Download::of(full_bytes as u64),
                     created_by,
                     created_at,
@@ -279,8 +315,9 @@ async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
 
 /// Every published relic that is not deleted, as the public sees it.
 pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
-    let rows: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
-        "SELECT r.id, r.model_version, d.body, m.full_model, m.full_bytes FROM relics r \
+    let rows: Vec<(i64, i64, String, String, i64, String, i64)> = sqlx::query_as(
+        "SELECT r.id, r.model_version, d.body, m.full_model, m.full_bytes, m.light_model, \
+         m.light_bytes FROM relics r \
          JOIN relic_metadata d ON d.relic_id = r.id AND d.version = r.meta_version \
          JOIN relic_models m ON m.relic_id = r.id AND m.version = r.model_version \
          WHERE r.state = 'published' AND r.deleted = 0 ORDER BY r.id",
@@ -289,39 +326,49 @@ pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, version, body, full, full_bytes)| {
-            let meta: RelicMeta = serde_json::from_str(&body)
-                .inspect_err(|e| log::error!("relic {id}: unreadable metadata: {e}"))
-                .ok()?;
-            let path = full_path(&full);
-            Some(PublicRelic {
-                id,
-                url: relic_url(id),
-                title: meta.title,
-                description: meta.description,
-                object_type: meta.object_type,
-                period: meta.period,
-                material: meta.material,
-                dimensions: meta.dimensions,
-                credits: meta.credits,
-                licence: meta.licence,
-                dublin_core: meta.dublin_core,
-                site: meta.place.site,
-                // Placed by the snapshot: the relic's own position or its site's.
-                position: disan_types::Position {
-                    lat: meta.place.lat.unwrap_or(f64::NAN),
-                    lon: meta.place.lon.unwrap_or(f64::NAN),
-                    accuracy_m: 50,
-                },
-                models: vec![ModelRef {
-                    level: ModelLevel::Full,
-                    url: file_url(&path),
-                    path,
-                    bytes: full_bytes as u64,
-                }],
-                version,
-            })
-        })
+        .filter_map(
+            |(id, version, body, full, full_bytes, light, light_bytes)| {
+                let meta: RelicMeta = serde_json::from_str(&body)
+                    .inspect_err(|e| log::error!("relic {id}: unreadable metadata: {e}"))
+                    .ok()?;
+                let model = |level, hash: &str, bytes: i64| {
+                    let path = full_path(hash);
+                    ModelRef {
+                        level,
+                        url: file_url(&path),
+                        path,
+                        bytes: bytes as u64,
+                    }
+                };
+                let mut models = vec![model(ModelLevel::Full, &full, full_bytes)];
+                // A small model is its own light model: then there is one file.
+                if !light.is_empty() && light != full {
+                    models.insert(0, model(ModelLevel::Light, &light, light_bytes));
+                }
+                Some(PublicRelic {
+                    id,
+                    url: relic_url(id),
+                    title: meta.title,
+                    description: meta.description,
+                    object_type: meta.object_type,
+                    period: meta.period,
+                    material: meta.material,
+                    dimensions: meta.dimensions,
+                    credits: meta.credits,
+                    licence: meta.licence,
+                    dublin_core: meta.dublin_core,
+                    site: meta.place.site,
+                    // Placed by the snapshot: the relic's own position or its site's.
+                    position: disan_types::Position {
+                        lat: meta.place.lat.unwrap_or(f64::NAN),
+                        lon: meta.place.lon.unwrap_or(f64::NAN),
+                        accuracy_m: 50,
+                    },
+                    models,
+                    version,
+                })
+            },
+        )
         .collect())
 }
 

@@ -163,10 +163,12 @@ fn check_intact(c: &Client, published: &[i64]) {
         let (status, body) = c.get(&format!("/api/relics/{id}"));
         assert_eq!(status, 200, "published relic {id} lost");
         let relic: Value = serde_json::from_slice(&body).unwrap();
-        let url = relic["models"][0]["url"].as_str().unwrap();
-        let (status, full) = http(&c.addr, "GET", url, &[], &[]);
-        assert_eq!(status, 200, "published relic {id}: file lost");
-        assert!(url.ends_with(&format!("{}.glb", sha256(&full))));
+        for model in relic["models"].as_array().unwrap() {
+            let url = model["url"].as_str().unwrap();
+            let (status, bytes) = http(&c.addr, "GET", url, &[], &[]);
+            assert_eq!(status, 200, "published relic {id}: file lost");
+            assert!(url.ends_with(&format!("{}.glb", sha256(&bytes))));
+        }
     }
 }
 

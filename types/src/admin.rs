@@ -249,6 +249,9 @@ pub struct ModelVersion {
     /// the public gets it under `/relics/files/` while this version is published.
     pub full_url: String,
     pub full_bytes: u64,
+    /// Where staff get the light model (the first view: a few thousand triangles).
+    pub light_url: String,
+    pub light_bytes: u64,
     /// Estimated download of the full model: seconds over 3G and 4G.
     pub download_s: Download,
     pub created_by: String,

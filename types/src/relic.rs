@@ -31,7 +31,7 @@ pub struct PublicRelic {
     pub site: Option<String>,
     /// Where it is: its own position, or its site's.
     pub position: Position,
-    /// The model files, as for sites (the full model today).
+    /// The model files, as for sites: the light one first, then the full one.
     pub models: Vec<ModelRef>,
     /// The model version shown.
     pub version: i64,
