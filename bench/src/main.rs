@@ -1,4 +1,5 @@
-//! Disan's benchmarks, run by `cargo xtask bench search|viewer` (see [`viewer`] for the second).
+//! Disan's benchmarks, run by `cargo xtask bench search|viewer|relic` (see [`viewer`] and
+//! [`relic`] for the others).
 //!
 //! `cargo xtask bench search`: Disan's search (tantivy, [`SearchIndex`]) and SQLite FTS5
 //! (`unicode61 remove_diacritics 2`) side by side, on the same corpus and the same queries, in
@@ -10,6 +11,7 @@
 
 mod corpus;
 mod fts5;
+mod relic;
 mod server;
 mod viewer;
 
@@ -44,8 +46,13 @@ fn main() -> anyhow::Result<()> {
                 flag("--runs").unwrap_or(3),
             )
         }
+        Some("relic") => relic::run(
+            &repo_root(),
+            flag("--triangles").unwrap_or(2_000_000) as u64,
+            flag("--texture").unwrap_or(8192) as u32,
+        ),
         _ => bail!(
-            "usage: disan-bench search [--relics N] [--rounds R] | viewer --web-dir DIR --bin DISAN [--site SLUG] [--runs N]"
+            "usage: disan-bench search [--relics N] [--rounds R] | viewer --web-dir DIR --bin DISAN [--site SLUG] [--runs N] | relic [--triangles N] [--texture PX]"
         ),
     }
 }

@@ -11,6 +11,8 @@
 //!   on the same corpus and queries (release build; prints tables). Not part of `test`.
 //! - `cargo xtask bench viewer [--site SLUG] [--runs N]`: the viewer's first frame against
 //!   Google's `<model-viewer>` over emulated Fast 4G in headless Chromium; wasm sizes.
+//! - `cargo xtask bench relic [--triangles N] [--texture PX]`: time and peak memory to check a
+//!   scan and make its derivatives, against the Khronos validator and gltfpack.
 //! - `cargo xtask fuzz [--iterations N] [--seed S]`: the mutation fuzzer of the model checks,
 //!   long (release build with overflow checks; 1 000 000 inputs by default).
 
@@ -46,6 +48,7 @@ fn main() -> anyhow::Result<()> {
                  assets  regenerate the site models in assets/models\n\
                  bench   search [--relics N] [--rounds R]: search vs SQLite FTS5\n\
                  \x20       viewer [--site SLUG] [--runs N]: first frame vs <model-viewer>\n\
+                 \x20       relic [--triangles N] [--texture PX]: checks and derivatives vs gltfpack\n\
                  fuzz    [--iterations N] [--seed S]: the model checks under mutated input"
             );
             if cmd.is_empty() || cmd == "help" || cmd == "--help" {
@@ -64,6 +67,14 @@ fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
             .cargo()
             .args(["run", "--release", "-p", "disan-bench", "--"])
             .args(args)),
+        Some("relic") => {
+            tools::ensure_gltf_validator(ws)?;
+            tools::ensure_gltfpack(ws)?;
+            run(ws
+                .cargo()
+                .args(["run", "--release", "-p", "disan-bench", "--"])
+                .args(args))
+        }
         Some("viewer") => {
             tools::ensure_chromium()?;
             let peer = tools::ensure_model_viewer(ws)?;
@@ -94,7 +105,7 @@ fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
                 .arg(ws.target.join("release/disan")))
         }
         _ => bail!(
-            "usage: cargo xtask bench search [--relics N] [--rounds R] | viewer [--site SLUG] [--runs N]"
+            "usage: cargo xtask bench search [--relics N] [--rounds R] | viewer [--site SLUG] [--runs N] | relic [--triangles N] [--texture PX]"
         ),
     }
 }

@@ -109,6 +109,12 @@ pub fn ensure_gltf_validator(ws: &Workspace) -> anyhow::Result<()> {
     npm_ci(&ws.root.join("tests/gltf-validator"), "gltf-validator")
 }
 
+/// meshoptimizer's gltfpack (npm, pinned in `bench/gltfpack/`'s lock file): the peer of
+/// `cargo xtask bench relic`.
+pub fn ensure_gltfpack(ws: &Workspace) -> anyhow::Result<()> {
+    npm_ci(&ws.root.join("bench/gltfpack"), "gltfpack")
+}
+
 /// axe-core (npm, pinned in `tests/axe/`'s lock file), the accessibility engine the browser
 /// tests run on the pages.
 pub fn ensure_axe(ws: &Workspace) -> anyhow::Result<()> {

@@ -1,0 +1,170 @@
+//! `cargo xtask bench relic`: time and peak memory to check a scan and make its derivatives,
+//! against the peers on the same file in the same run: the Khronos glTF Validator (checking)
+//! and meshoptimizer's gltfpack (simplifying to the same triangle budget, textures limited to
+//! the same size). The scan is generated: a dense terrain-like mesh (2 M triangles by default,
+//! 32-bit indices) with an 8192² JPEG texture.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use disan_assetgen::scan::ScanSpec;
+use disan_relic::derive::{Budget, full_glb, light_glb};
+use disan_relic::{Limits, check};
+use disan_types::admin::UpAxis;
+
+/// This process's peak resident memory (kB), and a way to start counting afresh.
+fn peak_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn reset_peak() {
+    std::fs::write("/proc/self/clear_refs", "5").ok();
+}
+
+/// Runs `cmd`, returning its wall time and the largest resident size seen while it ran (MB).
+fn measure(cmd: &mut Command) -> anyhow::Result<(Duration, u64)> {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .with_context(|| format!("cannot start {cmd:?}"))?;
+    let mut peak = 0;
+    loop {
+        let rss = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+            })
+            .unwrap_or(0);
+        peak = peak.max(rss);
+        if let Some(status) = child.try_wait()? {
+            if !status.success() {
+                let mut err = String::new();
+                if let Some(mut e) = child.stderr.take() {
+                    std::io::Read::read_to_string(&mut e, &mut err).ok();
+                }
+                bail!("{cmd:?} failed: {err}");
+            }
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    Ok((start.elapsed(), peak / 1024))
+}
+
+pub fn run(root: &Path, triangles: u64, texture: u32) -> anyhow::Result<()> {
+    let cells = ((triangles as f64 / 2.0).sqrt().round() as u32).max(1);
+    let spec = ScanSpec {
+        cells,
+        tiles: 1,
+        texture_px: texture,
+        size_m: 30.0,
+        ..ScanSpec::default()
+    };
+    eprintln!("generating a scan of {} triangles with a {texture}² JPEG…", spec.triangles());
+    let bytes = spec.generate().to_glb();
+    let dir = tempfile::tempdir()?;
+    let input = dir.path().join("scan.glb");
+    std::fs::write(&input, &bytes)?;
+
+    let me = std::process::id();
+    reset_peak();
+    let before = peak_kb(me);
+    let started = Instant::now();
+    let model = check(&bytes, &Limits::default()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let t_check = started.elapsed();
+    let started = Instant::now();
+    let full = full_glb(&model, UpAxis::Y);
+    let t_full = started.elapsed();
+    let started = Instant::now();
+    let light = light_glb(&model, UpAxis::Y);
+    let t_light = started.elapsed();
+    let peak_mb = peak_kb(me).max(before) / 1024;
+    drop(model);
+    let full_report = check(&full, &Limits::default()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let light_report = check(&light, &Limits::default()).map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    let validator = root.join("tests/gltf-validator/validate.mjs");
+    let (t_validator, m_validator) = measure(Command::new("node").arg(&validator).arg(&input))?;
+    let gltfpack = root.join("bench/gltfpack/node_modules/gltfpack/cli.js");
+    let ratio = Budget::FULL.triangles as f64 / spec.triangles() as f64;
+    let packed = dir.path().join("packed.glb");
+    let (t_pack, m_pack) = measure(
+        Command::new("node")
+            .arg(&gltfpack)
+            .args(["-i"])
+            .arg(&input)
+            .arg("-o")
+            .arg(&packed)
+            .args(["-si", &format!("{ratio:.4}"), "-tl", "2048"]),
+    )?;
+    let packed_bytes = std::fs::metadata(&packed).map_or(0, |m| m.len());
+
+    let s = |d: Duration| d.as_secs_f64();
+    println!(
+        "\nrelic bench: {} triangles, {texture}² JPEG, {:.1} MB GLB",
+        spec.triangles(),
+        bytes.len() as f64 / 1e6
+    );
+    println!(
+        "{:<44} {:>10} {:>12} {:>8}",
+        "step", "Disan", "peer", "ratio"
+    );
+    println!(
+        "{:<44} {:>9.2}s {:>11.2}s {:>8.2}",
+        "check the upload (peer: Khronos validator)",
+        s(t_check),
+        s(t_validator),
+        s(t_check) / s(t_validator)
+    );
+    println!(
+        "{:<44} {:>9.2}s {:>11.2}s {:>8.2}",
+        "full model, 150k tris, 2048² (peer: gltfpack)",
+        s(t_full),
+        s(t_pack),
+        s(t_full) / s(t_pack)
+    );
+    println!("{:<44} {:>9.2}s", "light model, 4k tris, 128²", s(t_light));
+    println!(
+        "{:<44} {:>9.2}s {:>11}",
+        "check + both derivatives (goal ≤ 60 s)",
+        s(t_check + t_full + t_light),
+        ""
+    );
+    println!(
+        "{:<44} {:>8} MB {:>9} MB",
+        "peak memory (goal ≤ 2048 MB; peer: gltfpack)", peak_mb, m_pack
+    );
+    println!("{:<44} {:>8} MB", "peak memory of the Khronos validator", m_validator);
+    println!(
+        "{:<44} {:>10} {:>12}",
+        "full model triangles",
+        full_report.report.triangles,
+        ""
+    );
+    println!(
+        "{:<44} {:>8.1} MB {:>9.1} MB",
+        "full model size (peer: gltfpack output)",
+        full.len() as f64 / 1e6,
+        packed_bytes as f64 / 1e6
+    );
+    println!(
+        "{:<44} {:>8.0} kB   ({} triangles)",
+        "light model size (goal ≤ 200 kB)",
+        light.len() as f64 / 1024.0,
+        light_report.report.triangles
+    );
+    Ok(())
+}
