@@ -73,7 +73,10 @@ pub fn run(root: &Path, triangles: u64, texture: u32) -> anyhow::Result<()> {
         size_m: 30.0,
         ..ScanSpec::default()
     };
-    eprintln!("generating a scan of {} triangles with a {texture}² JPEG…", spec.triangles());
+    eprintln!(
+        "generating a scan of {} triangles with a {texture}² JPEG…",
+        spec.triangles()
+    );
     let bytes = spec.generate().to_glb();
     let dir = tempfile::tempdir()?;
     let input = dir.path().join("scan.glb");
@@ -147,12 +150,13 @@ pub fn run(root: &Path, triangles: u64, texture: u32) -> anyhow::Result<()> {
         "{:<44} {:>8} MB {:>9} MB",
         "peak memory (goal ≤ 2048 MB; peer: gltfpack)", peak_mb, m_pack
     );
-    println!("{:<44} {:>8} MB", "peak memory of the Khronos validator", m_validator);
+    println!(
+        "{:<44} {:>8} MB",
+        "peak memory of the Khronos validator", m_validator
+    );
     println!(
         "{:<44} {:>10} {:>12}",
-        "full model triangles",
-        full_report.report.triangles,
-        ""
+        "full model triangles", full_report.report.triangles, ""
     );
     println!(
         "{:<44} {:>8.1} MB {:>9.1} MB",

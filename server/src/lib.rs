@@ -21,6 +21,7 @@ pub mod search;
 pub mod sessions;
 pub mod sites;
 pub mod storage;
+pub mod sweep;
 pub mod throttle;
 pub mod tokens;
 pub mod tour2d;

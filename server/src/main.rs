@@ -44,6 +44,13 @@ enum Command {
         #[arg(long)]
         user: String,
     },
+    /// Remove what a crash or an abandoned upload left: relic files no version names and
+    /// uploads not finished, once older than the grace period. Never a referenced file.
+    Sweep {
+        /// How old a leftover must be, e.g. 1h, 7d.
+        #[arg(long, default_value = "1d")]
+        older_than: disan_server::config::Lifetime,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -264,6 +271,23 @@ async fn main() -> anyhow::Result<()> {
         Command::User(command) => user(command, &config.database).await,
         Command::Token(command) => token(command, &config.database).await,
         Command::Import { dir, user } => import(config, &dir, &user).await,
+        Command::Sweep { older_than } => {
+            let db = Db::open(&config.database).await?;
+            let grace = std::time::Duration::from_secs(older_than.seconds() as u64);
+            let swept = disan_server::sweep::sweep(&config, &db, grace).await?;
+            for f in &swept.relic_files {
+                println!("removed relic file {f}");
+            }
+            for u in &swept.uploads {
+                println!("removed upload {u}");
+            }
+            println!(
+                "swept {} relic files and {} uploads",
+                swept.relic_files.len(),
+                swept.uploads.len()
+            );
+            Ok(())
+        }
         Command::Serve => disan_server::run(config).await,
     }
 }

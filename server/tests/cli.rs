@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::process::Output;
+use std::process::{Command, Output};
 
 use common::{Running, command, copy_tree, root};
 
@@ -399,5 +399,106 @@ fn import_publishes_a_folder_of_relics_once() {
     assert!(status.contains(" 404 "), "drafts stay private: {status}");
     drop(server);
     assert!(text(&disan(&["import", "--help"], &[])).contains("--user"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn sweep_removes_leftovers_but_never_what_is_referenced() {
+    let dir = std::env::temp_dir().join(format!("disan-sweep-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    let folder = dir.join("in");
+    std::fs::create_dir_all(&folder).unwrap();
+    let scan = disan_assetgen::scan::ScanSpec {
+        cells: 8,
+        tiles: 1,
+        texture_px: 16,
+        ..Default::default()
+    }
+    .generate();
+    std::fs::write(folder.join("m.glb"), scan.to_glb()).unwrap();
+    std::fs::write(
+        folder.join("m.toml"),
+        "model = \"m.glb\"\n[title]\nvi = \"Một\"\nen = \"One\"\n[description]\nvi = \"Mô tả.\"\n\
+         en = \"About.\"\n[place]\nsite = \"doi-a1\"\n",
+    )
+    .unwrap();
+    let data = dir.join("data");
+    let db = format!("sqlite://{}/disan.db", data.display());
+    assert!(
+        user_cmd(
+            &db,
+            &["add", "lan", "--role", "editor"],
+            "a long password\n"
+        )
+        .status
+        .success()
+    );
+    let run = |args: &[&str]| {
+        command(args)
+            .args(["--database", &db])
+            .arg("--relics-dir")
+            .arg(data.join("relics"))
+            .arg("--uploads-dir")
+            .arg(data.join("uploads"))
+            .output()
+            .unwrap()
+    };
+    let out = run(&["import", folder.to_str().unwrap(), "--user", "lan"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let models = || {
+        std::fs::read_dir(data.join("relics/models"))
+            .unwrap()
+            .count()
+    };
+    let stored = models();
+    // Leftovers of a crash: a relic file no row names, an upload file with no row; both old.
+    let orphan = data.join("relics/models/deadbeef.glb");
+    std::fs::write(&orphan, b"left by a crash").unwrap();
+    let young = data.join("relics/models/cafe.glb");
+    std::fs::write(&young, b"being written right now").unwrap();
+    std::fs::create_dir_all(data.join("uploads")).unwrap();
+    let part = data.join("uploads/abc.part");
+    std::fs::write(&part, b"half").unwrap();
+    for old in [&orphan, &part] {
+        let ok = Command::new("touch")
+            .args(["-d", "3 days ago"])
+            .arg(old)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok);
+    }
+    let out = run(&["sweep", "--older-than", "1d"]);
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("removed relic file models/deadbeef.glb"), "{t}");
+    assert!(t.contains("removed upload abc.part"), "{t}");
+    assert!(!orphan.exists() && !part.exists());
+    assert!(young.exists(), "young files are left alone");
+    // Everything the relic references is still there: the server serves it whole.
+    assert_eq!(
+        models(),
+        stored + 1,
+        "the referenced models and the young file are kept"
+    );
+    let server = Running::start_with(&root().join("content"), &data);
+    let relic = server.get("/api/relics/1");
+    let url = relic
+        .split("\"url\":\"/relics/files/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    let (status, body) = common::http(
+        &server.addr,
+        "GET",
+        &format!("/relics/files/{url}"),
+        &[],
+        &[],
+    );
+    assert_eq!(status, 200);
+    assert_eq!(&body[..4], b"glTF");
+    drop(server);
     std::fs::remove_dir_all(&dir).ok();
 }
