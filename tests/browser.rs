@@ -1583,6 +1583,46 @@ fn staff_publish_a_relic_and_visitors_find_it_and_see_it_in_3d() {
     );
     assert!(report.contains("1024 × 1024 jpeg"), "{report}");
     assert_eq!(axe_violations(&browser), Vec::<String>::new(), "relic page");
+
+    // Edit the texts: the form comes filled in; the change is a new metadata version.
+    browser
+        .click(&format!("a[href^='/admin/relics/{id}/edit']"))
+        .unwrap();
+    browser
+        .wait_for(
+            &format!("return location.pathname === '/admin/relics/{id}/edit';"),
+            LIMIT,
+        )
+        .unwrap();
+    let filled = browser
+        .eval("return [document.getElementById('title-vi').value, document.getElementById('site').value];", json!([]))
+        .unwrap();
+    assert_eq!(
+        filled,
+        json!(["Khẩu pháo 105 ly", "bao-tang-chien-thang-dien-bien-phu"])
+    );
+    browser.type_into("#period-vi", "1953–1954").unwrap();
+    browser.click("#relic-form button[type=submit]").unwrap();
+    browser
+        .wait_for(
+            &format!("return location.pathname === '/admin/relics/{id}';"),
+            LIMIT,
+        )
+        .unwrap();
+    let meta: Value = {
+        let token = server.add_token("lan", "check");
+        let agent = server.client();
+        let mut resp = agent
+            .get(&server.url(&format!("/api/admin/relics/{id}")))
+            .header("authorization", &format!("Bearer {token}"))
+            .call()
+            .unwrap();
+        resp.body_mut().read_json().unwrap()
+    };
+    assert_eq!(meta["meta_version"], 2);
+    assert_eq!(meta["meta"]["period"]["vi"], "1953–1954");
+    assert_eq!(meta["meta"]["title"]["en"], "The 105 mm howitzer");
+
     browser.click(".actions form button").unwrap();
     browser
         .wait_for(

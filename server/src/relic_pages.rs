@@ -22,6 +22,7 @@ pub fn pages(cfg: &mut web::ServiceConfig) {
         .route("/relics/deleted", web::get().to(deleted))
         .route("/relics/{id}", web::get().to(relic_page))
         .route("/relics/{id}/version", web::get().to(version_form))
+        .route("/relics/{id}/edit", web::get().to(edit_form))
         .route("/relics/{id}/{action}", web::post().to(act));
 }
 
@@ -74,6 +75,8 @@ pub struct Words {
     create: &'static str,
     send_version: &'static str,
     new_version: &'static str,
+    edit: &'static str,
+    save: &'static str,
     deleted: &'static str,
     public_page: &'static str,
     report: &'static str,
@@ -132,6 +135,8 @@ pub const VI: Words = Words {
     create: "Tải lên và lưu bản nháp",
     send_version: "Tải lên phiên bản mới",
     new_version: "Phiên bản mô hình mới",
+    edit: "Sửa thông tin",
+    save: "Lưu thông tin",
     deleted: "đã xóa",
     public_page: "Trang công khai",
     report: "Báo cáo chất lượng",
@@ -190,6 +195,8 @@ pub const EN: Words = Words {
     create: "Upload and save a draft",
     send_version: "Upload the new version",
     new_version: "New model version",
+    edit: "Edit the texts and details",
+    save: "Save",
     deleted: "deleted",
     public_page: "Public page",
     report: "Quality report",
@@ -236,6 +243,20 @@ struct FormPage {
     csrf: String,
     sites: Vec<(String, String)>,
     submit: &'static str,
+    /// The metadata shown in the fields (empty for a new relic).
+    m: disan_types::admin::RelicMeta,
+    site: String,
+    lat: String,
+    lon: String,
+    z_up: bool,
+}
+
+/// What a form page is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    New,
+    Version,
+    Edit,
 }
 
 fn form_page(
@@ -243,6 +264,7 @@ fn form_page(
     req: &HttpRequest,
     staff: &Staff,
     relic: Option<&AdminRelic>,
+    mode: Mode,
 ) -> HttpResponse {
     let lang = language(req);
     let r = words(lang);
@@ -252,25 +274,43 @@ fn form_page(
         .summaries()
         .map(|s| (s.slug.clone(), s.name.get(lang).to_owned()))
         .collect();
+    let m = relic.map_or_else(
+        || disan_types::admin::RelicMeta {
+            licence: "CC BY 4.0".into(),
+            ..Default::default()
+        },
+        |x| x.meta.clone(),
+    );
+    let title = relic.map_or("", |x| x.meta.title.get(lang));
     html(
         StatusCode::OK,
         FormPage {
             lang: lang.code(),
             f: Frame::new(lang, Some(staff)),
             r,
-            heading: match relic {
-                Some(x) => format!("{}: {}", r.new_version, x.meta.title.get(lang)),
-                None => r.new_relic.to_owned(),
+            heading: match mode {
+                Mode::New => r.new_relic.to_owned(),
+                Mode::Version => format!("{}: {title}", r.new_version),
+                Mode::Edit => format!("{}: {title}", r.edit),
             },
-            mode: if relic.is_some() { "version" } else { "new" },
+            mode: match mode {
+                Mode::New => "new",
+                Mode::Version => "version",
+                Mode::Edit => "edit",
+            },
             relic_id: relic.map_or(0, |x| x.id),
             csrf: staff.csrf.clone().unwrap_or_default(),
             sites,
-            submit: if relic.is_some() {
-                r.send_version
-            } else {
-                r.create
+            submit: match mode {
+                Mode::New => r.create,
+                Mode::Version => r.send_version,
+                Mode::Edit => r.save,
             },
+            site: m.place.site.clone().unwrap_or_default(),
+            lat: m.place.lat.map_or(String::new(), |v| v.to_string()),
+            lon: m.place.lon.map_or(String::new(), |v| v.to_string()),
+            z_up: m.up_axis == disan_types::admin::UpAxis::Z,
+            m,
         },
     )
 }
@@ -281,7 +321,7 @@ async fn new_form(
     staff: Result<Staff, Error>,
 ) -> HttpResponse {
     match staff {
-        Ok(staff) => form_page(&state, &req, &staff, None),
+        Ok(staff) => form_page(&state, &req, &staff, None, Mode::New),
         Err(e) => not_staff(&req, e),
     }
 }
@@ -292,13 +332,32 @@ async fn version_form(
     staff: Result<Staff, Error>,
     id: web::Path<i64>,
 ) -> HttpResponse {
+    relic_form(&state, &req, staff, *id, Mode::Version).await
+}
+
+async fn edit_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Result<Staff, Error>,
+    id: web::Path<i64>,
+) -> HttpResponse {
+    relic_form(&state, &req, staff, *id, Mode::Edit).await
+}
+
+async fn relic_form(
+    state: &AppState,
+    req: &HttpRequest,
+    staff: Result<Staff, Error>,
+    id: i64,
+    mode: Mode,
+) -> HttpResponse {
     let staff = match staff {
         Ok(s) => s,
-        Err(e) => return not_staff(&req, e),
+        Err(e) => return not_staff(req, e),
     };
-    match relics::visible(&state, &staff, *id).await {
-        Ok(relic) => form_page(&state, &req, &staff, Some(&relic)),
-        Err(e) => not_staff(&req, e),
+    match relics::visible(state, &staff, id).await {
+        Ok(relic) => form_page(state, req, &staff, Some(&relic), mode),
+        Err(e) => not_staff(req, e),
     }
 }
 

@@ -85,21 +85,24 @@ async function upload(file) {
   return url.split("/").pop();
 }
 
-/// The metadata fields as the API's JSON (`title.vi` → `{title: {vi}}`), empty ones left out.
+/// The metadata fields as the API's JSON (`title.vi` → `{title: {vi}}`), text in NFC; the
+/// place's empty fields are null (so an edit clears them).
 function metadata() {
-  const meta = {};
+  const meta = { place: {} };
   for (const [name, value] of new FormData(form)) {
-    if (name === "file" || name === "up_axis" || typeof value !== "string" || value.trim() === "") continue;
+    if (name === "file" || name === "up_axis" || typeof value !== "string") continue;
     const path = name.split(".");
     let at = meta;
     for (const key of path.slice(0, -1)) at = at[key] ??= {};
     const last = path[path.length - 1];
-    at[last] = last === "lat" || last === "lon" ? Number(value.replace(",", ".")) : value.normalize("NFC");
+    const text = value.trim();
+    if (path[0] === "place") {
+      at[last] = text === "" ? null : last === "site" ? text : Number(text.replace(",", "."));
+    } else {
+      at[last] = text.normalize("NFC");
+    }
   }
-  for (const key of ["object_type", "period", "material"]) {
-    if (meta[key]) meta[key] = { vi: meta[key].vi ?? "", en: meta[key].en ?? "" };
-  }
-  meta.up_axis = form.elements.up_axis.value;
+  if (form.elements.up_axis) meta.up_axis = form.elements.up_axis.value;
   return meta;
 }
 
@@ -128,9 +131,24 @@ let sent = null;
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
+  const button = form.querySelector("button[type=submit]");
+  const relic = form.dataset.relic;
+  if (form.dataset.mode === "edit") {
+    button.disabled = true;
+    problems.hidden = true;
+    const r = await fetch(`/api/admin/relics/${relic}`, {
+      method: "PATCH",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify(metadata()),
+    });
+    const body = await r.json().catch(() => ({ message: msg("failed") }));
+    if (r.ok) return location.assign(`/admin/relics/${relic}?lang=${lang}`);
+    listProblems(body);
+    button.disabled = false;
+    return;
+  }
   const file = form.elements.file.files[0];
   if (!file) return listProblems({ message: msg("choose") });
-  const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   problems.hidden = true;
   try {
@@ -139,7 +157,6 @@ form.addEventListener("submit", async (event) => {
     sent = { key, id };
     text.textContent = msg("checking");
     bar.removeAttribute("value");
-    const relic = form.dataset.relic;
     const meta = form.dataset.mode === "new" ? metadata() : null;
     const r = await fetch(meta ? "/api/admin/relics" : `/api/admin/relics/${relic}/versions`, {
       method: "POST",
