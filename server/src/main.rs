@@ -282,9 +282,10 @@ async fn main() -> anyhow::Result<()> {
                 println!("removed upload {u}");
             }
             println!(
-                "swept {} relic files and {} uploads",
+                "swept {} relic files, {} uploads and {} ended sessions",
                 swept.relic_files.len(),
-                swept.uploads.len()
+                swept.uploads.len(),
+                swept.sessions
             );
             Ok(())
         }

@@ -2,7 +2,8 @@
 //! still referenced. Relic files (masters, derivatives) no model version names are removed
 //! once older than the grace period (a relic being created writes its files a moment before
 //! its rows, so young files are left alone); uploads not finished within the grace period are
-//! cancelled, and upload files without a row are removed.
+//! cancelled, and upload files without a row are removed; sessions that ended (expired or
+//! logged out) are forgotten.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -16,6 +17,8 @@ use crate::db::{Db, DbError, now};
 pub struct Swept {
     pub relic_files: Vec<String>,
     pub uploads: Vec<String>,
+    /// Ended sessions forgotten.
+    pub sessions: u64,
 }
 
 fn older_than(path: &Path, grace: Duration) -> bool {
@@ -85,6 +88,11 @@ pub async fn sweep(config: &Config, db: &Db, grace: Duration) -> Result<Swept, D
             }
         }
     }
+    let ended = sqlx::query("DELETE FROM sessions WHERE expires_at < $1 OR revoked = 1")
+        .bind(now())
+        .execute(&db.pool)
+        .await?;
+    swept.sessions = ended.rows_affected();
     swept.relic_files.sort();
     swept.uploads.sort();
     Ok(swept)

@@ -41,7 +41,7 @@ fn help_lists_every_setting_and_its_variable() {
         assert!(help.contains(flag), "{flag} missing:\n{help}");
         assert!(help.contains(var), "{var} missing:\n{help}");
     }
-    for command in ["serve", "check", "user", "token"] {
+    for command in ["serve", "check", "user", "token", "import", "sweep"] {
         assert!(help.contains(command), "{command} missing:\n{help}");
     }
     for command in [
@@ -49,6 +49,8 @@ fn help_lists_every_setting_and_its_variable() {
         &["user", "add", "--help"],
         &["token", "--help"],
         &["token", "add", "--help"],
+        &["import", "--help"],
+        &["sweep", "--help"],
     ] {
         let out = disan(command, &[]);
         assert!(out.status.success(), "{}", text(&out));
