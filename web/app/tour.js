@@ -26,9 +26,26 @@ export function renderTour(slug) {
     $("stop-next").disabled = n >= total;
     if (n >= total) setPlaying(false);
     renderHotspots(site);
+    renderRelics(site);
     renderNextSites(site, n >= total);
   });
 }
+
+// The site's published relics, each a link to its page.
+function renderRelics(site) {
+  const box = $("site-relics");
+  const relics = site.relics || [];
+  box.hidden = relics.length === 0;
+  const links = relics.map((r) => {
+    const a = document.createElement("a");
+    a.href = r.url;
+    a.textContent = r.title[lang()];
+    return a;
+  });
+  box.replaceChildren(box.firstElementChild, ...links);
+  box.firstElementChild.textContent = t().relics;
+}
+openInPlace($("site-relics"));
 
 // At the last stop: the nearest other sites, to go on.
 const nearby = new Map();
