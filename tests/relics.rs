@@ -721,6 +721,30 @@ fn bad_models_and_metadata_are_refused_with_every_problem_and_nothing_stored() {
 }
 
 #[test]
+fn the_triangle_limit_is_a_setting() {
+    let web = tempfile::tempdir().unwrap();
+    let mut config = config_with_web(web.path());
+    config.max_triangles = 500;
+    let s = TestServer::start(config).unwrap();
+    s.add_user("lan", Role::Editor, PASSWORD);
+    let lan = staff(&s, "lan");
+    let upload = lan.upload(&scan());
+    let (status, body) = lan.send(
+        "POST",
+        "/api/admin/relics",
+        Some(json!({"meta": meta("doi-a1"), "upload": upload})),
+    );
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["problems"][0]["code"], "too_many_triangles", "{body}");
+    assert!(
+        body["problems"][0]["message"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("500")
+    );
+}
+
+#[test]
 fn changes_through_the_session_cookie_need_the_csrf_token() {
     let (s, _web) = server();
     let login = s.login("lan", PASSWORD);

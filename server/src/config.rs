@@ -15,6 +15,7 @@
 //! | `--uploads-dir`  | `DISAN_UPLOADS_DIR` | `uploads_dir` | `data/uploads`  |
 //! | `--relics-dir`   | `DISAN_RELICS_DIR`  | `relics_dir`  | `data/relics`   |
 //! | `--max-upload-mb N`| `DISAN_MAX_UPLOAD_MB` | `max_upload_mb` | `500`     |
+//! | `--max-triangles N`| `DISAN_MAX_TRIANGLES` | `max_triangles` | `20000000` |
 
 use std::net::SocketAddr;
 use std::num::NonZeroUsize;
@@ -45,6 +46,9 @@ pub struct Config {
     pub relics_dir: PathBuf,
     /// Largest model upload, in megabytes (MiB).
     pub max_upload_mb: u64,
+    /// Most triangles a model may have (above the mobile budget it is simplified; above this
+    /// it is refused).
+    pub max_triangles: u64,
 }
 
 /// A length of time written as a whole number and a unit: `90s`, `30m`, `12h`, `7d`.
@@ -106,6 +110,7 @@ impl Default for Config {
             uploads_dir: PathBuf::from("data/uploads"),
             relics_dir: PathBuf::from("data/relics"),
             max_upload_mb: 500,
+            max_triangles: 20_000_000,
         }
     }
 }
@@ -148,6 +153,9 @@ pub struct Settings {
     /// Largest model upload, in MiB [default: 500].
     #[arg(long, env = "DISAN_MAX_UPLOAD_MB", value_name = "N", global = true)]
     pub max_upload_mb: Option<u64>,
+    /// Most triangles an uploaded model may have [default: 20000000].
+    #[arg(long, env = "DISAN_MAX_TRIANGLES", value_name = "N", global = true)]
+    pub max_triangles: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -202,6 +210,9 @@ impl Settings {
         }
         if let Some(v) = self.max_upload_mb {
             config.max_upload_mb = v;
+        }
+        if let Some(v) = self.max_triangles {
+            config.max_triangles = v;
         }
         Ok(config)
     }
@@ -304,6 +315,7 @@ mod tests {
                 "uploads_dir" => d.uploads_dir.display().to_string(),
                 "relics_dir" => d.relics_dir.display().to_string(),
                 "max_upload_mb" => d.max_upload_mb.to_string(),
+                "max_triangles" => d.max_triangles.to_string(),
                 "session_ttl" => {
                     assert_eq!(Ok(d.session_ttl), default.parse());
                     default.to_owned()
@@ -314,13 +326,13 @@ mod tests {
             // The flag and the TOML key named in the table both set the key.
             let value = match key {
                 "bind" => "127.0.0.1:1",
-                "workers" | "max_upload_mb" => "3",
+                "workers" | "max_upload_mb" | "max_triangles" => "3",
                 "session_ttl" => "30m",
                 _ => "x",
             };
             let by_flag = load(&[flag, value]).unwrap();
             assert_ne!(by_flag, d, "{flag} changes nothing");
-            let toml = if key == "workers" || key == "max_upload_mb" {
+            let toml = if ["workers", "max_upload_mb", "max_triangles"].contains(&key) {
                 format!("{key} = {value}")
             } else {
                 format!("{key} = \"{value}\"")
@@ -329,7 +341,7 @@ mod tests {
             assert_eq!(by_file, by_flag, "TOML key {key}");
             checked += 1;
         }
-        assert_eq!(checked, 10, "rows checked");
+        assert_eq!(checked, 11, "rows checked");
     }
 
     #[test]

@@ -103,6 +103,7 @@ fn process(upload: &Upload, limits: &Limits, meta: &RelicMeta) -> Result<Process
 fn limits(state: &AppState) -> Limits {
     Limits {
         max_bytes: state.config.max_upload_bytes(),
+        max_triangles: state.config.max_triangles,
         ..Limits::default()
     }
 }

@@ -37,6 +37,10 @@ fn help_lists_every_setting_and_its_variable() {
         ("--workers", "DISAN_WORKERS"),
         ("--database", "DISAN_DATABASE"),
         ("--session-ttl", "DISAN_SESSION_TTL"),
+        ("--uploads-dir", "DISAN_UPLOADS_DIR"),
+        ("--relics-dir", "DISAN_RELICS_DIR"),
+        ("--max-upload-mb", "DISAN_MAX_UPLOAD_MB"),
+        ("--max-triangles", "DISAN_MAX_TRIANGLES"),
     ] {
         assert!(help.contains(flag), "{flag} missing:\n{help}");
         assert!(help.contains(var), "{var} missing:\n{help}");
