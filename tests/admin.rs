@@ -395,3 +395,103 @@ fn sessions_expire_and_end_when_the_account_is_disabled() {
     assert_eq!(resp.status(), 401);
     assert_eq!(s.try_login("hoa", PASSWORD).0, 401);
 }
+
+#[test]
+fn admins_add_and_disable_accounts_from_the_users_page() {
+    let (s, _web) = server();
+    let admin = s.login("minh", PASSWORD);
+    let editor = s.login("lan", PASSWORD);
+    let (status, body, cache) = get(&s, "/admin/users?lang=en", &editor.cookie);
+    assert_eq!((status, error_of(&body)), (403, ErrorCode::Forbidden));
+    assert_eq!(cache, "no-store");
+    let (status, html, _) = get(&s, "/admin/users?lang=en", &admin.cookie);
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("Staff accounts") && html.contains("lan") && html.contains("editor"));
+    let post = |path: &str, form: &[(&str, &str)]| {
+        let mut resp = s
+            .plain_client()
+            .post(&s.url(path))
+            .header("cookie", &admin.cookie)
+            .send_form(form.iter().copied())
+            .unwrap();
+        (
+            resp.status().as_u16(),
+            resp.body_mut().read_to_string().unwrap(),
+        )
+    };
+    // A new account: it can log in at once.
+    let (status, html) = post(
+        "/admin/users?lang=en",
+        &[
+            ("csrf", &admin.csrf),
+            ("name", "hoa"),
+            ("role", "editor"),
+            ("password", "mật khẩu của Hoa"),
+        ],
+    );
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("The account was added"), "{html}");
+    assert_eq!(s.try_login("hoa", "mật khẩu của Hoa").0, 303);
+    // Bad input is said on the page and changes nothing; a forged form is refused.
+    for (name, password, says) in [
+        (
+            "Hoa Nguyen",
+            "long enough password",
+            "not a valid user name",
+        ),
+        ("thu", "short", "too short"),
+        ("lan", "long enough password", "already exists"),
+    ] {
+        let (status, html) = post(
+            "/admin/users?lang=en",
+            &[
+                ("csrf", &admin.csrf),
+                ("name", name),
+                ("role", "editor"),
+                ("password", password),
+            ],
+        );
+        assert_eq!(status, 422, "{name}: {html}");
+        assert!(html.contains(says), "{name}: {html}");
+    }
+    let (status, _) = post(
+        "/admin/users",
+        &[
+            ("csrf", "forged"),
+            ("name", "eve"),
+            ("role", "admin"),
+            ("password", "long enough password"),
+        ],
+    );
+    assert_eq!(status, 403);
+    assert_eq!(s.try_login("eve", "long enough password").0, 401);
+    // Disabling: the editor's session ends at once; an admin cannot disable themself.
+    assert!(me(&s, &editor.cookie).is_ok());
+    let (status, _) = post("/admin/users/lan/disable", &[("csrf", &admin.csrf)]);
+    assert_eq!(status, 303);
+    assert_eq!(
+        me(&s, &editor.cookie).unwrap_err(),
+        ErrorCode::Unauthenticated
+    );
+    let (status, html) = post(
+        "/admin/users/minh/disable?lang=en",
+        &[("csrf", &admin.csrf)],
+    );
+    assert_eq!(status, 409, "{html}");
+    assert!(me(&s, &admin.cookie).is_ok());
+    let (_, log, _) = get(&s, "/api/admin/audit", &admin.cookie);
+    let log: AuditPage = serde_json::from_str(&log).unwrap();
+    let actions: Vec<(&str, &str, &str)> = log
+        .entries
+        .iter()
+        .filter(|e| e.action.starts_with("user_"))
+        .map(|e| (e.actor.as_str(), e.action.as_str(), e.detail.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("minh", "user_disable", "lan"),
+            ("minh", "user_add", "hoa (editor)")
+        ]
+    );
+}

@@ -202,6 +202,7 @@ struct HomePage {
     r: &'static crate::relic_pages::Words,
     admin: bool,
     relics: Vec<HomeLine>,
+    users: &'static str,
 }
 
 struct AuditRow {
@@ -450,6 +451,7 @@ async fn home(
             f: Frame::new(lang, Some(&staff)),
             r,
             relics,
+            users: crate::users_page::words(lang).users,
         },
     ))
 }

@@ -26,6 +26,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod tour2d;
 pub mod uploads;
+pub mod users_page;
 pub mod web;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -218,7 +219,8 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
         scope("/admin")
             .wrap(no_store())
             .configure(admin::pages)
-            .configure(relic_pages::pages),
+            .configure(relic_pages::pages)
+            .configure(users_page::pages),
     )
     .configure(admin::stylesheet)
     .configure(relic_pages::script)
