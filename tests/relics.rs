@@ -337,6 +337,7 @@ fn the_tus_protocol_is_kept() {
     assert_eq!(lan.patch(&id, 3, b"abc").0, 409);
     let (status, _) = lan.patch(&id, 0, b"0123456789 and more");
     assert_eq!(status, 413, "more bytes than the length");
+    assert_eq!(lan.offset(&id), 0, "and nothing of them kept");
     // Someone else's upload does not exist for them.
     let (status, _) = minh.send("GET", &format!("/api/admin/uploads/{id}"), None);
     assert_eq!(status, 404);

@@ -15,7 +15,7 @@ use disan_relic::derive::{Budget, full_glb, light_glb};
 use disan_relic::{Limits, check};
 use disan_types::admin::UpAxis;
 
-/// This process's peak resident memory (kB), and a way to start counting afresh.
+/// A process's peak resident memory so far (kB).
 fn peak_kb(pid: u32) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
@@ -27,6 +27,7 @@ fn peak_kb(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
+/// Starts this process's peak-memory count afresh.
 fn reset_peak() {
     std::fs::write("/proc/self/clear_refs", "5").ok();
 }
@@ -41,15 +42,7 @@ fn measure(cmd: &mut Command) -> anyhow::Result<(Duration, u64)> {
         .with_context(|| format!("cannot start {cmd:?}"))?;
     let mut peak = 0;
     loop {
-        let rss = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
-            .ok()
-            .and_then(|s| {
-                s.lines()
-                    .find(|l| l.starts_with("VmHWM:"))
-                    .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
-            })
-            .unwrap_or(0);
-        peak = peak.max(rss);
+        peak = peak.max(peak_kb(child.id()));
         if let Some(status) = child.try_wait()? {
             if !status.success() {
                 let mut err = String::new();

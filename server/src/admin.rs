@@ -39,14 +39,16 @@ pub fn api(cfg: &mut web::ServiceConfig) {
 
 /// The staff pages' stylesheet, at `/admin.css` (outside `/admin`, so it may be cached).
 pub fn stylesheet(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin.css", web::get().to(css));
-}
-
-async fn css() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(include_str!("../templates/admin/admin.css"))
+    cfg.route(
+        "/admin.css",
+        web::get().to(|| async {
+            crate::web::embedded(
+                "text/css; charset=utf-8",
+                3600,
+                include_str!("../templates/admin/admin.css"),
+            )
+        }),
+    );
 }
 
 /// The words of the staff pages in each language.
@@ -137,6 +139,11 @@ const EN: Words = Words {
     forbidden: "This page is for administrators only.",
 };
 
+/// The staff pages' words in `lang`.
+pub fn words(lang: Lang) -> &'static Words {
+    if lang == Lang::Vi { &VI } else { &EN }
+}
+
 /// Who is logged in, as the layout shows it.
 pub struct MeView {
     pub(crate) name: String,
@@ -163,7 +170,7 @@ impl Frame {
             Lang::En => ("vi", "Tiếng Việt"),
         };
         Frame {
-            w: if lang == Lang::Vi { &VI } else { &EN },
+            w: words(lang),
             q: format!("?lang={}", lang.code()),
             amp_lang: format!("&lang={}", lang.code()),
             other_code,
@@ -315,7 +322,7 @@ async fn login(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, Error> {
     let lang = language(&req);
-    let w = if lang == Lang::Vi { &VI } else { &EN };
+    let w = words(lang);
     let name = form.name.trim().to_lowercase();
     let shown: String = name.chars().take(64).collect();
     let from_form = req
@@ -348,12 +355,7 @@ async fn login(
         );
         return Ok(resp);
     }
-    let user = crate::accounts::verify(&state.db, &name, &form.password)
-        .await
-        .map_err(|e| match e {
-            crate::accounts::AccountError::Db(e) => Error::Db(e),
-            other => Error::BadParameter(other.to_string()),
-        })?;
+    let user = crate::accounts::verify(&state.db, &name, &form.password).await?;
     let Some(user) = user else {
         throttle::fail(&state.db, &keys, now).await?;
         audit::record(
@@ -411,26 +413,37 @@ async fn logout(
     Ok(resp)
 }
 
-/// What a page answers a request that is not from a logged-in staff member: the way to the
-/// login form, or the error.
-pub fn not_staff(req: &HttpRequest, e: Error) -> HttpResponse {
-    match e {
-        Error::Auth(AuthError::Unauthenticated) => {
-            see_other(&format!("/admin/login?lang={}", language(req).code()))
-        }
-        e => actix_web::ResponseError::error_response(&e),
+/// A staff member on a page: [`Staff`], except that a request without a login is sent to the
+/// login form instead of being answered 401.
+#[derive(Debug)]
+pub struct PageStaff(pub Staff);
+
+impl actix_web::FromRequest for PageStaff {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let staff = Staff::from_request(req, payload);
+        let req = req.clone();
+        Box::pin(async move {
+            staff.await.map(PageStaff).map_err(|e| {
+                let response = match e {
+                    Error::Auth(AuthError::Unauthenticated) => {
+                        see_other(&format!("/admin/login?lang={}", language(&req).code()))
+                    }
+                    ref e => actix_web::ResponseError::error_response(e),
+                };
+                actix_web::error::InternalError::from_response(e, response).into()
+            })
+        })
     }
 }
 
 async fn home(
     state: web::Data<AppState>,
     req: HttpRequest,
-    staff: Result<Staff, Error>,
+    PageStaff(staff): PageStaff,
 ) -> Result<HttpResponse, Error> {
-    let staff = match staff {
-        Ok(s) => s,
-        Err(e) => return Ok(not_staff(&req, e)),
-    };
     let lang = language(&req);
     let r = crate::relic_pages::words(lang);
     let relics = crate::relics::lines(&state.db, false)
@@ -485,15 +498,11 @@ pub struct AuditQuery {
 async fn audit_page(
     state: web::Data<AppState>,
     req: HttpRequest,
-    staff: Result<Staff, Error>,
+    PageStaff(staff): PageStaff,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, Error> {
-    let staff = match staff {
-        Ok(s) => s,
-        Err(e) => return Ok(not_staff(&req, e)),
-    };
     let lang = language(&req);
-    let w = if lang == Lang::Vi { &VI } else { &EN };
+    let w = words(lang);
     if staff.require(Role::Admin).is_err() {
         return Ok(html(
             StatusCode::FORBIDDEN,

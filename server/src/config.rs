@@ -62,12 +62,6 @@ impl Lifetime {
     }
 }
 
-impl std::fmt::Display for Lifetime {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}s", self.0)
-    }
-}
-
 impl std::str::FromStr for Lifetime {
     type Err = String;
 

@@ -41,6 +41,17 @@ pub enum Error {
     Relic(#[from] RelicError),
 }
 
+/// An account the request named cannot be (a bad name, a short password, a name taken…):
+/// the caller's input, so a 400 naming it; the database failing is the database's error.
+impl From<crate::accounts::AccountError> for Error {
+    fn from(e: crate::accounts::AccountError) -> Self {
+        match e {
+            crate::accounts::AccountError::Db(e) => Error::Db(e),
+            other => Error::BadParameter(other.to_string()),
+        }
+    }
+}
+
 impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {

@@ -14,6 +14,7 @@ use crate::accounts::User;
 use crate::auth::Staff;
 use crate::error::Error;
 use crate::relics::{self, Change};
+use crate::storage::sha256_hex;
 use crate::uploads::Upload;
 
 /// One metadata file.
@@ -66,7 +67,7 @@ async fn import(state: &AppState, user: &User, file: &Path) -> Result<Outcome, S
     let dir = file.parent().unwrap_or(Path::new("."));
     let model = dir.join(&entry.model);
     let bytes = std::fs::read(&model).map_err(|e| format!("{}: {e}", model.display()))?;
-    if let Some(id) = relics::with_master(&state.db, &relics::content_hash(&bytes))
+    if let Some(id) = relics::with_master(&state.db, &sha256_hex(&bytes))
         .await
         .map_err(|e| e.to_string())?
     {

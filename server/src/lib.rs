@@ -76,9 +76,27 @@ pub enum RebuildError {
 
 impl Snapshot {
     /// Loads and checks the content and derives the index and the map from it, with the
-    /// published relics (placed at their site, or by their own position).
+    /// published relics.
     pub fn build(config: &Config, relics: Vec<PublicRelic>) -> Result<Snapshot, RebuildError> {
         let catalog = Catalog::load(&config.content_dir, &config.assets_dir)?;
+        let map_svg = disan_types::Localized {
+            vi: map::map_svg(&catalog, disan_types::Lang::Vi),
+            en: map::map_svg(&catalog, disan_types::Lang::En),
+        };
+        Snapshot::assemble(catalog, map_svg, relics)
+    }
+
+    /// The same catalogue and map with other published relics (placed at their site, or by
+    /// their own position): what a relic change needs, without reading the content again.
+    pub fn with_relics(&self, relics: Vec<PublicRelic>) -> Result<Snapshot, RebuildError> {
+        Snapshot::assemble(self.catalog.clone(), self.map_svg.clone(), relics)
+    }
+
+    fn assemble(
+        catalog: Catalog,
+        map_svg: disan_types::Localized,
+        relics: Vec<PublicRelic>,
+    ) -> Result<Snapshot, RebuildError> {
         let mut docs: Vec<SearchDoc> = catalog.sites().flat_map(SearchDoc::from_site).collect();
         let mut by_id = BTreeMap::new();
         let mut site_relics: HashMap<String, Vec<RelicLink>> = HashMap::new();
@@ -96,6 +114,12 @@ impl Snapshot {
                             url: relic.url.clone(),
                         });
                     Some(site)
+                }
+                // Its site is gone from the content and it has no position of its own: it
+                // cannot be placed, so it is not shown.
+                None if !relic.position.lat.is_finite() => {
+                    log::warn!("relic {}: its site is not in the content", relic.id);
+                    continue;
                 }
                 // At its own position: found with the nearest site.
                 None => catalog.sites().min_by(|a, b| {
@@ -115,10 +139,6 @@ impl Snapshot {
             by_id.insert(relic.id, relic);
         }
         let search = SearchIndex::build(docs)?;
-        let map_svg = disan_types::Localized {
-            vi: map::map_svg(&catalog, disan_types::Lang::Vi),
-            en: map::map_svg(&catalog, disan_types::Lang::En),
-        };
         Ok(Snapshot {
             catalog,
             search,
@@ -184,12 +204,30 @@ impl AppState {
 
     /// Builds a new snapshot from the content and the published relics as they are now (the
     /// building off the async threads) and swaps it in; on any problem the current one stays
-    /// and the problems are returned. Relic changes call this after their transaction.
+    /// and the problems are returned. `SIGHUP` calls this after `content/` was edited.
     pub async fn rebuild(&self) -> Result<Arc<Snapshot>, RebuildError> {
+        let config = self.config.clone();
+        self.swap(move |_, relics| Snapshot::build(&config, relics))
+            .await
+    }
+
+    /// Swaps in a snapshot with the published relics as they are now, on the catalogue being
+    /// served. Relic changes call this after their transaction.
+    pub async fn refresh_relics(&self) -> Result<Arc<Snapshot>, RebuildError> {
+        self.swap(|current, relics| current.with_relics(relics))
+            .await
+    }
+
+    async fn swap(
+        &self,
+        make: impl FnOnce(&Snapshot, Vec<PublicRelic>) -> Result<Snapshot, RebuildError>
+        + Send
+        + 'static,
+    ) -> Result<Arc<Snapshot>, RebuildError> {
         let _one_at_a_time = self.rebuilding.lock().await;
         let relics = relics::published(&self.db).await?;
-        let config = self.config.clone();
-        let next = actix_web::web::block(move || Snapshot::build(&config, relics))
+        let current = self.snapshot();
+        let next = actix_web::web::block(move || make(&current, relics))
             .await
             .map_err(|e| RebuildError::Interrupted(e.to_string()))??;
         let next = Arc::new(next);

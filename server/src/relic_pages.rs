@@ -4,14 +4,14 @@
 //! versions, texts) with its publish / unpublish / delete / restore buttons (forms with the
 //! CSRF token), the form for a new model version, and the deleted relics (admins).
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use disan_types::Lang;
 use disan_types::admin::{AdminRelic, RelicState, Role, Severity};
 
 use crate::AppState;
-use crate::admin::{Frame, NoFields, html, not_staff, see_other};
+use crate::admin::{Frame, NoFields, PageStaff, html, see_other};
 use crate::auth::{Staff, StaffForm};
 use crate::error::Error;
 use crate::relics::{self, Change};
@@ -21,21 +21,22 @@ pub fn pages(cfg: &mut web::ServiceConfig) {
     cfg.route("/relics/new", web::get().to(new_form))
         .route("/relics/deleted", web::get().to(deleted))
         .route("/relics/{id}", web::get().to(relic_page))
-        .route("/relics/{id}/version", web::get().to(version_form))
-        .route("/relics/{id}/edit", web::get().to(edit_form))
+        .route("/relics/{id}/{form}", web::get().to(relic_form))
         .route("/relics/{id}/{action}", web::post().to(act));
 }
 
 /// The upload script, at `/admin-upload.js` (outside `/admin`, so it may be cached).
 pub fn script(cfg: &mut web::ServiceConfig) {
-    cfg.route("/admin-upload.js", web::get().to(upload_js));
-}
-
-async fn upload_js() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/javascript; charset=utf-8"))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .body(include_str!("../templates/admin/upload.js"))
+    cfg.route(
+        "/admin-upload.js",
+        web::get().to(|| async {
+            crate::web::embedded(
+                "text/javascript; charset=utf-8",
+                300,
+                include_str!("../templates/admin/upload.js"),
+            )
+        }),
+    );
 }
 
 /// The words of the relic pages in each language.
@@ -318,47 +319,26 @@ fn form_page(
 async fn new_form(
     state: web::Data<AppState>,
     req: HttpRequest,
-    staff: Result<Staff, Error>,
+    PageStaff(staff): PageStaff,
 ) -> HttpResponse {
-    match staff {
-        Ok(staff) => form_page(&state, &req, &staff, None, Mode::New),
-        Err(e) => not_staff(&req, e),
-    }
+    form_page(&state, &req, &staff, None, Mode::New)
 }
 
-async fn version_form(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    staff: Result<Staff, Error>,
-    id: web::Path<i64>,
-) -> HttpResponse {
-    relic_form(&state, &req, staff, *id, Mode::Version).await
-}
-
-async fn edit_form(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    staff: Result<Staff, Error>,
-    id: web::Path<i64>,
-) -> HttpResponse {
-    relic_form(&state, &req, staff, *id, Mode::Edit).await
-}
-
+/// `/admin/relics/{id}/version` (a new model) and `/admin/relics/{id}/edit` (the texts).
 async fn relic_form(
-    state: &AppState,
-    req: &HttpRequest,
-    staff: Result<Staff, Error>,
-    id: i64,
-    mode: Mode,
-) -> HttpResponse {
-    let staff = match staff {
-        Ok(s) => s,
-        Err(e) => return not_staff(req, e),
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    PageStaff(staff): PageStaff,
+    path: web::Path<(i64, String)>,
+) -> Result<HttpResponse, Error> {
+    let (id, form) = path.into_inner();
+    let mode = match form.as_str() {
+        "version" => Mode::Version,
+        "edit" => Mode::Edit,
+        _ => return Err(Error::NotFound(req.path().to_owned())),
     };
-    match relics::visible(state, &staff, id).await {
-        Ok(relic) => form_page(state, req, &staff, Some(&relic), mode),
-        Err(e) => not_staff(req, e),
-    }
+    let relic = relics::visible(&state, &staff, id).await?;
+    Ok(form_page(&state, &req, &staff, Some(&relic), mode))
 }
 
 #[derive(Template)]
@@ -401,17 +381,10 @@ fn megabytes(bytes: u64) -> String {
 async fn relic_page(
     state: web::Data<AppState>,
     req: HttpRequest,
-    staff: Result<Staff, Error>,
+    PageStaff(staff): PageStaff,
     id: web::Path<i64>,
-) -> HttpResponse {
-    let staff = match staff {
-        Ok(s) => s,
-        Err(e) => return not_staff(&req, e),
-    };
-    let relic = match relics::visible(&state, &staff, *id).await {
-        Ok(r) => r,
-        Err(e) => return not_staff(&req, e),
-    };
+) -> Result<HttpResponse, Error> {
+    let relic = relics::visible(&state, &staff, *id).await?;
     let lang = language(&req);
     let r = words(lang);
     let admin = staff.user.role == Role::Admin;
@@ -431,7 +404,7 @@ async fn relic_page(
     let m = &relic.model;
     let rep = &m.report;
     let master_bytes = rep.bytes;
-    html(
+    Ok(html(
         StatusCode::OK,
         RelicPage {
             lang: lang.code(),
@@ -494,7 +467,7 @@ async fn relic_page(
                 })
                 .collect(),
         },
-    )
+    ))
 }
 
 /// The buttons of a relic's page: publish, unpublish, delete, restore; back to the page.
@@ -505,13 +478,7 @@ async fn act(
     path: web::Path<(i64, String)>,
 ) -> Result<HttpResponse, Error> {
     let (id, action) = path.into_inner();
-    let to = match action.as_str() {
-        "publish" => Change::Publish,
-        "unpublish" => Change::Unpublish,
-        "delete" => Change::Delete,
-        "restore" => Change::Restore,
-        _ => return Err(Error::NotFound(req.path().to_owned())),
-    };
+    let to = Change::from_action(&action).ok_or_else(|| Error::NotFound(req.path().to_owned()))?;
     relics::change(&state, &form.staff, id, to).await?;
     Ok(see_other(&format!(
         "/admin/relics/{id}?lang={}",
@@ -531,12 +498,8 @@ struct DeletedPage {
 async fn deleted(
     state: web::Data<AppState>,
     req: HttpRequest,
-    staff: Result<Staff, Error>,
+    PageStaff(staff): PageStaff,
 ) -> Result<HttpResponse, Error> {
-    let staff = match staff {
-        Ok(s) => s,
-        Err(e) => return Ok(not_staff(&req, e)),
-    };
     staff.require(Role::Admin)?;
     let lang = language(&req);
     let relics = relics::lines(&state.db, true)

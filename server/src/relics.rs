@@ -17,7 +17,6 @@ use disan_types::admin::{
 };
 use disan_types::relic::{PublicRelic, relic_url};
 use disan_types::{ErrorCode, ModelLevel, ModelRef};
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::accounts::User;
@@ -25,6 +24,7 @@ use crate::audit::{self, Action};
 use crate::auth::Staff;
 use crate::db::{Db, DbError, now};
 use crate::error::Error;
+use crate::storage::sha256_hex;
 use crate::uploads::{self, Upload};
 
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +52,7 @@ fn master_path(hash: &str) -> String {
     format!("masters/{hash}")
 }
 
-fn full_path(hash: &str) -> String {
+fn model_path(hash: &str) -> String {
     format!("models/{hash}.glb")
 }
 
@@ -66,38 +66,46 @@ pub fn staff_url(path: &str) -> String {
     format!("/api/admin/files/{path}")
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// A checked model and its derivatives, ready to store.
 struct Processed {
     master: Vec<u8>,
-    master_hash: String,
     full: Vec<u8>,
-    full_hash: String,
     light: Vec<u8>,
-    light_hash: String,
     report: ModelReport,
 }
 
-/// Reads a finished upload and checks it; on success makes the full model. Blocking.
-fn process(upload: &Upload, limits: &Limits, meta: &RelicMeta) -> Result<Processed, Error> {
+/// A model version's files, stored: their SHA-256 names and sizes, and the check's report.
+struct Stored {
+    master: String,
+    master_bytes: u64,
+    full: String,
+    full_bytes: u64,
+    light: String,
+    light_bytes: u64,
+    report: ModelReport,
+}
+
+/// Reads a finished upload and checks it; when `derive` (the metadata is good too), makes
+/// the full and light models. Blocking.
+fn process(
+    upload: &Upload,
+    limits: &Limits,
+    meta: &RelicMeta,
+    derive: bool,
+) -> Result<Option<Processed>, Error> {
     let master =
         std::fs::read(&upload.path).map_err(|e| uploads::UploadError::Io(e.to_string()))?;
     let model = disan_relic::check(&master, limits)
         .map_err(|r| RelicError::Refused(ErrorCode::InvalidModel, r.problems()))?;
-    let full = derive::full_glb(&model, meta.up_axis);
-    let light = derive::light_glb(&model, meta.up_axis);
-    Ok(Processed {
-        master_hash: content_hash(&master),
-        full_hash: content_hash(&full),
-        light_hash: content_hash(&light),
+    if !derive {
+        return Ok(None);
+    }
+    Ok(Some(Processed {
+        full: derive::full_glb(&model, meta.up_axis),
+        light: derive::light_glb(&model, meta.up_axis),
         report: model.report,
         master,
-        full,
-        light,
-    })
+    }))
 }
 
 fn limits(state: &AppState) -> Limits {
@@ -121,43 +129,49 @@ fn meta_problems(state: &AppState, meta: &RelicMeta) -> Vec<ModelProblem> {
 }
 
 /// Checks the metadata and the upload together (every problem in one answer) and, when both
-/// are good, stores the files. Nothing is stored when anything is wrong.
+/// are good, makes the derivatives and stores the files. Nothing is stored when anything is
+/// wrong.
 async fn check_and_store(
     state: &AppState,
     meta: &RelicMeta,
     upload: &Upload,
-) -> Result<Processed, Error> {
+) -> Result<Stored, Error> {
     let mut problems = meta_problems(state, meta);
     let limits = limits(state);
+    let derive = problems.is_empty();
     let (u, m) = (upload.clone(), meta.clone());
-    let processed = web::block(move || process(&u, &limits, &m))
+    let processed = web::block(move || process(&u, &limits, &m, derive))
         .await
         .map_err(|e| RelicError::Corrupt(e.to_string()))?;
     let processed = match processed {
-        Ok(p) if problems.is_empty() => p,
-        Ok(_) => return Err(RelicError::Refused(ErrorCode::InvalidRelic, problems).into()),
+        Ok(Some(p)) => p,
+        Ok(None) => return Err(RelicError::Refused(ErrorCode::InvalidRelic, problems).into()),
         Err(Error::Relic(RelicError::Refused(code, model))) => {
             problems.extend(model);
             return Err(RelicError::Refused(code, problems).into());
         }
         Err(e) => return Err(e),
     };
-    state
-        .relic_files
-        .put_new(
-            &master_path(&processed.master_hash),
-            processed.master.clone(),
-        )
-        .await?;
-    state
-        .relic_files
-        .put_new(&full_path(&processed.full_hash), processed.full.clone())
-        .await?;
-    state
-        .relic_files
-        .put_new(&full_path(&processed.light_hash), processed.light.clone())
-        .await?;
-    Ok(processed)
+    let Processed {
+        master,
+        full,
+        light,
+        report,
+    } = processed;
+    let stored = Stored {
+        master: sha256_hex(&master),
+        master_bytes: master.len() as u64,
+        full: sha256_hex(&full),
+        full_bytes: full.len() as u64,
+        light: sha256_hex(&light),
+        light_bytes: light.len() as u64,
+        report,
+    };
+    let files = &state.relic_files;
+    files.put_new(&master_path(&stored.master), master).await?;
+    files.put_new(&model_path(&stored.full), full).await?;
+    files.put_new(&model_path(&stored.light), light).await?;
+    Ok(stored)
 }
 
 async fn insert_model(
@@ -165,7 +179,7 @@ async fn insert_model(
     relic: i64,
     version: i64,
     upload: &Upload,
-    p: &Processed,
+    p: &Stored,
     user: i64,
 ) -> Result<(), DbError> {
     let report = serde_json::to_string(&p.report).unwrap_or_default();
@@ -176,17 +190,17 @@ async fn insert_model(
     )
     .bind(relic)
     .bind(version)
-    .bind(&p.master_hash)
+    .bind(&p.master)
     .bind(&upload.filename)
-    .bind(p.master.len() as i64)
+    .bind(p.master_bytes as i64)
     .bind(&p.report.format)
-    .bind(&p.full_hash)
-    .bind(p.full.len() as i64)
+    .bind(&p.full)
+    .bind(p.full_bytes as i64)
     .bind(report)
     .bind(user)
     .bind(now())
-    .bind(&p.light_hash)
-    .bind(p.light.len() as i64)
+    .bind(&p.light)
+    .bind(p.light_bytes as i64)
     .execute(tx)
     .await?;
     Ok(())
@@ -301,9 +315,9 @@ async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
                     master,
                     report: serde_json::from_str(&report)
                         .map_err(|e| RelicError::Corrupt(e.to_string()))?,
-                    full_url: staff_url(&full_path(&full)),
+                    full_url: staff_url(&model_path(&full)),
                     full_bytes: full_bytes as u64,
-                    light_url: staff_url(&full_path(&light)),
+                    light_url: staff_url(&model_path(&light)),
                     light_bytes: light_bytes as u64,
                     download_s: Download::of(full_bytes as u64),
                     created_by,
@@ -333,7 +347,7 @@ pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
                     .inspect_err(|e| log::error!("relic {id}: unreadable metadata: {e}"))
                     .ok()?;
                 let model = |level, hash: &str, bytes: i64| {
-                    let path = full_path(hash);
+                    let path = model_path(hash);
                     ModelRef {
                         level,
                         url: file_url(&path),
@@ -380,9 +394,8 @@ pub fn api(cfg: &mut web::ServiceConfig) {
         .route("/relics/{id}", web::patch().to(edit))
         .route("/relics/{id}", web::delete().to(delete))
         .route("/relics/{id}/versions", web::post().to(new_version))
-        .route("/relics/{id}/publish", web::post().to(publish))
-        .route("/relics/{id}/unpublish", web::post().to(unpublish))
-        .route("/relics/{id}/restore", web::post().to(restore))
+        // publish, unpublish, restore (and delete, as the pages' forms post it)
+        .route("/relics/{id}/{action}", web::post().to(act))
         .route("/files/{tail:.*}", web::get().to(staff_file));
 }
 
@@ -417,7 +430,7 @@ pub async fn visible(state: &AppState, staff: &Staff, id: i64) -> Result<AdminRe
 /// Makes the public side (API, files, search, site lists) follow a change.
 async fn refresh(state: &AppState) -> Result<(), Error> {
     state
-        .rebuild()
+        .refresh_relics()
         .await
         .map_err(|e| RelicError::Corrupt(format!("the public catalogue was not updated: {e}")))?;
     Ok(())
@@ -512,11 +525,6 @@ pub async fn with_master(db: &Db, master: &str) -> Result<Option<i64>, Error> {
             .await
             .map_err(DbError::from)?;
     Ok(row.map(|r| r.0))
-}
-
-/// The SHA-256 of bytes, as the relic store names files.
-pub fn content_hash(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
 }
 
 async fn create(
@@ -706,15 +714,6 @@ pub async fn change(
     load(&state.db, id).await
 }
 
-async fn transition(
-    state: &AppState,
-    staff: &Staff,
-    id: i64,
-    to: Change,
-) -> Result<HttpResponse, Error> {
-    Ok(HttpResponse::Ok().json(change(state, staff, id, to).await?))
-}
-
 /// What [`change`] does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Change {
@@ -724,20 +723,28 @@ pub enum Change {
     Restore,
 }
 
-async fn publish(
-    state: web::Data<AppState>,
-    staff: Staff,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, Error> {
-    transition(&state, &staff, *id, Change::Publish).await
+impl Change {
+    /// The change a URL's last segment names (`…/{id}/publish`).
+    pub fn from_action(action: &str) -> Option<Change> {
+        match action {
+            "publish" => Some(Change::Publish),
+            "unpublish" => Some(Change::Unpublish),
+            "delete" => Some(Change::Delete),
+            "restore" => Some(Change::Restore),
+            _ => None,
+        }
+    }
 }
 
-async fn unpublish(
+async fn act(
     state: web::Data<AppState>,
     staff: Staff,
-    id: web::Path<i64>,
+    path: web::Path<(i64, String)>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, Error> {
-    transition(&state, &staff, *id, Change::Unpublish).await
+    let (id, action) = path.into_inner();
+    let to = Change::from_action(&action).ok_or_else(|| Error::NotFound(req.path().to_owned()))?;
+    Ok(HttpResponse::Ok().json(change(&state, &staff, id, to).await?))
 }
 
 async fn delete(
@@ -745,15 +752,7 @@ async fn delete(
     staff: Staff,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
-    transition(&state, &staff, *id, Change::Delete).await
-}
-
-async fn restore(
-    state: web::Data<AppState>,
-    staff: Staff,
-    id: web::Path<i64>,
-) -> Result<HttpResponse, Error> {
-    transition(&state, &staff, *id, Change::Restore).await
+    Ok(HttpResponse::Ok().json(change(&state, &staff, *id, Change::Delete).await?))
 }
 
 async fn public_relic(

@@ -3,10 +3,10 @@
 //! on every staff request (so a revoked session or a disabled account stops at once).
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
-use sha2::{Digest, Sha256};
 
 use crate::accounts::{User, UserRow, user_from_row};
 use crate::db::{Db, DbError, now};
+use crate::storage::{hex, sha256_hex};
 
 /// The name of the session cookie.
 pub const COOKIE: &str = "disan_session";
@@ -20,11 +20,7 @@ pub fn secret() -> String {
 
 /// The SHA-256 of a secret, as stored: a leaked database gives no usable session or token.
 pub fn digest(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    sha256_hex(secret.as_bytes())
 }
 
 /// Whether two secrets are equal, in time that does not depend on where they differ.

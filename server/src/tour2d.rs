@@ -123,10 +123,11 @@ async fn page(
 }
 
 async fn stylesheet() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/css; charset=utf-8"))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(include_str!("../templates/tour2d.css"))
+    crate::web::embedded(
+        "text/css; charset=utf-8",
+        3600,
+        include_str!("../templates/tour2d.css"),
+    )
 }
 
 /// The whole page for one site in one language.

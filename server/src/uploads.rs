@@ -276,6 +276,17 @@ async fn append(
     if at != sent {
         return Err(UploadError::Offset { at, sent }.into());
     }
+    // A body that says it is longer than what is left is refused before a byte is written.
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+    if declared.is_some_and(|n| at + n > upload.length) {
+        return Err(UploadError::PastEnd {
+            length: upload.length,
+        }
+        .into());
+    }
     let io = |e: std::io::Error| UploadError::Io(e.to_string());
     let mut file = std::fs::OpenOptions::new()
         .append(true)
@@ -295,8 +306,10 @@ async fn append(
             break;
         }
     }
+    // A (chunked) body that ran past the length: what it wrote is taken back.
+    let keep = if past_end { at } else { written };
     // On disk before the answer says so.
-    web::block(move || file.sync_data())
+    web::block(move || file.set_len(keep).and_then(|()| file.sync_data()))
         .await
         .map_err(|e| UploadError::Io(e.to_string()))?
         .map_err(io)?;

@@ -11,10 +11,9 @@ use disan_types::admin::Role;
 
 use crate::AppState;
 use crate::accounts::{self, AccountError};
-use crate::admin::{Frame, NoFields, html, not_staff, see_other};
+use crate::admin::{Frame, NoFields, PageStaff, html, see_other};
 use crate::audit::{self, Action};
 use crate::auth::{Staff, StaffForm};
-use crate::db::DbError;
 use crate::error::Error;
 use crate::sessions;
 use crate::tour2d::language;
@@ -116,8 +115,7 @@ async fn render(
     let lang = language(req);
     let u = words(lang);
     let users = accounts::list(&state.db)
-        .await
-        .map_err(account_error)?
+        .await?
         .into_iter()
         .map(|x| Line {
             can_disable: !x.disabled && x.name != staff.user.name,
@@ -144,22 +142,11 @@ async fn render(
     ))
 }
 
-fn account_error(e: AccountError) -> Error {
-    match e {
-        AccountError::Db(e) => Error::Db(e),
-        other => Error::BadParameter(other.to_string()),
-    }
-}
-
 async fn page(
     state: web::Data<AppState>,
     req: HttpRequest,
-    staff: Result<Staff, Error>,
+    PageStaff(staff): PageStaff,
 ) -> Result<HttpResponse, Error> {
-    let staff = match staff {
-        Ok(s) => s,
-        Err(e) => return Ok(not_staff(&req, e)),
-    };
     staff.require(Role::Admin)?;
     render(&state, &req, &staff, StatusCode::OK, None).await
 }
@@ -236,15 +223,10 @@ async fn disable(
         .await;
     }
     let user = accounts::find(&state.db, &name)
-        .await
-        .map_err(account_error)?
+        .await?
         .ok_or_else(|| Error::NotFound(format!("no user named {name:?}")))?;
-    accounts::disable(&state.db, &name)
-        .await
-        .map_err(account_error)?;
-    sessions::revoke_all(&state.db, user.id)
-        .await
-        .map_err(|e: DbError| Error::Db(e))?;
+    accounts::disable(&state.db, &name).await?;
+    sessions::revoke_all(&state.db, user.id).await?;
     audit::record(
         &state.db.pool,
         &staff.user.name,

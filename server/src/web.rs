@@ -118,6 +118,15 @@ async fn assets(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResp
     state.assets.serve(&req, tail).await
 }
 
+/// A file built into the binary (a stylesheet, a script of the server's pages), cached for
+/// `max_age` seconds.
+pub fn embedded(content_type: &'static str, max_age: u32, body: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type))
+        .insert_header((header::CACHE_CONTROL, format!("public, max-age={max_age}")))
+        .body(body)
+}
+
 /// Any other path: a JSON 404.
 pub async fn fallback(req: HttpRequest) -> Result<HttpResponse, Error> {
     Err(Error::NotFound(req.path().to_owned()))

@@ -315,30 +315,60 @@ fn api_tokens_are_shown_once_work_on_the_server_and_can_be_revoked() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// A small scan-like model to import.
+fn small_scan(seed: u32) -> disan_assetgen::scan::Scan {
+    disan_assetgen::scan::ScanSpec {
+        cells: 10,
+        tiles: 1,
+        texture_px: 32,
+        seed,
+        ..Default::default()
+    }
+    .generate()
+}
+
+/// A relic's metadata file for `disan import`, with `extra` lines at the top.
+fn relic_toml(title: &str, model: &str, extra: &str) -> String {
+    format!(
+        "model = \"{model}\"\n{extra}\n[title]\nvi = \"{title}\"\nen = \"{title} (en)\"\n\
+         [description]\nvi = \"Mô tả.\"\nen = \"About it.\"\n[place]\nsite = \"doi-a1\"\n"
+    )
+}
+
+/// `disan ARGS` with its database, relic store and uploads in `data`, where an editor `lan`
+/// exists.
+fn in_data(data: &std::path::Path, args: &[&str]) -> Output {
+    command(args)
+        .arg("--database")
+        .arg(format!("sqlite://{}/disan.db", data.display()))
+        .arg("--relics-dir")
+        .arg(data.join("relics"))
+        .arg("--uploads-dir")
+        .arg(data.join("uploads"))
+        .output()
+        .unwrap()
+}
+
+/// A data folder with the editor `lan`.
+fn data_with_editor(data: &std::path::Path) {
+    let db = format!("sqlite://{}/disan.db", data.display());
+    let out = user_cmd(
+        &db,
+        &["add", "lan", "--role", "editor"],
+        "a long password\n",
+    );
+    assert!(out.status.success(), "{}", text(&out));
+}
+
 #[test]
 fn import_publishes_a_folder_of_relics_once() {
     let dir = std::env::temp_dir().join(format!("disan-import-{}", std::process::id()));
     std::fs::remove_dir_all(&dir).ok();
     let folder = dir.join("relics");
     std::fs::create_dir_all(&folder).unwrap();
-    let scan = |seed| {
-        disan_assetgen::scan::ScanSpec {
-            cells: 10,
-            tiles: 1,
-            texture_px: 32,
-            seed,
-            ..Default::default()
-        }
-        .generate()
-    };
-    std::fs::write(folder.join("howitzer.zip"), scan(1).to_zip("")).unwrap();
-    std::fs::write(folder.join("tank.glb"), scan(2).to_glb()).unwrap();
-    let meta = |title: &str, model: &str, extra: &str| {
-        format!(
-            "model = \"{model}\"\n{extra}\n[title]\nvi = \"{title}\"\nen = \"{title} (en)\"\n\
-             [description]\nvi = \"Mô tả.\"\nen = \"About it.\"\n[place]\nsite = \"doi-a1\"\n"
-        )
-    };
+    std::fs::write(folder.join("howitzer.zip"), small_scan(1).to_zip("")).unwrap();
+    std::fs::write(folder.join("tank.glb"), small_scan(2).to_glb()).unwrap();
+    let meta = relic_toml;
     std::fs::write(
         folder.join("1-howitzer.toml"),
         meta("Khẩu pháo", "howitzer.zip", ""),
@@ -355,26 +385,12 @@ fn import_publishes_a_folder_of_relics_once() {
     )
     .unwrap();
     let data = dir.join("data");
-    let db = format!("sqlite://{}/disan.db", data.display());
-    assert!(
-        user_cmd(
-            &db,
-            &["add", "lan", "--role", "editor"],
-            "a long password\n"
-        )
-        .status
-        .success()
-    );
+    data_with_editor(&data);
     let import = || {
-        command(&["import"])
-            .arg(&folder)
-            .args(["--user", "lan", "--database", &db])
-            .arg("--relics-dir")
-            .arg(data.join("relics"))
-            .arg("--uploads-dir")
-            .arg(data.join("uploads"))
-            .output()
-            .unwrap()
+        in_data(
+            &data,
+            &["import", folder.to_str().unwrap(), "--user", "lan"],
+        )
     };
     let out = import();
     let t = text(&out);
@@ -414,41 +430,11 @@ fn sweep_removes_leftovers_but_never_what_is_referenced() {
     std::fs::remove_dir_all(&dir).ok();
     let folder = dir.join("in");
     std::fs::create_dir_all(&folder).unwrap();
-    let scan = disan_assetgen::scan::ScanSpec {
-        cells: 8,
-        tiles: 1,
-        texture_px: 16,
-        ..Default::default()
-    }
-    .generate();
-    std::fs::write(folder.join("m.glb"), scan.to_glb()).unwrap();
-    std::fs::write(
-        folder.join("m.toml"),
-        "model = \"m.glb\"\n[title]\nvi = \"Một\"\nen = \"One\"\n[description]\nvi = \"Mô tả.\"\n\
-         en = \"About.\"\n[place]\nsite = \"doi-a1\"\n",
-    )
-    .unwrap();
+    std::fs::write(folder.join("m.glb"), small_scan(1).to_glb()).unwrap();
+    std::fs::write(folder.join("m.toml"), relic_toml("Một", "m.glb", "")).unwrap();
     let data = dir.join("data");
-    let db = format!("sqlite://{}/disan.db", data.display());
-    assert!(
-        user_cmd(
-            &db,
-            &["add", "lan", "--role", "editor"],
-            "a long password\n"
-        )
-        .status
-        .success()
-    );
-    let run = |args: &[&str]| {
-        command(args)
-            .args(["--database", &db])
-            .arg("--relics-dir")
-            .arg(data.join("relics"))
-            .arg("--uploads-dir")
-            .arg(data.join("uploads"))
-            .output()
-            .unwrap()
-    };
+    data_with_editor(&data);
+    let run = |args: &[&str]| in_data(&data, args);
     let out = run(&["import", folder.to_str().unwrap(), "--user", "lan"]);
     assert!(out.status.success(), "{}", text(&out));
     let models = || {
