@@ -471,23 +471,8 @@ fn a_relic_goes_from_draft_to_published_to_search_and_back() {
     );
 
     // Both derivatives pass the Khronos glTF Validator.
-    let dir = tempfile::tempdir().unwrap();
-    let files: Vec<_> = glbs
-        .iter()
-        .enumerate()
-        .map(|(i, glb)| {
-            let file = dir.path().join(format!("{i}.glb"));
-            std::fs::write(&file, glb).unwrap();
-            file
-        })
-        .collect();
-    let out = std::process::Command::new("node")
-        .arg(disan_tests::repo_root().join("tests/gltf-validator/validate.mjs"))
-        .args(&files)
-        .output()
-        .expect("node runs the validator");
-    for line in String::from_utf8(out.stdout).unwrap().lines() {
-        let report: Value = serde_json::from_str(line).unwrap();
+    let views: Vec<&[u8]> = glbs.iter().map(Vec::as_slice).collect();
+    for report in validator_errors(&views) {
         assert_eq!(report["errors"], 0, "{report}");
     }
 
@@ -764,4 +749,192 @@ fn changes_through_the_session_cookie_need_the_csrf_token() {
     assert_eq!(post(None), 403);
     assert_eq!(post(Some("forged")), 403);
     assert_eq!(post(Some(&login.csrf)), 201);
+}
+
+/// `glb` compressed by glTF Transform (`tests/gltf-transform`, with Google's Draco encoder
+/// and meshoptimizer) as `how` (`draco`, `meshopt` or `quantize`).
+fn compress(glb: &[u8], how: &str) -> Vec<u8> {
+    let tool = disan_tests::repo_root().join("tests/gltf-transform");
+    assert!(
+        tool.join("node_modules/@gltf-transform/core").is_dir(),
+        "glTF Transform is installed by `cargo xtask test` (npm ci in tests/gltf-transform)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (input, output) = (dir.path().join("in.glb"), dir.path().join("out.glb"));
+    std::fs::write(&input, glb).unwrap();
+    let out = std::process::Command::new("node")
+        .arg(tool.join("compress.mjs"))
+        .arg(how)
+        .args([&input, &output])
+        .output()
+        .expect("node runs glTF Transform");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::read(&output).unwrap()
+}
+
+/// A GLB's JSON chunk and its binary chunk's offset in the file.
+fn glb_parts(glb: &[u8]) -> (Value, usize) {
+    let len = u32::from_le_bytes(glb[12..16].try_into().unwrap()) as usize;
+    (
+        serde_json::from_slice(&glb[20..20 + len]).unwrap(),
+        20 + len + 8,
+    )
+}
+
+/// The Khronos glTF Validator's report on each GLB.
+fn validator_errors(glbs: &[&[u8]]) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<_> = glbs
+        .iter()
+        .enumerate()
+        .map(|(i, glb)| {
+            let file = dir.path().join(format!("{i}.glb"));
+            std::fs::write(&file, glb).unwrap();
+            file
+        })
+        .collect();
+    let out = std::process::Command::new("node")
+        .arg(disan_tests::repo_root().join("tests/gltf-validator/validate.mjs"))
+        .args(&files)
+        .output()
+        .expect("node runs the validator");
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+#[test]
+fn compressed_scans_are_accepted_and_their_derivatives_are_plain() {
+    let (s, _web) = server();
+    let lan = staff(&s, "lan");
+    let spec = ScanSpec {
+        cells: 24,
+        tiles: 2,
+        texture_px: 64,
+        z_up: true,
+        ..ScanSpec::default()
+    };
+    let plain = spec.generate().to_glb();
+    let create = |bytes: &[u8]| {
+        let upload = lan.upload(bytes);
+        lan.send(
+            "POST",
+            "/api/admin/relics",
+            Some(json!({"meta": meta("doi-a1"), "upload": upload})),
+        )
+    };
+    let (status, body) = create(&plain);
+    assert_eq!(status, 201, "{body}");
+    let reference: AdminRelic = serde_json::from_value(body).unwrap();
+    let size = reference.model.report.size;
+
+    for (how, ext) in [
+        ("draco", "KHR_draco_mesh_compression"),
+        ("meshopt", "EXT_meshopt_compression"),
+        ("quantize", "KHR_mesh_quantization"),
+    ] {
+        let packed = compress(&plain, how);
+        let (json, _) = glb_parts(&packed);
+        assert!(
+            json["extensionsRequired"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e == ext),
+            "{how}: the tool wrote {ext}: {}",
+            json["extensionsRequired"]
+        );
+        let (status, body) = create(&packed);
+        assert_eq!(status, 201, "{how}: {body}");
+        let relic: AdminRelic = serde_json::from_value(body).unwrap();
+        let r = &relic.model.report;
+        assert_eq!(r.triangles, spec.triangles(), "{how}");
+        assert!(r.extensions.iter().any(|e| e == ext), "{how}: {r:?}");
+        for k in 0..3 {
+            assert!(
+                (r.size[k] - size[k]).abs() < 0.01 * size[k].max(1.0),
+                "{how}: size {:?} vs {size:?}",
+                r.size
+            );
+        }
+        // The derivatives are plain glTF (nothing for the viewer to decode), valid.
+        let mut glbs = Vec::new();
+        for url in [&relic.model.full_url, &relic.model.light_url] {
+            let resp = s
+                .plain_client()
+                .get(&s.url(url))
+                .header("authorization", &lan.auth)
+                .call()
+                .unwrap();
+            assert_eq!(resp.status(), 200);
+            let glb = resp
+                .into_body()
+                .with_config()
+                .limit(1 << 30)
+                .read_to_vec()
+                .unwrap();
+            let (json, _) = glb_parts(&glb);
+            assert!(json.get("extensionsRequired").is_none(), "{how}: {json}");
+            glbs.push(glb);
+        }
+        let full = triangles_in(&glbs[0]);
+        assert_eq!(
+            full,
+            spec.triangles(),
+            "{how}: within the budget, kept whole"
+        );
+        let views: Vec<&[u8]> = glbs.iter().map(Vec::as_slice).collect();
+        for report in validator_errors(&views) {
+            assert_eq!(report["errors"], 0, "{how}: {report}");
+        }
+
+        // The same file with its compressed stream damaged: a named problem, nothing stored.
+        if how != "quantize" {
+            let (json, bin) = glb_parts(&packed);
+            let view = if how == "draco" {
+                let v = json["meshes"][0]["primitives"][0]["extensions"][ext]["bufferView"]
+                    .as_u64()
+                    .unwrap();
+                json["bufferViews"][v as usize].clone()
+            } else {
+                let v = json["bufferViews"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|v| v["extensions"][ext].is_object())
+                    .unwrap();
+                v["extensions"][ext].clone()
+            };
+            let start = bin + view["byteOffset"].as_u64().unwrap_or(0) as usize;
+            let len = view["byteLength"].as_u64().unwrap() as usize;
+            let mut damaged = packed.clone();
+            damaged[start..start + len].fill(0xFF);
+            let relics_dir = s.state.config.relics_dir.clone();
+            let before = files(&relics_dir);
+            let (status, body) = create(&damaged);
+            assert_eq!(status, 422, "{how}: {body}");
+            let problem = &body["problems"][0];
+            assert_eq!(problem["code"], "compressed_data", "{how}: {body}");
+            assert!(
+                problem["message"]["en"].as_str().unwrap().contains(ext),
+                "{how}: {problem}"
+            );
+            assert_eq!(files(&relics_dir), before, "{how}: nothing stored");
+        }
+    }
+}
+
+/// Triangles in a plain GLB, counted with the `gltf` crate.
+fn triangles_in(glb: &[u8]) -> u64 {
+    let g = gltf::Gltf::from_slice(glb).unwrap();
+    g.meshes()
+        .flat_map(|m| m.primitives())
+        .map(|p| p.indices().map_or(0, |i| i.count() as u64 / 3))
+        .sum()
 }

@@ -55,7 +55,7 @@ impl<'a> Parts<'a> {
     }
 
     /// The bytes a URI names: a `data:` URI, or a file of the upload by a safe relative path.
-    fn resolve(&self, uri: &str) -> Result<Cow<'_, [u8]>, Issue> {
+    pub(crate) fn resolve(&self, uri: &str) -> Result<Cow<'_, [u8]>, Issue> {
         if let Some(data) = uri.strip_prefix("data:") {
             let (head, payload) = data.split_once(',').ok_or_else(|| {
                 Issue::Gltf(format!("a data URI without a comma: {}", short(uri)))

@@ -9,6 +9,7 @@
 //! anything is read or allocated from them.
 
 mod archive;
+mod compressed;
 pub mod derive;
 mod document;
 mod glb;
@@ -130,19 +131,23 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Model, Refused> {
     };
     let parts = parts.map_err(|f| Refused(vec![f]))?;
     // The glTF library unwraps some things a file may lack; should one slip past the checks
-    // before it, that is a refusal, not a crash.
+    // before it (or a decoder of compressed data fail so), that is a refusal, not a crash.
     let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        document::check(parts, limits)
+        compressed::plain(parts, limits)
+            .map(|(parts, decoded)| (document::check(parts, limits), decoded))
     }));
-    let Ok((model, found)) = checked else {
+    let Ok(checked) = checked else {
         return Err(Refused(vec![Found::new(UPLOAD, Issue::Unreadable)]));
     };
+    let ((model, found), decoded) = checked.map_err(Refused)?;
     let errors = found.iter().any(|f| f.issue.severity() == Severity::Error);
     match model {
         Some(mut model) if !errors => {
             model.report.format = format.to_owned();
             model.report.bytes = bytes.len() as u64;
             model.report.warnings = found.iter().map(Found::problem).collect();
+            // What the upload was packed with, as it came.
+            model.report.extensions.splice(0..0, decoded);
             Ok(model)
         }
         _ => Err(Refused(found)),

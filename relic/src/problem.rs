@@ -94,6 +94,11 @@ pub enum Issue {
     ZipManyGltf(usize),
     /// The glTF library failed on the file (a panic caught): refused all the same.
     Unreadable,
+    /// Compressed or quantised data (meshopt, Draco, quantisation) that does not decode.
+    Compressed {
+        ext: &'static str,
+        why: String,
+    },
     Required,
     NotNfc,
     TooLong {
@@ -160,6 +165,7 @@ impl Issue {
             ZipNoGltf => "zip_no_gltf",
             ZipManyGltf(_) => "zip_many_gltf",
             Unreadable => "unreadable",
+            Compressed { .. } => "compressed_data",
             Required => "required",
             NotNfc => "not_nfc",
             TooLong { .. } => "too_long",
@@ -359,6 +365,10 @@ impl Issue {
             Unreadable => (
                 "không đọc được tài liệu glTF: các chỉ số trong tệp không khớp nhau".into(),
                 "the glTF document cannot be read: its indices do not hold together".into(),
+            ),
+            Compressed { ext, why } => (
+                format!("có dữ liệu nén {ext} không giải nén được: {why}"),
+                format!("has {ext} compressed data that does not decode: {why}"),
             ),
             ZipManyGltf(n) => (
                 format!("chứa {n} mô hình; mỗi lần chỉ tải lên một mô hình"),

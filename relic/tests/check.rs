@@ -507,3 +507,67 @@ fn dense_scans_are_simplified_for_the_light_and_full_models() {
         );
     }
 }
+
+#[test]
+fn compressed_scans_are_read_as_plain_ones() {
+    // The same 288-triangle scan as glTF Transform writes it with Draco, with meshopt (and
+    // quantisation), and quantised only.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/compressed");
+    let plain = ScanSpec {
+        cells: 6,
+        tiles: 2,
+        texture_px: 16,
+        ..ScanSpec::default()
+    }
+    .generate()
+    .to_glb();
+    let reference = check(&plain, &Limits::default()).unwrap().report;
+    for (file, ext) in [
+        ("draco.glb", "KHR_draco_mesh_compression"),
+        ("meshopt.glb", "EXT_meshopt_compression"),
+        ("quantize.glb", "KHR_mesh_quantization"),
+    ] {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let model = check(&bytes, &Limits::default()).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let r = &model.report;
+        assert_eq!(r.triangles, 288, "{file}");
+        assert_eq!(r.textures.len(), 4, "{file}");
+        assert_eq!(
+            r.extensions.first().map(String::as_str),
+            Some(ext),
+            "{file}"
+        );
+        for k in 0..3 {
+            assert!(
+                (r.size[k] - reference.size[k]).abs() < 0.01 * reference.size[k],
+                "{file}: {:?} vs {:?}",
+                r.size,
+                reference.size
+            );
+        }
+        // The derivative is plain and reads back as an upload of its own.
+        let full = disan_relic::derive::full_glb(&model, disan_types::admin::UpAxis::Y);
+        let again = check(&full, &Limits::default()).unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert_eq!(again.report.triangles, 288, "{file}");
+        assert!(again.report.extensions.is_empty(), "{file}");
+    }
+    // A Draco stream that is cut short, and a limit on what compressed data may unpack to.
+    let draco = std::fs::read(dir.join("draco.glb")).unwrap();
+    let len = u32::from_le_bytes(draco[12..16].try_into().unwrap()) as usize;
+    let json: Value = serde_json::from_slice(&draco[20..20 + len]).unwrap();
+    let mut bin = draco[28 + len..].to_vec();
+    let view = &json["bufferViews"][json["meshes"][0]["primitives"][0]["extensions"]
+        ["KHR_draco_mesh_compression"]["bufferView"]
+        .as_u64()
+        .unwrap() as usize];
+    let start = view["byteOffset"].as_u64().unwrap_or(0) as usize;
+    let n = view["byteLength"].as_u64().unwrap() as usize;
+    bin[start + n / 2..start + n].fill(0);
+    assert!(codes(&glb(&json, &bin)).contains(&"compressed_data".to_owned()));
+    let meshopt = std::fs::read(dir.join("meshopt.glb")).unwrap();
+    let tight = Limits {
+        max_unpacked: 1000,
+        ..Limits::default()
+    };
+    assert!(refused(&meshopt, &tight).contains(&"compressed_data".to_owned()));
+}

@@ -228,6 +228,7 @@ fn test(ws: &Workspace, rest: &[String]) -> anyhow::Result<()> {
         .args(["--", "-D", "warnings"]))?;
     tools::ensure_chromium()?;
     tools::ensure_gltf_validator(ws)?;
+    tools::ensure_gltf_transform(ws)?;
     tools::ensure_axe(ws)?;
     web::build(ws, rest.iter().any(|a| a == "--dev"))?;
     let (passed, failed) = run_tests(

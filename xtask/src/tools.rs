@@ -109,6 +109,15 @@ pub fn ensure_gltf_validator(ws: &Workspace) -> anyhow::Result<()> {
     npm_ci(&ws.root.join("tests/gltf-validator"), "gltf-validator")
 }
 
+/// glTF Transform with Google's Draco encoder and meshoptimizer (npm, pinned in
+/// `tests/gltf-transform/`'s lock file): compresses test scans the way contractors' tools do.
+pub fn ensure_gltf_transform(ws: &Workspace) -> anyhow::Result<()> {
+    npm_ci(
+        &ws.root.join("tests/gltf-transform"),
+        "@gltf-transform/core",
+    )
+}
+
 /// meshoptimizer's gltfpack (npm, pinned in `bench/gltfpack/`'s lock file): the peer of
 /// `cargo xtask bench relic`.
 pub fn ensure_gltfpack(ws: &Workspace) -> anyhow::Result<()> {
