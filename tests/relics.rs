@@ -448,6 +448,13 @@ fn a_relic_goes_from_draft_to_published_to_search_and_back() {
         assert_eq!(glb.len() as u64, m.bytes);
         glbs.push(glb);
     }
+    // And its poster, a still of the model.
+    let poster = p.poster.as_ref().expect("a poster");
+    assert_eq!((poster.width, poster.height), (800, 500));
+    let (status, jpeg) = public(&poster.url);
+    assert_eq!(status, 200);
+    assert_eq!(&jpeg[..3], &[0xFF, 0xD8, 0xFF], "a JPEG");
+    assert_eq!(jpeg.len() as u64, poster.bytes);
     let detail: SiteDetail = s.get_json(&format!("/api/sites/{site}"));
     assert_eq!(detail.relics.len(), 1);
     assert_eq!(detail.relics[0].id, id);

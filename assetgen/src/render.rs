@@ -55,8 +55,37 @@ fn to_srgb(linear: f32) -> u8 {
     (s * 255.0 + 0.5) as u8
 }
 
+/// One triangle to draw: its corners in world space, its colour (linear RGB), and whether
+/// its back is drawn too (scans' winding is not always consistent).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Triangle {
+    pub corners: [[f32; 3]; 3],
+    pub color: [f32; 3],
+    pub two_sided: bool,
+}
+
 /// Renders `model` seen from `pose` at `width`×`height`.
 pub fn render(model: &Model, pose: Pose, width: u32, height: u32) -> Image {
+    let triangles = model.parts.iter().flat_map(|part| {
+        let [r, g, b, _] = part.material.color;
+        let m = &part.mesh;
+        m.indices.chunks_exact(3).map(move |t| Triangle {
+            corners: [t[0], t[1], t[2]].map(|i| m.positions[i as usize]),
+            color: [r, g, b],
+            two_sided: false,
+        })
+    });
+    render_triangles(triangles, pose, width, height)
+}
+
+/// Renders `triangles` seen from `pose` at `width`×`height`: what [`render`] does for a
+/// generated model, for any mesh (an uploaded scan's poster, say).
+pub fn render_triangles(
+    triangles: impl IntoIterator<Item = Triangle>,
+    pose: Pose,
+    width: u32,
+    height: u32,
+) -> Image {
     const SS: u32 = 2;
     let (w, h) = (width * SS, height * SS);
     let eye = {
@@ -101,44 +130,47 @@ pub fn render(model: &Model, pose: Pose, width: u32, height: u32) -> Image {
     let mut depth = vec![f32::INFINITY; (w * h) as usize];
     let sun = norm([40.0, 80.0, 30.0]);
 
-    for part in &model.parts {
-        let base = part.material.color;
-        let m = &part.mesh;
-        for t in m.indices.chunks_exact(3) {
-            let world = [t[0], t[1], t[2]].map(|i| m.positions[i as usize]);
-            let normal = norm(cross(sub(world[1], world[0]), sub(world[2], world[0])));
-            if dot(normal, sub(eye, world[0])) <= 0.0 {
+    for Triangle {
+        corners: world,
+        color: base,
+        two_sided,
+    } in triangles
+    {
+        let mut normal = norm(cross(sub(world[1], world[0]), sub(world[2], world[0])));
+        if dot(normal, sub(eye, world[0])) <= 0.0 {
+            if !two_sided {
                 continue; // facing away
             }
-            let light = 0.35 + 0.75 * dot(normal, sun).max(0.0);
-            let shade = [base[0] * light, base[1] * light, base[2] * light];
-            // Clip against the near plane, then fan-triangulate.
-            let view = world.map(to_view);
-            let mut poly: Vec<V3> = Vec::with_capacity(4);
-            for i in 0..3 {
-                let (a, b) = (view[i], view[(i + 1) % 3]);
-                let (ain, bin) = (a[2] <= -NEAR, b[2] <= -NEAR);
-                if ain {
-                    poly.push(a);
-                }
-                if ain != bin {
-                    let s = (-NEAR - a[2]) / (b[2] - a[2]);
-                    poly.push([a[0] + (b[0] - a[0]) * s, a[1] + (b[1] - a[1]) * s, -NEAR]);
-                }
+            normal = normal.map(|c| -c);
+        }
+        let light = 0.35 + 0.75 * dot(normal, sun).max(0.0);
+        let shade = [base[0] * light, base[1] * light, base[2] * light];
+        // Clip against the near plane, then fan-triangulate.
+        let view = world.map(to_view);
+        let mut poly: Vec<V3> = Vec::with_capacity(4);
+        for i in 0..3 {
+            let (a, b) = (view[i], view[(i + 1) % 3]);
+            let (ain, bin) = (a[2] <= -NEAR, b[2] <= -NEAR);
+            if ain {
+                poly.push(a);
             }
-            if poly.len() < 3 {
-                continue;
+            if ain != bin {
+                let s = (-NEAR - a[2]) / (b[2] - a[2]);
+                poly.push([a[0] + (b[0] - a[0]) * s, a[1] + (b[1] - a[1]) * s, -NEAR]);
             }
-            let screen: Vec<V3> = poly.into_iter().map(project).collect();
-            for k in 1..screen.len() - 1 {
-                fill(
-                    [screen[0], screen[k], screen[k + 1]],
-                    shade,
-                    (w, h),
-                    &mut color,
-                    &mut depth,
-                );
-            }
+        }
+        if poly.len() < 3 {
+            continue;
+        }
+        let screen: Vec<V3> = poly.into_iter().map(project).collect();
+        for k in 1..screen.len() - 1 {
+            fill(
+                [screen[0], screen[k], screen[k + 1]],
+                shade,
+                (w, h),
+                &mut color,
+                &mut depth,
+            );
         }
     }
 

@@ -608,16 +608,26 @@ impl<'p, 'r> Decoder<'p, 'r> {
             .get("byteStride")
             .and_then(index)
             .unwrap_or(size);
-        let end = count
-            .checked_sub(1)
-            .and_then(|c| c.checked_mul(stride))
-            .and_then(|s| s.checked_add(offset + size))
-            .unwrap_or(0);
-        if end > bytes.len() {
+        if stride < size {
             return Err(format!(
-                "it reads to byte {end} of a buffer view of {} bytes",
-                bytes.len()
+                "its elements are {size} bytes but its buffer view's stride is {stride}"
             ));
+        }
+        let end = match count.checked_sub(1) {
+            None => Some(0),
+            Some(last) => last
+                .checked_mul(stride)
+                .and_then(|s| s.checked_add(offset))
+                .and_then(|s| s.checked_add(size)),
+        };
+        match end {
+            Some(end) if end <= bytes.len() => {}
+            _ => {
+                return Err(format!(
+                    "its {count} elements do not fit in its buffer view of {} bytes",
+                    bytes.len()
+                ));
+            }
         }
         let mut values = Vec::with_capacity(count * n);
         for i in 0..count {

@@ -36,14 +36,14 @@ impl Budget {
 }
 
 /// One triangle primitive, decoded.
-struct Primitive {
-    positions: Vec<[f32; 3]>,
-    normals: Option<Vec<[f32; 3]>>,
-    uv0: Option<Vec<[f32; 2]>>,
-    uv1: Option<Vec<[f32; 2]>>,
-    colors: Option<Vec<[f32; 4]>>,
-    indices: Vec<u32>,
-    material: Option<usize>,
+pub(crate) struct Primitive {
+    pub positions: Vec<[f32; 3]>,
+    pub normals: Option<Vec<[f32; 3]>>,
+    pub uv0: Option<Vec<[f32; 2]>>,
+    pub uv1: Option<Vec<[f32; 2]>>,
+    pub colors: Option<Vec<[f32; 4]>>,
+    pub indices: Vec<u32>,
+    pub material: Option<usize>,
 }
 
 impl Primitive {
@@ -208,8 +208,8 @@ impl Writer {
     }
 }
 
-/// A derivative as GLB bytes, within `budget`, recentred and turned Y-up.
-pub fn derive(model: &Model, up: UpAxis, budget: Budget) -> Vec<u8> {
+/// Every mesh's primitives, decoded and simplified to `budget`'s triangles.
+pub(crate) fn meshes_within(model: &Model, budget: Budget) -> Vec<Vec<Primitive>> {
     let mut meshes = decode(model);
     let total: u64 = meshes.iter().flatten().map(Primitive::triangles).sum();
     // Triangles drawn, counting instanced meshes as often as they are drawn.
@@ -221,6 +221,88 @@ pub fn derive(model: &Model, up: UpAxis, budget: Budget) -> Vec<u8> {
             prim.simplify(ratio, &mut workspace);
         }
     }
+    meshes
+}
+
+/// Every derivative of a model version: what is stored beside the master.
+#[derive(Debug, Clone)]
+pub struct Derivatives {
+    pub full: Vec<u8>,
+    pub light: Vec<u8>,
+    /// An 800 × 500 JPEG still of the model.
+    pub poster: Vec<u8>,
+}
+
+/// Makes every derivative, reporting each step done (out of [`STEPS`]) to `progress`.
+pub fn all(model: &Model, up: UpAxis, progress: &mut dyn FnMut(Step)) -> Derivatives {
+    progress(Step::Full);
+    let full_meshes = meshes_within(model, Budget::FULL);
+    let full = write(model, &full_meshes, up, Budget::FULL);
+    progress(Step::Poster);
+    let poster = crate::poster::jpeg(model, &full_meshes, up);
+    drop(full_meshes);
+    progress(Step::Light);
+    let light = derive(model, up, Budget::LIGHT);
+    Derivatives {
+        full,
+        light,
+        poster,
+    }
+}
+
+/// What [`all`] is making.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Full,
+    Poster,
+    Light,
+}
+
+/// How many steps [`all`] takes.
+pub const STEPS: u32 = 3;
+
+impl Step {
+    /// Steps done before this one.
+    pub fn before(self) -> u32 {
+        match self {
+            Step::Full => 0,
+            Step::Poster => 1,
+            Step::Light => 2,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Step::Full => "full",
+            Step::Poster => "poster",
+            Step::Light => "light",
+        }
+    }
+}
+
+/// A derivative as GLB bytes, within `budget`, recentred and turned Y-up.
+pub fn derive(model: &Model, up: UpAxis, budget: Budget) -> Vec<u8> {
+    write(model, &meshes_within(model, budget), up, budget)
+}
+
+/// The bytes of image `n` of the model (from its file or its buffer view).
+pub(crate) fn image_bytes(model: &Model, n: usize) -> &[u8] {
+    let json = &model.document.as_json().images[n];
+    match (&model.images[n], json.buffer_view) {
+        (Some((bytes, _)), _) => bytes,
+        (None, Some(v)) => {
+            let view = &model.document.as_json().buffer_views[v.value()];
+            let data = &model.buffers[view.buffer.value()];
+            let start = view.byte_offset.map_or(0, |o| o.0) as usize;
+            data.get(start..start + view.byte_length.0 as usize)
+                .unwrap_or_default()
+        }
+        (None, None) => &[],
+    }
+}
+
+/// `meshes` (the model's, simplified) as a GLB, textures within `budget`.
+fn write(model: &Model, meshes: &[Vec<Primitive>], up: UpAxis, budget: Budget) -> Vec<u8> {
     let source = serde_json::to_value(model.document.as_json()).unwrap_or_default();
     let mut w = Writer::default();
     let mut mesh_index = Vec::new();
@@ -267,17 +349,7 @@ pub fn derive(model: &Model, up: UpAxis, budget: Budget) -> Vec<u8> {
     let mut images = Vec::new();
     for (n, image) in model.document.images().enumerate() {
         let json = &model.document.as_json().images[n];
-        let bytes: &[u8] = match (&model.images[n], json.buffer_view) {
-            (Some((bytes, _)), _) => bytes,
-            (None, Some(v)) => {
-                let view = &model.document.as_json().buffer_views[v.value()];
-                let data = &model.buffers[view.buffer.value()];
-                let start = view.byte_offset.map_or(0, |o| o.0) as usize;
-                data.get(start..start + view.byte_length.0 as usize)
-                    .unwrap_or_default()
-            }
-            (None, None) => &[],
-        };
+        let bytes = image_bytes(model, n);
         let (bytes, mime) = match texture_png(bytes, budget.texture) {
             Some(png) => (png, "image/png".to_owned()),
             None => (

@@ -571,3 +571,50 @@ fn compressed_scans_are_read_as_plain_ones() {
     };
     assert!(refused(&meshopt, &tight).contains(&"compressed_data".to_owned()));
 }
+
+#[test]
+fn the_poster_is_a_still_of_the_textured_model() {
+    // Z-up and far from the origin, as a georeferenced scan: the poster shows it all the same.
+    let scan = ScanSpec {
+        cells: 30,
+        tiles: 2,
+        texture_px: 64,
+        z_up: true,
+        offset: [512_000.0, 2_360_000.0, 480.0],
+        ..ScanSpec::default()
+    }
+    .generate();
+    let model = check(&scan.to_glb(), &Limits::default()).unwrap();
+    let mut steps = Vec::new();
+    let d = disan_relic::derive::all(&model, disan_types::admin::UpAxis::Z, &mut |s| {
+        steps.push(s.code())
+    });
+    assert_eq!(steps, ["full", "poster", "light"]);
+    let img = image::load_from_memory_with_format(&d.poster, image::ImageFormat::Jpeg)
+        .unwrap()
+        .to_rgb8();
+    assert_eq!((img.width(), img.height()), (800, 500));
+    if let Ok(dir) = std::env::var("DISAN_SCREENSHOTS") {
+        img.save(std::path::Path::new(&dir).join("poster.png"))
+            .unwrap();
+    }
+    // The sky is blue-grey; the scan's texture is earth and grass (more red than blue).
+    let (mut earth, mut sky) = (0, 0);
+    for p in img.pixels() {
+        let [r, _, b] = p.0.map(i32::from);
+        if r > b + 20 {
+            earth += 1;
+        } else if b > r + 20 {
+            sky += 1;
+        }
+    }
+    let all = 800 * 500;
+    assert!(
+        earth > all / 5,
+        "the model fills the frame: {earth} of {all}"
+    );
+    assert!(sky > all / 20, "with sky around it: {sky} of {all}");
+    // Both derivatives come with it.
+    assert_eq!(&d.full[..4], b"glTF");
+    assert_eq!(&d.light[..4], b"glTF");
+}

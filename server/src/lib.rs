@@ -136,6 +136,7 @@ impl Snapshot {
                 docs.push(SearchDoc::from_relic(&relic, site));
             }
             relic_files.extend(relic.models.iter().map(|m| m.path.clone()));
+            relic_files.extend(relic.poster.iter().map(|p| p.path.clone()));
             by_id.insert(relic.id, relic);
         }
         let search = SearchIndex::build(docs)?;

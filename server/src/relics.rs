@@ -15,7 +15,7 @@ use disan_types::admin::{
     AdminRelic, Download, ModelProblem, ModelReport, ModelVersion, NewRelic, NewVersion, RelicLine,
     RelicMeta, RelicState, Role,
 };
-use disan_types::relic::{PublicRelic, relic_url};
+use disan_types::relic::{Poster, PublicRelic, relic_url};
 use disan_types::{ErrorCode, ModelLevel, ModelRef};
 
 use crate::AppState;
@@ -56,6 +56,10 @@ fn model_path(hash: &str) -> String {
     format!("models/{hash}.glb")
 }
 
+fn poster_path(hash: &str) -> String {
+    format!("posters/{hash}.jpg")
+}
+
 /// The URL of a derivative file, served only while its relic is published.
 pub fn file_url(path: &str) -> String {
     format!("/relics/files/{path}")
@@ -69,8 +73,7 @@ pub fn staff_url(path: &str) -> String {
 /// A checked model and its derivatives, ready to store.
 struct Processed {
     master: Vec<u8>,
-    full: Vec<u8>,
-    light: Vec<u8>,
+    derivatives: derive::Derivatives,
     report: ModelReport,
 }
 
@@ -82,6 +85,8 @@ struct Stored {
     full_bytes: u64,
     light: String,
     light_bytes: u64,
+    poster: String,
+    poster_bytes: u64,
     report: ModelReport,
 }
 
@@ -101,8 +106,7 @@ fn process(
         return Ok(None);
     }
     Ok(Some(Processed {
-        full: derive::full_glb(&model, meta.up_axis),
-        light: derive::light_glb(&model, meta.up_axis),
+        derivatives: derive::all(&model, meta.up_axis, &mut |_| {}),
         report: model.report,
         master,
     }))
@@ -154,8 +158,12 @@ async fn check_and_store(
     };
     let Processed {
         master,
-        full,
-        light,
+        derivatives:
+            derive::Derivatives {
+                full,
+                light,
+                poster,
+            },
         report,
     } = processed;
     let stored = Stored {
@@ -165,12 +173,15 @@ async fn check_and_store(
         full_bytes: full.len() as u64,
         light: sha256_hex(&light),
         light_bytes: light.len() as u64,
+        poster: sha256_hex(&poster),
+        poster_bytes: poster.len() as u64,
         report,
     };
     let files = &state.relic_files;
     files.put_new(&master_path(&stored.master), master).await?;
     files.put_new(&model_path(&stored.full), full).await?;
     files.put_new(&model_path(&stored.light), light).await?;
+    files.put_new(&poster_path(&stored.poster), poster).await?;
     Ok(stored)
 }
 
@@ -185,8 +196,9 @@ async fn insert_model(
     let report = serde_json::to_string(&p.report).unwrap_or_default();
     sqlx::query(
         "INSERT INTO relic_models (relic_id, version, master, master_name, master_bytes, format, \
-         full_model, full_bytes, report, created_by, created_at, light_model, light_bytes) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         full_model, full_bytes, report, created_by, created_at, light_model, light_bytes, \
+         poster, poster_bytes) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(relic)
     .bind(version)
@@ -201,6 +213,8 @@ async fn insert_model(
     .bind(now())
     .bind(&p.light)
     .bind(p.light_bytes as i64)
+    .bind(&p.poster)
+    .bind(p.poster_bytes as i64)
     .execute(tx)
     .await?;
     Ok(())
@@ -281,12 +295,13 @@ type ModelRow = (
     i64,
     String,
     i64,
+    String,
 );
 
 async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
     let rows: Vec<ModelRow> = sqlx::query_as(
         "SELECT m.version, m.master_name, m.master, m.full_model, m.full_bytes, m.report, u.name, \
-         m.created_at, m.light_model, m.light_bytes FROM relic_models m \
+         m.created_at, m.light_model, m.light_bytes, m.poster FROM relic_models m \
          JOIN users u ON u.id = m.created_by \
          WHERE m.relic_id = $1 ORDER BY m.version DESC",
     )
@@ -307,6 +322,7 @@ async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
                 created_at,
                 light,
                 light_bytes,
+                poster,
             )| {
                 Ok(ModelVersion {
                     version,
@@ -319,6 +335,11 @@ async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
                     full_bytes: full_bytes as u64,
                     light_url: staff_url(&model_path(&light)),
                     light_bytes: light_bytes as u64,
+                    poster_url: if poster.is_empty() {
+                        String::new()
+                    } else {
+                        staff_url(&poster_path(&poster))
+                    },
                     download_s: Download::of(full_bytes as u64),
                     created_by,
                     created_at,
@@ -328,11 +349,13 @@ async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
         .collect()
 }
 
+type PublishedRow = (i64, i64, String, String, i64, String, i64, String, i64);
+
 /// Every published relic that is not deleted, as the public sees it.
 pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
-    let rows: Vec<(i64, i64, String, String, i64, String, i64)> = sqlx::query_as(
+    let rows: Vec<PublishedRow> = sqlx::query_as(
         "SELECT r.id, r.model_version, d.body, m.full_model, m.full_bytes, m.light_model, \
-         m.light_bytes FROM relics r \
+         m.light_bytes, m.poster, m.poster_bytes FROM relics r \
          JOIN relic_metadata d ON d.relic_id = r.id AND d.version = r.meta_version \
          JOIN relic_models m ON m.relic_id = r.id AND m.version = r.model_version \
          WHERE r.state = 'published' AND r.deleted = 0 ORDER BY r.id",
@@ -342,7 +365,7 @@ pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
     Ok(rows
         .into_iter()
         .filter_map(
-            |(id, version, body, full, full_bytes, light, light_bytes)| {
+            |(id, version, body, full, full_bytes, light, light_bytes, poster, poster_bytes)| {
                 let meta: RelicMeta = serde_json::from_str(&body)
                     .inspect_err(|e| log::error!("relic {id}: unreadable metadata: {e}"))
                     .ok()?;
@@ -380,6 +403,17 @@ pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
                         accuracy_m: 50,
                     },
                     models,
+                    poster: (!poster.is_empty()).then(|| {
+                        let path = poster_path(&poster);
+                        let (width, height) = disan_types::relic::POSTER_SIZE;
+                        Poster {
+                            url: file_url(&path),
+                            path,
+                            width,
+                            height,
+                            bytes: poster_bytes as u64,
+                        }
+                    }),
                     version,
                 })
             },

@@ -252,6 +252,10 @@ pub struct ModelVersion {
     /// Where staff get the light model (the first view: a few thousand triangles).
     pub light_url: String,
     pub light_bytes: u64,
+    /// Where staff get the poster (a JPEG still of the model); empty for versions made
+    /// before posters were.
+    #[serde(default)]
+    pub poster_url: String,
     /// Estimated download of the full model: seconds over 3G and 4G.
     pub download_s: Download,
     pub created_by: String,

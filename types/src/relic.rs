@@ -33,9 +33,27 @@ pub struct PublicRelic {
     pub position: Position,
     /// The model files, as for sites: the light one first, then the full one.
     pub models: Vec<ModelRef>,
+    /// A still of the model (JPEG), shown before the 3D view and in link previews.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub poster: Option<Poster>,
     /// The model version shown.
     pub version: i64,
 }
+
+/// A relic's poster: a still of its model.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Poster {
+    /// Absolute URL path, under `/relics/files/`.
+    pub url: String,
+    /// Path in the relic store.
+    pub path: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+}
+
+/// The size every poster is drawn at.
+pub const POSTER_SIZE: (u32, u32) = (800, 500);
 
 /// A relic as listed with its site.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

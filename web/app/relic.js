@@ -29,6 +29,15 @@ export function renderRelic(id) {
     $("site-name").textContent = r.title[l];
     document.title = `${r.title[l]} — Disan`;
     $("relic-text").textContent = r.description[l];
+    // The model's still: something to see while the 3D view loads (or where it cannot).
+    const poster = $("relic-poster");
+    poster.hidden = !r.poster;
+    if (r.poster) {
+      poster.src = r.poster.url;
+      poster.width = r.poster.width;
+      poster.height = r.poster.height;
+      poster.alt = text.relicPoster(r.title[l]);
+    }
     const facts = [
       [text.relicType, r.object_type[l]], [text.relicPeriod, r.period[l]], [text.relicMaterial, r.material[l]],
       [text.relicSize, r.dimensions], [text.relicId, r.dublin_core.identifier], [text.relicCredits, r.credits],
