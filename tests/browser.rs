@@ -1574,6 +1574,28 @@ fn staff_publish_a_relic_and_visitors_find_it_and_see_it_in_3d() {
     );
     assert!(seen.iter().any(|s| s.contains("kiểm tra")), "{seen:?}");
 
+    // The models for the viewer are prepared in the background: while they are, the page
+    // shows how far it is and has no publish button; it reloads itself when they are ready.
+    let preparing = browser
+        .eval(
+            "const p = document.getElementById('preparing'); \
+             return p ? [p.textContent, !!document.querySelector('.actions form button')] : null;",
+            json!([]),
+        )
+        .unwrap();
+    if let Some([text, publish]) = preparing.as_array().map(|a| [a[0].clone(), a[1].clone()]) {
+        assert!(text.as_str().unwrap().contains("Đang"), "{text}");
+        assert_eq!(publish, json!(false), "no publish button while preparing");
+    }
+    eprintln!("relic page on arrival: preparing = {preparing}");
+    browser
+        .wait_for(
+            "return !document.getElementById('preparing') && \
+             !!document.querySelector('.actions form button') && !!document.querySelector('img.poster');",
+            LIMIT,
+        )
+        .unwrap();
+
     // The quality report, before publishing.
     let report = text_of(&browser, "report");
     assert!(report.contains(&(80 * 80 * 2 * 4).to_string()), "{report}");

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use disan_assetgen::scan::ScanSpec;
 use disan_tests::{TestServer, config_with_web};
-use disan_types::admin::{AdminRelic, Refusal, RelicLine, RelicState, Role};
+use disan_types::admin::{AdminRelic, ModelStatus, Refusal, RelicLine, RelicState, Role};
 use disan_types::relic::PublicRelic;
 use disan_types::{ApiError, ErrorCode, SearchResponse, SiteDetail};
 use serde_json::{Value, json};
@@ -105,6 +105,40 @@ impl Staff<'_> {
         assert_eq!(status, 204);
         assert_eq!(offset.unwrap(), bytes.len().to_string());
         id
+    }
+
+    /// The relic once no version of it is still being prepared (its derivatives are made in
+    /// the background), after seeing its progress go forward.
+    fn ready(&self, id: i64) -> AdminRelic {
+        let started = std::time::Instant::now();
+        let mut seen = Vec::new();
+        loop {
+            let (status, body) = self.send("GET", &format!("/api/admin/relics/{id}"), None);
+            assert_eq!(status, 200, "{body}");
+            let relic: AdminRelic = serde_json::from_value(body).unwrap();
+            let pending: Vec<_> = relic
+                .versions
+                .iter()
+                .filter(|v| v.status == ModelStatus::Processing)
+                .collect();
+            if pending.is_empty() {
+                for v in &relic.versions {
+                    assert_eq!(v.status, ModelStatus::Ready, "{:?}", v.progress);
+                    assert_eq!(v.progress.done, v.progress.of);
+                }
+                for w in seen.windows(2) {
+                    assert!(w[0] <= w[1], "progress only goes forward: {seen:?}");
+                }
+                return relic;
+            }
+            seen.extend(pending.iter().map(|v| v.progress.done));
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(300),
+                "relic {id} still processing: {:?}",
+                pending[0].progress
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
     }
 
     fn send(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
@@ -394,11 +428,13 @@ fn a_relic_goes_from_draft_to_published_to_search_and_back() {
         (relic.state, relic.meta_version, relic.model.version),
         (RelicState::Draft, 1, 1)
     );
+    // The check's report is there at once; the derivatives follow in the background.
     let r = &relic.model.report;
     assert_eq!(
         (r.format.as_str(), r.triangles, r.textures.len()),
         ("zip", 12 * 12 * 2 * 4, 4)
     );
+    let relic = lan.ready(id);
     assert!(relic.model.download_s.g3 > relic.model.download_s.g4);
 
     // A draft is not public anywhere.
@@ -521,8 +557,10 @@ fn a_relic_goes_from_draft_to_published_to_search_and_back() {
     );
     assert_eq!(status, 201, "{body}");
     let relic: AdminRelic = serde_json::from_value(body).unwrap();
-    assert_eq!(relic.model.version, 2);
     assert_eq!(relic.versions.len(), 2);
+    let relic = lan.ready(id);
+    assert_eq!(relic.model.version, 2);
+    public_version(&s, id, 2);
     let old = &relic.versions[1];
     let resp = lan
         .agent()
@@ -859,7 +897,7 @@ fn compressed_scans_are_accepted_and_their_derivatives_are_plain() {
         );
         let (status, body) = create(&packed);
         assert_eq!(status, 201, "{how}: {body}");
-        let relic: AdminRelic = serde_json::from_value(body).unwrap();
+        let relic = lan.ready(body["id"].as_i64().unwrap());
         let r = &relic.model.report;
         assert_eq!(r.triangles, spec.triangles(), "{how}");
         assert!(r.extensions.iter().any(|e| e == ext), "{how}: {r:?}");
@@ -944,4 +982,91 @@ fn triangles_in(glb: &[u8]) -> u64 {
         .flat_map(|m| m.primitives())
         .map(|p| p.indices().map_or(0, |i| i.count() as u64 / 3))
         .sum()
+}
+
+#[test]
+fn derivatives_are_made_in_the_background_and_publishing_waits_for_them() {
+    let (s, _web) = server();
+    let lan = staff(&s, "lan");
+    // Dense enough to be simplified: its job takes seconds, the answer comes at once.
+    let dense = ScanSpec {
+        cells: 160,
+        tiles: 2,
+        texture_px: 256,
+        ..ScanSpec::default()
+    }
+    .generate()
+    .to_glb();
+    let upload = lan.upload(&dense);
+    let started = std::time::Instant::now();
+    let (status, body) = lan.send(
+        "POST",
+        "/api/admin/relics",
+        Some(json!({"meta": meta("doi-a1"), "upload": upload})),
+    );
+    assert_eq!(status, 201, "{body}");
+    let relic: AdminRelic = serde_json::from_value(body).unwrap();
+    let answered = started.elapsed();
+    assert_eq!(relic.model.status, ModelStatus::Processing);
+    assert_eq!(relic.model.progress.of, 3);
+    assert_eq!(relic.model.report.triangles, 160 * 160 * 2 * 4);
+    assert!(relic.model.full_url.is_empty(), "no derivative yet");
+    // Not publishable until its derivatives are ready.
+    let (status, body) = lan.send(
+        "POST",
+        &format!("/api/admin/relics/{}/publish", relic.id),
+        None,
+    );
+    assert_eq!((status, body["error"].as_str()), (409, Some("wrong_state")));
+    assert!(
+        body["message"].as_str().unwrap().contains("prepared"),
+        "{body}"
+    );
+    let ready = lan.ready(relic.id);
+    let made = started.elapsed();
+    assert!(
+        made > answered,
+        "answered in {answered:?}, derivatives in {made:?}"
+    );
+    assert!(!ready.model.full_url.is_empty() && !ready.model.poster_url.is_empty());
+    let (status, _) = lan.send(
+        "POST",
+        &format!("/api/admin/relics/{}/publish", relic.id),
+        None,
+    );
+    assert_eq!(status, 200);
+
+    // A new version of a published relic: the public keeps the old one until the new is ready.
+    let upload = lan.upload(&dense);
+    let (status, body) = lan.send(
+        "POST",
+        &format!("/api/admin/relics/{}/versions", relic.id),
+        Some(json!({"upload": upload})),
+    );
+    assert_eq!(status, 201, "{body}");
+    let during: AdminRelic = serde_json::from_value(body).unwrap();
+    assert_eq!(during.model.version, 1, "the current model stays version 1");
+    assert_eq!(during.versions[0].status, ModelStatus::Processing);
+    let public: PublicRelic = s.get_json(&format!("/api/relics/{}", relic.id));
+    assert_eq!(public.version, 1);
+    lan.ready(relic.id);
+    public_version(&s, relic.id, 2);
+}
+
+/// Waits until the public side shows `version` of relic `id`: it follows a version's job
+/// within the time a snapshot refresh takes.
+fn public_version(s: &TestServer, id: i64, version: i64) {
+    let started = std::time::Instant::now();
+    loop {
+        let public: PublicRelic = s.get_json(&format!("/api/relics/{id}"));
+        if public.version == version {
+            return;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the public side shows version {} of relic {id}",
+            public.version
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }

@@ -86,6 +86,10 @@ async fn import(state: &AppState, user: &User, file: &Path) -> Result<Outcome, S
     let id = relics::create_relic(state, user, &entry.meta, &source)
         .await
         .map_err(|e| describe(&e))?;
+    // Here and now, not in the background: the command ends when its relics are ready.
+    crate::jobs::run(state, id, 1, &mut |_| {})
+        .await
+        .map_err(|e| describe(&e))?;
     if !entry.publish {
         return Ok(Outcome::Draft(id));
     }

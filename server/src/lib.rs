@@ -14,6 +14,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod import;
+pub mod jobs;
 pub mod map;
 pub mod relic_pages;
 pub mod relics;
@@ -168,6 +169,9 @@ pub struct AppState {
     pub db: Db,
     /// Uploads a request is appending to right now (one request per upload at a time).
     pub busy_uploads: Mutex<HashSet<String>>,
+    /// Derivative jobs run one at a time (each takes a core and memory in proportion to its
+    /// scan); the others wait their turn.
+    pub derive_slots: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -194,6 +198,7 @@ impl AppState {
             web,
             db,
             busy_uploads: Mutex::default(),
+            derive_slots: tokio::sync::Semaphore::new(1),
             config,
         })
     }
@@ -289,6 +294,8 @@ pub async fn start(config: Config) -> anyhow::Result<(Server, Arc<AppState>, Soc
     let workers = config.workers();
     let db = Db::open(&config.database).await?;
     let state = Arc::new(AppState::open(config, db).await?);
+    // Jobs a stop or a crash interrupted go on.
+    jobs::resume(state.clone()).await?;
     let data = actix_web::web::Data::from(state.clone());
     let server = HttpServer::new(move || {
         App::new()

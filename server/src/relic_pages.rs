@@ -8,7 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use disan_types::Lang;
-use disan_types::admin::{AdminRelic, RelicState, Role, Severity};
+use disan_types::admin::{AdminRelic, ModelStatus, RelicState, Role, Severity};
 
 use crate::AppState;
 use crate::admin::{Frame, NoFields, PageStaff, html, see_other};
@@ -25,7 +25,8 @@ pub fn pages(cfg: &mut web::ServiceConfig) {
         .route("/relics/{id}/{action}", web::post().to(act));
 }
 
-/// The upload script, at `/admin-upload.js` (outside `/admin`, so it may be cached).
+/// The upload script, at `/admin-upload.js`, and the one that follows a version's
+/// preparation, at `/admin-progress.js` (outside `/admin`, so they may be cached).
 pub fn script(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/admin-upload.js",
@@ -34,6 +35,16 @@ pub fn script(cfg: &mut web::ServiceConfig) {
                 "text/javascript; charset=utf-8",
                 300,
                 include_str!("../templates/admin/upload.js"),
+            )
+        }),
+    )
+    .route(
+        "/admin-progress.js",
+        web::get().to(|| async {
+            crate::web::embedded(
+                "text/javascript; charset=utf-8",
+                300,
+                include_str!("../templates/admin/progress.js"),
             )
         }),
     );
@@ -86,6 +97,12 @@ pub struct Words {
     full_model: &'static str,
     light_model: &'static str,
     poster: &'static str,
+    preparing: &'static str,
+    step_queued: &'static str,
+    step_full: &'static str,
+    step_poster: &'static str,
+    step_light: &'static str,
+    prepare_failed: &'static str,
     triangles: &'static str,
     size: &'static str,
     textures: &'static str,
@@ -147,6 +164,12 @@ pub const VI: Words = Words {
     full_model: "Mô hình hiển thị",
     light_model: "Bản xem nhanh (hiện ra trước)",
     poster: "Ảnh mô hình (cho trang công khai và khi chia sẻ liên kết)",
+    preparing: "Đang chuẩn bị mô hình cho trình xem",
+    step_queued: "Đang chờ đến lượt…",
+    step_full: "Đang làm mô hình đầy đủ (giản lược, đặt về tâm, hướng lên Y)…",
+    step_poster: "Đang vẽ ảnh mô hình…",
+    step_light: "Đang làm bản xem nhanh…",
+    prepare_failed: "Không chuẩn bị được mô hình của phiên bản",
     triangles: "Số tam giác",
     size: "Kích thước mô hình",
     textures: "Ảnh bề mặt",
@@ -208,6 +231,12 @@ pub const EN: Words = Words {
     full_model: "Viewer model",
     light_model: "First view (shown first)",
     poster: "Still of the model (for the public page and link previews)",
+    preparing: "Preparing the model for the viewer",
+    step_queued: "Waiting for its turn…",
+    step_full: "Making the full model (simplified, recentred, Y up)…",
+    step_poster: "Drawing the still of the model…",
+    step_light: "Making the first view…",
+    prepare_failed: "The model could not be prepared for version",
     triangles: "Triangles",
     size: "Model size",
     textures: "Textures",
@@ -359,6 +388,11 @@ struct RelicPage {
     csrf: String,
     actions: Vec<(&'static str, &'static str)>,
     version: i64,
+    /// A version whose derivatives are being made: its number, steps done, steps, and the
+    /// step under way as said on the page.
+    preparing: Option<(i64, u32, u32, &'static str)>,
+    /// Versions whose derivatives could not be made, and why.
+    failed: Vec<(i64, String)>,
     /// The model's still, when this version has one.
     poster_url: String,
     full_size: String,
@@ -397,7 +431,7 @@ async fn relic_page(
     if !relic.deleted {
         if relic.state == RelicState::Published {
             actions.push(("unpublish", r.unpublish));
-        } else {
+        } else if relic.model.status == ModelStatus::Ready {
             actions.push(("publish", r.publish));
         }
         if admin {
@@ -425,6 +459,25 @@ async fn relic_page(
             csrf: staff.csrf.clone().unwrap_or_default(),
             actions,
             version: m.version,
+            preparing: relic
+                .versions
+                .iter()
+                .find(|v| v.status == ModelStatus::Processing)
+                .map(|v| {
+                    let step = match v.progress.step.as_str() {
+                        "full" => r.step_full,
+                        "poster" => r.step_poster,
+                        "light" => r.step_light,
+                        _ => r.step_queued,
+                    };
+                    (v.version, v.progress.done, v.progress.of, step)
+                }),
+            failed: relic
+                .versions
+                .iter()
+                .filter(|v| v.status == ModelStatus::Failed)
+                .map(|v| (v.version, v.progress.step.clone()))
+                .collect(),
             poster_url: m.poster_url.clone(),
             full_size: megabytes(m.full_bytes),
             light_size: format!("{:.0} kB", m.light_bytes as f64 / 1024.0),

@@ -12,8 +12,8 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use disan_relic::{Limits, derive, meta};
 use disan_types::admin::{
-    AdminRelic, Download, ModelProblem, ModelReport, ModelVersion, NewRelic, NewVersion, RelicLine,
-    RelicMeta, RelicState, Role,
+    AdminRelic, Download, ModelProblem, ModelReport, ModelStatus, ModelVersion, NewRelic,
+    NewVersion, Progress, RelicLine, RelicMeta, RelicState, Role,
 };
 use disan_types::relic::{Poster, PublicRelic, relic_url};
 use disan_types::{ErrorCode, ModelLevel, ModelRef};
@@ -24,6 +24,7 @@ use crate::audit::{self, Action};
 use crate::auth::Staff;
 use crate::db::{Db, DbError, now};
 use crate::error::Error;
+use crate::jobs;
 use crate::storage::sha256_hex;
 use crate::uploads::{self, Upload};
 
@@ -48,15 +49,15 @@ fn summary(problems: &[ModelProblem]) -> String {
 }
 
 /// Where a relic's files are in the relic store.
-fn master_path(hash: &str) -> String {
+pub(crate) fn master_path(hash: &str) -> String {
     format!("masters/{hash}")
 }
 
-fn model_path(hash: &str) -> String {
+pub(crate) fn model_path(hash: &str) -> String {
     format!("models/{hash}.glb")
 }
 
-fn poster_path(hash: &str) -> String {
+pub(crate) fn poster_path(hash: &str) -> String {
     format!("posters/{hash}.jpg")
 }
 
@@ -70,49 +71,24 @@ pub fn staff_url(path: &str) -> String {
     format!("/api/admin/files/{path}")
 }
 
-/// A checked model and its derivatives, ready to store.
-struct Processed {
-    master: Vec<u8>,
-    derivatives: derive::Derivatives,
-    report: ModelReport,
-}
-
-/// A model version's files, stored: their SHA-256 names and sizes, and the check's report.
+/// A model version's master, stored: its SHA-256 name and size, and the check's report. Its
+/// derivatives are made by a job ([`crate::jobs`]).
 struct Stored {
     master: String,
     master_bytes: u64,
-    full: String,
-    full_bytes: u64,
-    light: String,
-    light_bytes: u64,
-    poster: String,
-    poster_bytes: u64,
     report: ModelReport,
 }
 
-/// Reads a finished upload and checks it; when `derive` (the metadata is good too), makes
-/// the full and light models. Blocking.
-fn process(
-    upload: &Upload,
-    limits: &Limits,
-    meta: &RelicMeta,
-    derive: bool,
-) -> Result<Option<Processed>, Error> {
+/// Reads a finished upload and checks it; returns its bytes and report. Blocking.
+fn process(upload: &Upload, limits: &Limits) -> Result<(Vec<u8>, ModelReport), Error> {
     let master =
         std::fs::read(&upload.path).map_err(|e| uploads::UploadError::Io(e.to_string()))?;
     let model = disan_relic::check(&master, limits)
         .map_err(|r| RelicError::Refused(ErrorCode::InvalidModel, r.problems()))?;
-    if !derive {
-        return Ok(None);
-    }
-    Ok(Some(Processed {
-        derivatives: derive::all(&model, meta.up_axis, &mut |_| {}),
-        report: model.report,
-        master,
-    }))
+    Ok((master, model.report))
 }
 
-fn limits(state: &AppState) -> Limits {
+pub(crate) fn limits(state: &AppState) -> Limits {
     Limits {
         max_bytes: state.config.max_upload_bytes(),
         max_triangles: state.config.max_triangles,
@@ -133,8 +109,7 @@ fn meta_problems(state: &AppState, meta: &RelicMeta) -> Vec<ModelProblem> {
 }
 
 /// Checks the metadata and the upload together (every problem in one answer) and, when both
-/// are good, makes the derivatives and stores the files. Nothing is stored when anything is
-/// wrong.
+/// are good, stores the master. Nothing is stored when anything is wrong.
 async fn check_and_store(
     state: &AppState,
     meta: &RelicMeta,
@@ -142,46 +117,28 @@ async fn check_and_store(
 ) -> Result<Stored, Error> {
     let mut problems = meta_problems(state, meta);
     let limits = limits(state);
-    let derive = problems.is_empty();
-    let (u, m) = (upload.clone(), meta.clone());
-    let processed = web::block(move || process(&u, &limits, &m, derive))
+    let u = upload.clone();
+    let processed = web::block(move || process(&u, &limits))
         .await
         .map_err(|e| RelicError::Corrupt(e.to_string()))?;
-    let processed = match processed {
-        Ok(Some(p)) => p,
-        Ok(None) => return Err(RelicError::Refused(ErrorCode::InvalidRelic, problems).into()),
+    let (master, report) = match processed {
+        Ok(p) if problems.is_empty() => p,
+        Ok(_) => return Err(RelicError::Refused(ErrorCode::InvalidRelic, problems).into()),
         Err(Error::Relic(RelicError::Refused(code, model))) => {
             problems.extend(model);
             return Err(RelicError::Refused(code, problems).into());
         }
         Err(e) => return Err(e),
     };
-    let Processed {
-        master,
-        derivatives:
-            derive::Derivatives {
-                full,
-                light,
-                poster,
-            },
-        report,
-    } = processed;
     let stored = Stored {
         master: sha256_hex(&master),
         master_bytes: master.len() as u64,
-        full: sha256_hex(&full),
-        full_bytes: full.len() as u64,
-        light: sha256_hex(&light),
-        light_bytes: light.len() as u64,
-        poster: sha256_hex(&poster),
-        poster_bytes: poster.len() as u64,
         report,
     };
-    let files = &state.relic_files;
-    files.put_new(&master_path(&stored.master), master).await?;
-    files.put_new(&model_path(&stored.full), full).await?;
-    files.put_new(&model_path(&stored.light), light).await?;
-    files.put_new(&poster_path(&stored.poster), poster).await?;
+    state
+        .relic_files
+        .put_new(&master_path(&stored.master), master)
+        .await?;
     Ok(stored)
 }
 
@@ -196,9 +153,8 @@ async fn insert_model(
     let report = serde_json::to_string(&p.report).unwrap_or_default();
     sqlx::query(
         "INSERT INTO relic_models (relic_id, version, master, master_name, master_bytes, format, \
-         full_model, full_bytes, report, created_by, created_at, light_model, light_bytes, \
-         poster, poster_bytes) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+         full_model, full_bytes, report, created_by, created_at, status, steps_done, step) \
+         VALUES ($1, $2, $3, $4, $5, $6, '', 0, $7, $8, $9, 'processing', 0, 'queued')",
     )
     .bind(relic)
     .bind(version)
@@ -206,15 +162,9 @@ async fn insert_model(
     .bind(&upload.filename)
     .bind(p.master_bytes as i64)
     .bind(&p.report.format)
-    .bind(&p.full)
-    .bind(p.full_bytes as i64)
     .bind(report)
     .bind(user)
     .bind(now())
-    .bind(&p.light)
-    .bind(p.light_bytes as i64)
-    .bind(&p.poster)
-    .bind(p.poster_bytes as i64)
     .execute(tx)
     .await?;
     Ok(())
@@ -296,12 +246,16 @@ type ModelRow = (
     String,
     i64,
     String,
+    String,
+    i64,
+    String,
 );
 
 async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
     let rows: Vec<ModelRow> = sqlx::query_as(
         "SELECT m.version, m.master_name, m.master, m.full_model, m.full_bytes, m.report, u.name, \
-         m.created_at, m.light_model, m.light_bytes, m.poster FROM relic_models m \
+         m.created_at, m.light_model, m.light_bytes, m.poster, m.status, m.steps_done, m.step \
+         FROM relic_models m \
          JOIN users u ON u.id = m.created_by \
          WHERE m.relic_id = $1 ORDER BY m.version DESC",
     )
@@ -323,23 +277,38 @@ async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
                 light,
                 light_bytes,
                 poster,
+                status,
+                steps_done,
+                step,
             )| {
+                let status = ModelStatus::from_code(&status)
+                    .ok_or_else(|| RelicError::Corrupt(format!("model status {status:?}")))?;
+                // Until the derivatives are made, their files have no names.
+                let url = |hash: &str, path: fn(&str) -> String| {
+                    if hash.is_empty() {
+                        String::new()
+                    } else {
+                        staff_url(&path(hash))
+                    }
+                };
                 Ok(ModelVersion {
                     version,
+                    status,
+                    progress: Progress {
+                        done: steps_done as u32,
+                        of: derive::STEPS,
+                        step,
+                    },
                     master_name,
                     master_url: staff_url(&master_path(&master)),
                     master,
                     report: serde_json::from_str(&report)
                         .map_err(|e| RelicError::Corrupt(e.to_string()))?,
-                    full_url: staff_url(&model_path(&full)),
+                    full_url: url(&full, model_path),
                     full_bytes: full_bytes as u64,
-                    light_url: staff_url(&model_path(&light)),
+                    light_url: url(&light, model_path),
                     light_bytes: light_bytes as u64,
-                    poster_url: if poster.is_empty() {
-                        String::new()
-                    } else {
-                        staff_url(&poster_path(&poster))
-                    },
+                    poster_url: url(&poster, poster_path),
                     download_s: Download::of(full_bytes as u64),
                     created_by,
                     created_at,
@@ -358,7 +327,7 @@ pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
          m.light_bytes, m.poster, m.poster_bytes FROM relics r \
          JOIN relic_metadata d ON d.relic_id = r.id AND d.version = r.meta_version \
          JOIN relic_models m ON m.relic_id = r.id AND m.version = r.model_version \
-         WHERE r.state = 'published' AND r.deleted = 0 ORDER BY r.id",
+         WHERE r.state = 'published' AND r.deleted = 0 AND m.status = 'ready' ORDER BY r.id",
     )
     .fetch_all(&db.pool)
     .await?;
@@ -516,8 +485,9 @@ async fn list(
 }
 
 /// Creates a draft relic from checked metadata and a model file (an upload, or a file of
-/// `disan import`): every problem of both in one refusal, nothing stored then; the files, then
-/// the rows and the audit entry in one transaction. Returns the relic's id.
+/// `disan import`): every problem of both in one refusal, nothing stored then; the master,
+/// then the rows and the audit entry in one transaction. Returns the relic's id; its model
+/// (version 1) is `processing` until a job ([`crate::jobs`]) has made its derivatives.
 pub async fn create_relic(
     state: &AppState,
     user: &User,
@@ -570,6 +540,7 @@ async fn create(
     let upload = uploads::finished(&state, staff.user.id, &upload).await?;
     let id = create_relic(&state, &staff.user, &meta, &upload).await?;
     uploads::remove(&state.db, &upload).await?;
+    jobs::spawn(state.clone().into_inner(), id, 1);
     let relic = load(&state.db, id).await?;
     Ok(HttpResponse::Created()
         .insert_header((header::LOCATION, format!("/api/admin/relics/{id}")))
@@ -654,10 +625,10 @@ async fn new_version(
     let upload = uploads::finished(&state, staff.user.id, &body.upload).await?;
     let p = check_and_store(&state, &relic.meta, &upload).await?;
     let version = relic.versions.first().map_or(0, |v| v.version) + 1;
+    // The relic's current model moves to this version when its derivatives are ready.
     let mut tx = state.db.pool.begin().await.map_err(DbError::from)?;
     insert_model(&mut tx, id, version, &upload, &p, staff.user.id).await?;
-    sqlx::query("UPDATE relics SET model_version = $1, updated_at = $2 WHERE id = $3")
-        .bind(version)
+    sqlx::query("UPDATE relics SET updated_at = $1 WHERE id = $2")
         .bind(now())
         .bind(id)
         .execute(&mut *tx)
@@ -673,9 +644,7 @@ async fn new_version(
     .await?;
     tx.commit().await.map_err(DbError::from)?;
     uploads::remove(&state.db, &upload).await?;
-    if relic.state == RelicState::Published {
-        refresh(&state).await?;
-    }
+    jobs::spawn(state.clone().into_inner(), id, version);
     Ok(HttpResponse::Created().json(load(&state.db, id).await?))
 }
 
@@ -692,6 +661,13 @@ pub async fn change(
     }
     let relic = visible(state, staff, id).await?;
     let (allowed, sql, action, wanted) = match change {
+        Change::Publish if relic.model.status != ModelStatus::Ready => {
+            return Err(RelicError::WrongState {
+                state: format!("still being prepared ({})", relic.model.status.code()),
+                wanted: "published",
+            }
+            .into());
+        }
         Change::Publish => (
             !relic.deleted && relic.state != RelicState::Published,
             "UPDATE relics SET state = 'published', updated_at = $1 WHERE id = $2",

@@ -108,6 +108,21 @@ impl Storage {
         Ok(())
     }
 
+    /// The whole of the file `rel`.
+    pub async fn read(&self, rel: &str) -> Result<Vec<u8>, FileError> {
+        let location = self.location(rel)?;
+        let got = self
+            .store
+            .get(&location)
+            .await
+            .map_err(|e| FileError::Storage(e.to_string()))?;
+        let bytes = got
+            .bytes()
+            .await
+            .map_err(|e| FileError::Storage(e.to_string()))?;
+        Ok(bytes.to_vec())
+    }
+
     /// Serves the file named by the raw (still percent-encoded) URL path `raw`.
     pub async fn serve(&self, req: &HttpRequest, raw: &str) -> Result<HttpResponse, Error> {
         let decoded = percent_encoding::percent_decode_str(raw)

@@ -32,17 +32,19 @@ fn older_than(path: &Path, grace: Duration) -> bool {
 /// Sweeps the relic store and the uploads folder of `config`.
 pub async fn sweep(config: &Config, db: &Db, grace: Duration) -> Result<Swept, DbError> {
     let mut swept = Swept::default();
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT master, full_model, light_model FROM relic_models")
+    // A job writes its files before the row that names them: the grace period covers it.
+    let rows: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT master, full_model, light_model, poster FROM relic_models")
             .fetch_all(&db.pool)
             .await?;
     let mut referenced = HashSet::new();
-    for (master, full, light) in rows {
+    for (master, full, light, poster) in rows {
         referenced.insert(format!("masters/{master}"));
         referenced.insert(format!("models/{full}.glb"));
         referenced.insert(format!("models/{light}.glb"));
+        referenced.insert(format!("posters/{poster}.jpg"));
     }
-    for folder in ["masters", "models"] {
+    for folder in ["masters", "models", "posters"] {
         let Ok(entries) = std::fs::read_dir(config.relics_dir.join(folder)) else {
             continue;
         };

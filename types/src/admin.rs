@@ -234,10 +234,57 @@ impl RelicState {
     }
 }
 
+/// Where a model version's derivatives are: being made (in the background, after the
+/// upload was checked and stored), ready, or failed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelStatus {
+    Processing,
+    #[default]
+    Ready,
+    Failed,
+}
+
+impl ModelStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            ModelStatus::Processing => "processing",
+            ModelStatus::Ready => "ready",
+            ModelStatus::Failed => "failed",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<ModelStatus> {
+        [
+            ModelStatus::Processing,
+            ModelStatus::Ready,
+            ModelStatus::Failed,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+}
+
+/// How far the making of a version's derivatives is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// Steps done, of `of`.
+    pub done: u32,
+    pub of: u32,
+    /// The step under way (`queued`, `full`, `poster`, `light`), or why it failed.
+    pub step: String,
+}
+
 /// One model version as staff see it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelVersion {
     pub version: i64,
+    /// Whether its derivatives are ready; until they are, the relic shows the version before
+    /// (or, for a new relic, cannot be published).
+    #[serde(default)]
+    pub status: ModelStatus,
+    #[serde(default)]
+    pub progress: Progress,
     /// The upload's file name.
     pub master_name: String,
     /// SHA-256 of the master as uploaded (kept untouched).
