@@ -530,6 +530,16 @@ fn a_relic_goes_from_draft_to_published_to_search_and_back() {
     assert_eq!(body["meta"]["material"]["en"], "Steel", "the rest is kept");
     let p: PublicRelic = serde_json::from_slice(&public(&format!("/api/relics/{id}")).1).unwrap();
     assert_eq!(p.title.en, "French 105 mm howitzer");
+    // Search has the new text, and only once (the relic's document replaced, not added).
+    let relic_hits = |q: &str| {
+        search(q)
+            .hits
+            .into_iter()
+            .filter(|h| h.kind.code() == "relic")
+            .count()
+    };
+    assert_eq!(relic_hits("phao cua phap"), 1);
+    assert_eq!(relic_hits("howitzer"), 1);
     // A bad edit changes nothing.
     let (status, body) = lan.send(
         "PATCH",

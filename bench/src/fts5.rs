@@ -25,34 +25,26 @@ impl Fts5 {
                 "INSERT INTO docs(rowid, title, body, context, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             for (i, d) in docs.iter().enumerate() {
-                let both = |f: &dyn Fn(Lang) -> String| format!("{}\n{}", f(Lang::Vi), f(Lang::En));
-                let title = if d.kind == HitKind::Stop {
-                    String::new()
-                } else {
-                    both(&|l| d.title.get(l).to_owned())
-                };
-                let mut body = both(&|l| {
-                    d.texts
-                        .iter()
-                        .map(|t| t.get(l))
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                });
-                for k in &d.keywords {
-                    body.push('\n');
-                    body.push_str(k);
-                }
-                let context = if d.kind == HitKind::Site {
-                    String::new()
-                } else {
-                    both(&|l| d.site_name.get(l).to_owned())
-                };
+                let (title, body, context) = fields(d);
                 insert.execute(params![i as i64 + 1, title, body, context, d.kind.code()])?;
             }
         }
         tx.commit()?;
         db.execute_batch("INSERT INTO docs(docs) VALUES ('optimize');")?;
         Ok(Fts5 { db })
+    }
+
+    /// Replaces document `i` (of those given to [`Fts5::build`]) with `d`, committed: what
+    /// a relic's edit costs.
+    pub fn replace(&self, i: usize, d: &SearchDoc) -> rusqlite::Result<()> {
+        let tx = self.db.unchecked_transaction()?;
+        tx.execute("DELETE FROM docs WHERE rowid = ?1", params![i as i64 + 1])?;
+        let (title, body, context) = fields(d);
+        tx.execute(
+            "INSERT INTO docs(rowid, title, body, context, kind) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![i as i64 + 1, title, body, context, d.kind.code()],
+        )?;
+        tx.commit()
     }
 
     /// The FTS5 query for what the user typed: every word (AND), the last as a prefix unless
@@ -104,4 +96,31 @@ impl Fts5 {
         let rows = q.query_map([expr], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect()
     }
+}
+
+/// A document's FTS5 columns: name, texts and keywords, the site's name (both languages).
+fn fields(d: &SearchDoc) -> (String, String, String) {
+    let both = |f: &dyn Fn(Lang) -> String| format!("{}\n{}", f(Lang::Vi), f(Lang::En));
+    let title = if d.kind == HitKind::Stop {
+        String::new()
+    } else {
+        both(&|l| d.title.get(l).to_owned())
+    };
+    let mut body = both(&|l| {
+        d.texts
+            .iter()
+            .map(|t| t.get(l))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    for k in &d.keywords {
+        body.push('\n');
+        body.push_str(k);
+    }
+    let context = if d.kind == HitKind::Site {
+        String::new()
+    } else {
+        both(&|l| d.site_name.get(l).to_owned())
+    };
+    (title, body, context)
 }

@@ -90,6 +90,8 @@ struct Row {
     engine: &'static str,
     docs: usize,
     build: Duration,
+    /// One relic's document replaced (an edit), committed and searchable.
+    update: Duration,
     p50: Duration,
     p99: Duration,
     top3: usize,
@@ -169,10 +171,23 @@ fn bench_corpus(
             .map(|hits| hits.into_iter().map(|i| docs[i].site.clone()).collect())
     })?;
 
+    // A relic's edit: its document replaced (the last one; a site's where there is no relic).
+    let last = docs.len() - 1;
+    let mut edited = docs[last].clone();
+    edited.title.en.push_str(" (edited)");
+    let start = Instant::now();
+    fts.replace(last, &edited)?;
+    let fts_update = start.elapsed();
+
     let copy = docs.clone();
     let start = Instant::now();
     let index = SearchIndex::build(copy).context("building the tantivy index")?;
     let ours_build = start.elapsed();
+    let start = Instant::now();
+    let id: i64 = edited.id.parse().unwrap_or(0);
+    let updated = index.update(&[id], vec![edited])?;
+    let ours_update = start.elapsed();
+    drop(updated);
     let (ours_times, ours_top3) = measure(queries, rounds, |q| {
         let req = SearchRequest {
             text: q.text.clone(),
@@ -188,19 +203,26 @@ fn bench_corpus(
         Ok(r.hits.into_iter().map(|h| h.site).collect())
     })?;
 
-    let row = |engine, build, times: &[Duration], top3| Row {
+    let row = |engine, build, update, times: &[Duration], top3| Row {
         corpus: corpus.to_owned(),
         engine,
         docs: n,
         build,
+        update,
         p50: percentile(times, 0.50),
         p99: percentile(times, 0.99),
         top3,
         cases,
     };
     Ok([
-        row("Disan (tantivy)", ours_build, &ours_times, ours_top3),
-        row("SQLite FTS5", fts_build, &fts_times, fts_top3),
+        row(
+            "Disan (tantivy)",
+            ours_build,
+            ours_update,
+            &ours_times,
+            ours_top3,
+        ),
+        row("SQLite FTS5", fts_build, fts_update, &fts_times, fts_top3),
     ])
 }
 
@@ -257,16 +279,17 @@ fn search(relics: usize, rounds: Option<usize>) -> anyhow::Result<()> {
     }
 
     println!(
-        "\n| corpus | engine | docs | build (ms) | query p50 (ms) | query p99 (ms) | relevance set top-3 |"
+        "\n| corpus | engine | docs | build (ms) | one relic edited (ms) | query p50 (ms) | query p99 (ms) | relevance set top-3 |"
     );
-    println!("|---|---|---:|---:|---:|---:|---:|");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
     for r in &rows {
         println!(
-            "| {} | {} | {} | {} | {} | {} | {}/{} |",
+            "| {} | {} | {} | {} | {} | {} | {} | {}/{} |",
             r.corpus,
             r.engine,
             r.docs,
             ms(r.build),
+            ms(r.update),
             ms(r.p50),
             ms(r.p99),
             r.top3,
@@ -274,14 +297,15 @@ fn search(relics: usize, rounds: Option<usize>) -> anyhow::Result<()> {
         );
     }
     println!("\nDisan ÷ FTS5 (below 1: Disan is faster):\n");
-    println!("| corpus | build | p50 | p99 |");
-    println!("|---|---:|---:|---:|");
+    println!("| corpus | build | edit | p50 | p99 |");
+    println!("|---|---:|---:|---:|---:|");
     for pair in rows.chunks(2) {
         let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
         println!(
-            "| {} | {:.2} | {:.2} | {:.2} |",
+            "| {} | {:.2} | {:.2} | {:.2} | {:.2} |",
             pair[0].corpus,
             ratio(pair[0].build, pair[1].build),
+            ratio(pair[0].update, pair[1].update),
             ratio(pair[0].p50, pair[1].p50),
             ratio(pair[0].p99, pair[1].p99)
         );

@@ -15,10 +15,13 @@ use tantivy::columnar::ColumnValues;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery,
 };
-use tantivy::schema::{FAST, Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
+};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy::{
-    DocId, Index, IndexReader, ReloadPolicy, Score, Searcher, SegmentOrdinal, SegmentReader,
+    DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher, SegmentOrdinal,
+    SegmentReader,
 };
 use tantivy::{TantivyDocument, Term};
 
@@ -179,6 +182,7 @@ mod weight {
     pub const BODY_LOOSE: f32 = 0.4;
 }
 
+#[derive(Clone, Copy)]
 struct Fields {
     title: Field,
     title_exact: Field,
@@ -190,6 +194,8 @@ struct Fields {
     ord: Field,
     /// The item's kind and site type, see [`class`]: filters and facets read it per match.
     class: Field,
+    /// A relic's id (0 for other items): its documents are replaced and removed by it.
+    relic: Field,
 }
 
 /// Position of a kind in [`HitKind::ALL`]: facet counts and the `class` field use it.
@@ -210,11 +216,19 @@ fn class(kind: HitKind, site_type: SiteKind) -> u64 {
     (kind_index(kind) * 8 + type_index(site_type)) as u64
 }
 
-/// The index over a set of [`SearchDoc`]s. Immutable: a change of content builds a new one.
+/// The index over a set of [`SearchDoc`]s. A value is a view at one moment: a change of
+/// content builds a new index; a relic's publish, edit or removal makes a new view with only
+/// its own documents added or deleted ([`SearchIndex::update`]), and the views before keep
+/// answering as they were.
 pub struct SearchIndex {
     fields: Fields,
     reader: IndexReader,
-    docs: Vec<SearchDoc>,
+    /// What updates change, shared by every view of the index.
+    shared: Arc<std::sync::Mutex<Shared>>,
+    searcher: Searcher,
+    /// Every item ever indexed, by `ord` (an item replaced or removed keeps its place, for the
+    /// views that still see it); shared, so a new view copies pointers, not items.
+    docs: Arc<Vec<Arc<SearchDoc>>>,
     /// `(lat, lon)` per item, for distances.
     positions: Arc<Vec<(f64, f64)>>,
 }
@@ -225,6 +239,14 @@ impl std::fmt::Debug for SearchIndex {
             .field("docs", &self.docs.len())
             .finish()
     }
+}
+
+/// The writer and the newest view's items: an update builds on them whichever view it is
+/// called on.
+struct Shared {
+    writer: IndexWriter,
+    docs: Arc<Vec<Arc<SearchDoc>>>,
+    positions: Arc<Vec<(f64, f64)>>,
 }
 
 /// Which form of each word a field indexes.
@@ -332,6 +354,7 @@ impl SearchIndex {
             exact: schema.add_text_field("exact", text_options(Form::Lower)),
             ord: schema.add_u64_field("ord", FAST),
             class: schema.add_u64_field("class", FAST),
+            relic: schema.add_u64_field("relic", INDEXED),
         };
         let index = Index::create_in_ram(schema.build());
         for form in [Form::Folded, Form::Lower, Form::Joined] {
@@ -350,20 +373,76 @@ impl SearchIndex {
             writer.merge(&segments).wait()?;
         }
         writer.wait_merging_threads()?;
-        let reader = index
+        let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let positions = docs
-            .iter()
-            .map(|d| (d.position.lat, d.position.lon))
-            .collect();
+        let positions: Arc<Vec<(f64, f64)>> = Arc::new(
+            docs.iter()
+                .map(|d| (d.position.lat, d.position.lon))
+                .collect(),
+        );
+        let docs: Arc<Vec<Arc<SearchDoc>>> = Arc::new(docs.into_iter().map(Arc::new).collect());
+        // Updates are one relic's few documents: one thread, the smallest memory budget.
+        let writer = index.writer_with_num_threads(1, 15_000_000)?;
         Ok(SearchIndex {
             fields,
+            searcher: reader.searcher(),
             reader,
+            shared: Arc::new(std::sync::Mutex::new(Shared {
+                writer,
+                docs: docs.clone(),
+                positions: positions.clone(),
+            })),
             docs,
-            positions: Arc::new(positions),
+            positions,
         })
+    }
+
+    /// A new view with the documents of the relics `remove` deleted and `add` indexed: what a
+    /// relic's publish (add), edit (both) or removal (remove) changes, and nothing else. This
+    /// view is left as it was.
+    pub fn update(&self, remove: &[i64], add: Vec<SearchDoc>) -> tantivy::Result<SearchIndex> {
+        let mut shared = self
+            .shared
+            .lock()
+            .map_err(|_| tantivy::TantivyError::InternalError("an update failed".into()))?;
+        let mut docs: Vec<Arc<SearchDoc>> = shared.docs.as_ref().clone();
+        let mut positions: Vec<(f64, f64)> = shared.positions.as_ref().clone();
+        for id in remove {
+            shared
+                .writer
+                .delete_term(Term::from_field_u64(self.fields.relic, *id as u64));
+        }
+        for d in add {
+            let ord = docs.len() as u64;
+            shared
+                .writer
+                .add_document(Self::document(&self.fields, ord, &d))?;
+            positions.push((d.position.lat, d.position.lon));
+            docs.push(Arc::new(d));
+        }
+        shared.writer.commit()?;
+        self.reader.reload()?;
+        shared.docs = Arc::new(docs);
+        shared.positions = Arc::new(positions);
+        Ok(SearchIndex {
+            fields: self.fields,
+            reader: self.reader.clone(),
+            shared: self.shared.clone(),
+            searcher: self.reader.searcher(),
+            docs: shared.docs.clone(),
+            positions: shared.positions.clone(),
+        })
+    }
+
+    /// How many items this view finds (replaced and removed ones not counted).
+    pub fn len(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// The index of every site, tour stop and hotspot of the catalog.
@@ -396,6 +475,9 @@ impl SearchIndex {
         }
         doc.add_u64(f.ord, ord);
         doc.add_u64(f.class, class(d.kind, d.site_type));
+        if d.kind == HitKind::Relic {
+            doc.add_u64(f.relic, d.id.parse().unwrap_or(0));
+        }
         doc
     }
 
@@ -526,7 +608,7 @@ impl SearchIndex {
             sort,
             keep: req.offset + req.limit,
         };
-        let searcher = self.reader.searcher();
+        let searcher = self.searcher.clone();
         let mut found = if words.is_empty() {
             searcher.search(&AllQuery, &collector)?
         } else {

@@ -84,63 +84,70 @@ impl Snapshot {
             vi: map::map_svg(&catalog, disan_types::Lang::Vi),
             en: map::map_svg(&catalog, disan_types::Lang::En),
         };
-        Snapshot::assemble(catalog, map_svg, relics)
+        Snapshot::assemble(catalog, map_svg, relics, None)
     }
 
-    /// The same catalogue and map with other published relics (placed at their site, or by
-    /// their own position): what a relic change needs, without reading the content again.
+    /// The same catalogue and map with other published relics: what a relic change needs,
+    /// without reading the content again. The search index is updated, not rebuilt: only the
+    /// documents of relics published, changed or removed since this snapshot are.
     pub fn with_relics(&self, relics: Vec<PublicRelic>) -> Result<Snapshot, RebuildError> {
-        Snapshot::assemble(self.catalog.clone(), self.map_svg.clone(), relics)
+        Snapshot::assemble(
+            self.catalog.clone(),
+            self.map_svg.clone(),
+            relics,
+            Some(self),
+        )
     }
 
+    /// `relics` placed on `catalog`; the search index built anew, or updated from `previous`.
     fn assemble(
         catalog: Catalog,
         map_svg: disan_types::Localized,
         relics: Vec<PublicRelic>,
+        previous: Option<&Snapshot>,
     ) -> Result<Snapshot, RebuildError> {
-        let mut docs: Vec<SearchDoc> = catalog.sites().flat_map(SearchDoc::from_site).collect();
         let mut by_id = BTreeMap::new();
         let mut site_relics: HashMap<String, Vec<RelicLink>> = HashMap::new();
         let mut relic_files = HashSet::new();
-        for mut relic in relics {
-            let site = match relic.site.as_deref().and_then(|s| catalog.get(s)) {
-                Some(site) => {
-                    relic.position = site.site.position;
-                    site_relics
-                        .entry(site.site.slug.clone())
-                        .or_default()
-                        .push(RelicLink {
-                            id: relic.id,
-                            title: relic.title.clone(),
-                            url: relic.url.clone(),
-                        });
-                    Some(site)
-                }
-                // Its site is gone from the content and it has no position of its own: it
-                // cannot be placed, so it is not shown.
-                None if !relic.position.lat.is_finite() => {
-                    log::warn!("relic {}: its site is not in the content", relic.id);
-                    continue;
-                }
-                // At its own position: found with the nearest site.
-                None => catalog.sites().min_by(|a, b| {
-                    let d = |s: &disan_types::SiteDetail| {
-                        disan_search::distance_km(
-                            (relic.position.lat, relic.position.lon),
-                            (s.site.position.lat, s.site.position.lon),
-                        )
-                    };
-                    d(a).total_cmp(&d(b))
-                }),
+        let mut relic_docs = Vec::new();
+        let mut changed = Vec::new();
+        for relic in relics {
+            let Some((relic, site)) = place(&catalog, relic) else {
+                continue;
             };
-            if let Some(site) = site {
-                docs.push(SearchDoc::from_relic(&relic, site));
+            if relic.site.as_deref() == site.map(|s| s.site.slug.as_str()) {
+                site_relics
+                    .entry(relic.site.clone().unwrap_or_default())
+                    .or_default()
+                    .push(RelicLink {
+                        id: relic.id,
+                        title: relic.title.clone(),
+                        url: relic.url.clone(),
+                    });
             }
             relic_files.extend(relic.models.iter().map(|m| m.path.clone()));
             relic_files.extend(relic.poster.iter().map(|p| p.path.clone()));
+            if previous.and_then(|p| p.relics.get(&relic.id)) != Some(&relic) {
+                changed.push(relic.id);
+                if let Some(site) = site {
+                    relic_docs.push(SearchDoc::from_relic(&relic, site));
+                }
+            }
             by_id.insert(relic.id, relic);
         }
-        let search = SearchIndex::build(docs)?;
+        let search = match previous {
+            Some(p) => {
+                let gone = p.relics.keys().filter(|id| !by_id.contains_key(id));
+                let remove: Vec<i64> = changed.iter().chain(gone).copied().collect();
+                p.search.update(&remove, relic_docs)?
+            }
+            None => {
+                let mut docs: Vec<SearchDoc> =
+                    catalog.sites().flat_map(SearchDoc::from_site).collect();
+                docs.extend(relic_docs);
+                SearchIndex::build(docs)?
+            }
+        };
         Ok(Snapshot {
             catalog,
             search,
@@ -150,6 +157,35 @@ impl Snapshot {
             relic_files,
         })
     }
+}
+
+/// Where a published relic is shown: at its site (taking the site's position), or at its own
+/// position, found with the nearest site; `None` when its site left the content and it has no
+/// position of its own (it cannot be placed, so it is not shown).
+fn place(
+    catalog: &Catalog,
+    mut relic: PublicRelic,
+) -> Option<(PublicRelic, Option<&disan_types::SiteDetail>)> {
+    let site = match relic.site.as_deref().and_then(|s| catalog.get(s)) {
+        Some(site) => {
+            relic.position = site.site.position;
+            Some(site)
+        }
+        None if !relic.position.lat.is_finite() => {
+            log::warn!("relic {}: its site is not in the content", relic.id);
+            return None;
+        }
+        None => catalog.sites().min_by(|a, b| {
+            let d = |s: &disan_types::SiteDetail| {
+                disan_search::distance_km(
+                    (relic.position.lat, relic.position.lon),
+                    (s.site.position.lat, s.site.position.lon),
+                )
+            };
+            d(a).total_cmp(&d(b))
+        }),
+    };
+    Some((relic, site))
 }
 
 /// Everything the handlers share.
