@@ -1080,3 +1080,182 @@ fn public_version(s: &TestServer, id: i64, version: i64) {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+/// A PNG of `width` × `height` (a gradient), made with the `png` crate.
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = ::png::Encoder::new(&mut out, width, height);
+    enc.set_color(::png::ColorType::Rgb);
+    let mut w = enc.write_header().unwrap();
+    let data: Vec<u8> = (0..width * height)
+        .flat_map(|i| [(i % 251) as u8, (i / width % 251) as u8, 90])
+        .collect();
+    w.write_image_data(&data).unwrap();
+    w.finish().unwrap();
+    out
+}
+
+/// A PNG that says it is `width` × `height` and holds nothing more: a decompression bomb's
+/// header.
+fn png_header(width: u32, height: u32) -> Vec<u8> {
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut crc = flate2::Crc::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend(kind);
+        out.extend(data);
+        out.extend(crc.sum().to_be_bytes());
+    };
+    let mut ihdr = width.to_be_bytes().to_vec();
+    ihdr.extend(height.to_be_bytes());
+    ihdr.extend([8, 2, 0, 0, 0]);
+    chunk(b"IHDR", &ihdr);
+    // An empty zlib stream: no pixels at all.
+    chunk(b"IDAT", &[0x78, 0x9C, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]);
+    chunk(b"IEND", &[]);
+    out
+}
+
+#[test]
+fn photos_are_checked_given_thumbnails_shown_and_removed_softly() {
+    let (s, _web) = server();
+    let lan = staff(&s, "lan");
+    let (status, body) = lan.send(
+        "POST",
+        "/api/admin/relics",
+        Some(json!({"meta": meta("doi-a1"), "upload": lan.upload(&scan())})),
+    );
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_i64().unwrap();
+    lan.ready(id);
+    assert_eq!(
+        lan.send("POST", &format!("/api/admin/relics/{id}/publish"), None)
+            .0,
+        200
+    );
+    let add = |bytes: &[u8], caption: Value| {
+        lan.send(
+            "POST",
+            &format!("/api/admin/relics/{id}/photos"),
+            Some(json!({"upload": lan.upload(bytes), "caption": caption})),
+        )
+    };
+    // A camera's JPEG and a PNG.
+    let jpeg = ScanSpec {
+        texture_px: 640,
+        tiles: 1,
+        cells: 2,
+        ..ScanSpec::default()
+    }
+    .generate()
+    .textures
+    .remove(0);
+    let (status, body) = add(
+        &jpeg,
+        json!({"vi": "Khẩu pháo nhìn từ bên trái", "en": "The howitzer from the left"}),
+    );
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = add(&png(300, 120), json!({"vi": "", "en": ""}));
+    assert_eq!(status, 201, "{body}");
+    let relic: AdminRelic = serde_json::from_value(body).unwrap();
+    assert_eq!(relic.photos.len(), 2);
+    let (first, second) = (&relic.photos[0], &relic.photos[1]);
+    assert_eq!(
+        (first.mime.as_str(), first.width, first.height),
+        ("image/jpeg", 640, 640)
+    );
+    assert_eq!(
+        (second.mime.as_str(), second.width, second.height),
+        ("image/png", 300, 120)
+    );
+
+    // Bad photos: a named problem each, nothing stored.
+    let relics_dir = s.state.config.relics_dir.clone();
+    let before = files(&relics_dir);
+    for (bytes, caption, at, code) in [
+        (
+            b"not a photo".to_vec(),
+            json!({"vi": "", "en": ""}),
+            "photo",
+            "image_format",
+        ),
+        (
+            png_header(30_000, 30_000),
+            json!({"vi": "", "en": ""}),
+            "photo",
+            "image_too_large",
+        ),
+        (
+            png(10, 10),
+            json!({"vi": "Pha\u{300}o", "en": ""}),
+            "caption.vi",
+            "not_nfc",
+        ),
+    ] {
+        let (status, body) = add(&bytes, caption);
+        assert_eq!(status, 422, "{code}: {body}");
+        assert_eq!(body["problems"][0]["code"], code, "{body}");
+        assert_eq!(body["problems"][0]["at"], at, "{body}");
+    }
+    assert_eq!(files(&relics_dir), before, "nothing stored");
+
+    // Public: the photo as uploaded, byte for byte, and its thumbnail.
+    let public: PublicRelic = s.get_json(&format!("/api/relics/{id}"));
+    assert_eq!(public.photos.len(), 2);
+    let p = &public.photos[0];
+    assert_eq!(p.caption.en, "The howitzer from the left");
+    let get = |url: &str| {
+        let mut r = s.plain_client().get(&s.url(url)).call().unwrap();
+        (
+            r.status().as_u16(),
+            r.body_mut()
+                .with_config()
+                .limit(1 << 30)
+                .read_to_vec()
+                .unwrap(),
+        )
+    };
+    let (status, original) = get(&p.url);
+    assert_eq!((status, sha256(&original)), (200, sha256(&jpeg)));
+    let (status, thumb) = get(&p.thumb_url);
+    assert_eq!(status, 200);
+    assert_eq!(&thumb[..3], &[0xFF, 0xD8, 0xFF]);
+    assert!(thumb.len() < jpeg.len());
+
+    // Removed: gone from the public side, its files kept.
+    let (status, body) = lan.send(
+        "DELETE",
+        &format!("/api/admin/relics/{id}/photos/{}", first.id),
+        None,
+    );
+    assert_eq!(status, 200, "{body}");
+    let public: PublicRelic = s.get_json(&format!("/api/relics/{id}"));
+    assert_eq!(public.photos.len(), 1);
+    assert_eq!(get(&p.url).0, 404, "no longer public");
+    let kept = lan
+        .agent()
+        .get(&s.url(&first.url))
+        .header("authorization", &lan.auth)
+        .call()
+        .unwrap();
+    assert_eq!(kept.status(), 200, "kept for staff");
+    let (status, _) = lan.send(
+        "DELETE",
+        &format!("/api/admin/relics/{id}/photos/{}", first.id),
+        None,
+    );
+    assert_eq!(status, 404, "removed once");
+    let (_, audit) = staff(&s, "minh").send("GET", "/api/admin/audit", None);
+    let actions: Vec<&str> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        actions.contains(&"photo_add") && actions.contains(&"photo_remove"),
+        "{actions:?}"
+    );
+}

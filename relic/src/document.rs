@@ -626,7 +626,7 @@ fn sniff(b: &[u8]) -> &'static str {
 
 /// Checks one texture: its type against what it says, its size before decoding, then a full
 /// decode within a memory limit.
-fn texture(
+pub(crate) fn texture(
     bytes: &[u8],
     declared: Option<&str>,
     limits: &Limits,

@@ -14,6 +14,7 @@ pub mod derive;
 mod document;
 mod glb;
 pub mod meta;
+pub mod photo;
 pub mod poster;
 pub mod problem;
 

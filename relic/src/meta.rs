@@ -101,3 +101,10 @@ pub fn check(
     }
     found
 }
+
+/// The problems of a photo's caption (optional; NFC, no control characters, not too long).
+pub fn check_caption(caption: &Localized) -> Vec<Found> {
+    let mut found = Vec::new();
+    both(&mut found, "caption", caption, false, MAX_FIELD);
+    found
+}

@@ -30,6 +30,8 @@ pub enum Action {
     RelicUnpublish,
     RelicDelete,
     RelicRestore,
+    PhotoAdd,
+    PhotoRemove,
 }
 
 impl Action {
@@ -49,6 +51,8 @@ impl Action {
             Action::RelicUnpublish => "relic_unpublish",
             Action::RelicDelete => "relic_delete",
             Action::RelicRestore => "relic_restore",
+            Action::PhotoAdd => "photo_add",
+            Action::PhotoRemove => "photo_remove",
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod import;
 pub mod jobs;
 pub mod map;
+pub mod photos;
 pub mod relic_pages;
 pub mod relics;
 pub mod search;
@@ -127,6 +128,9 @@ impl Snapshot {
             }
             relic_files.extend(relic.models.iter().map(|m| m.path.clone()));
             relic_files.extend(relic.poster.iter().map(|p| p.path.clone()));
+            for photo in &relic.photos {
+                relic_files.extend([photo.path.clone(), photo.thumb_path.clone()]);
+            }
             if previous.and_then(|p| p.relics.get(&relic.id)) != Some(&relic) {
                 changed.push(relic.id);
                 if let Some(site) = site {
@@ -293,6 +297,8 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
             .configure(admin::api)
             .configure(audit::api)
             .configure(uploads::api)
+            // Before the relics' `/relics/{id}/{action}`.
+            .configure(photos::api)
             .configure(relics::api),
     )
     .service(

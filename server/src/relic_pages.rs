@@ -22,6 +22,10 @@ pub fn pages(cfg: &mut web::ServiceConfig) {
         .route("/relics/deleted", web::get().to(deleted))
         .route("/relics/{id}", web::get().to(relic_page))
         .route("/relics/{id}/{form}", web::get().to(relic_form))
+        .route(
+            "/relics/{id}/photos/{photo}/remove",
+            web::post().to(remove_photo),
+        )
         .route("/relics/{id}/{action}", web::post().to(act));
 }
 
@@ -98,6 +102,13 @@ pub struct Words {
     light_model: &'static str,
     poster: &'static str,
     preparing: &'static str,
+    photos: &'static str,
+    add_photo: &'static str,
+    photo_file: &'static str,
+    photo_hint: &'static str,
+    caption: &'static str,
+    remove_photo: &'static str,
+    no_photos: &'static str,
     step_queued: &'static str,
     step_full: &'static str,
     step_poster: &'static str,
@@ -165,6 +176,13 @@ pub const VI: Words = Words {
     light_model: "Bản xem nhanh (hiện ra trước)",
     poster: "Ảnh mô hình (cho trang công khai và khi chia sẻ liên kết)",
     preparing: "Đang chuẩn bị mô hình cho trình xem",
+    photos: "Ảnh",
+    add_photo: "Thêm ảnh",
+    photo_file: "Tệp ảnh",
+    photo_hint: "JPEG, PNG hoặc WebP, như máy ảnh và điện thoại chụp.",
+    caption: "Chú thích",
+    remove_photo: "Bỏ ảnh",
+    no_photos: "Chưa có ảnh nào.",
     step_queued: "Đang chờ đến lượt…",
     step_full: "Đang làm mô hình đầy đủ (giản lược, đặt về tâm, hướng lên Y)…",
     step_poster: "Đang vẽ ảnh mô hình…",
@@ -232,6 +250,13 @@ pub const EN: Words = Words {
     light_model: "First view (shown first)",
     poster: "Still of the model (for the public page and link previews)",
     preparing: "Preparing the model for the viewer",
+    photos: "Photos",
+    add_photo: "Add a photo",
+    photo_file: "Photo file",
+    photo_hint: "JPEG, PNG or WebP, as cameras and phones take them.",
+    caption: "Caption",
+    remove_photo: "Remove the photo",
+    no_photos: "No photos yet.",
     step_queued: "Waiting for its turn…",
     step_full: "Making the full model (simplified, recentred, Y up)…",
     step_poster: "Drawing the still of the model…",
@@ -290,6 +315,7 @@ enum Mode {
     New,
     Version,
     Edit,
+    Photo,
 }
 
 fn form_page(
@@ -325,11 +351,13 @@ fn form_page(
                 Mode::New => r.new_relic.to_owned(),
                 Mode::Version => format!("{}: {title}", r.new_version),
                 Mode::Edit => format!("{}: {title}", r.edit),
+                Mode::Photo => format!("{}: {title}", r.add_photo),
             },
             mode: match mode {
                 Mode::New => "new",
                 Mode::Version => "version",
                 Mode::Edit => "edit",
+                Mode::Photo => "photo",
             },
             relic_id: relic.map_or(0, |x| x.id),
             csrf: staff.csrf.clone().unwrap_or_default(),
@@ -338,6 +366,7 @@ fn form_page(
                 Mode::New => r.create,
                 Mode::Version => r.send_version,
                 Mode::Edit => r.save,
+                Mode::Photo => r.add_photo,
             },
             site: m.place.site.clone().unwrap_or_default(),
             lat: m.place.lat.map_or(String::new(), |v| v.to_string()),
@@ -367,6 +396,7 @@ async fn relic_form(
     let mode = match form.as_str() {
         "version" => Mode::Version,
         "edit" => Mode::Edit,
+        "photo" => Mode::Photo,
         _ => return Err(Error::NotFound(req.path().to_owned())),
     };
     let relic = relics::visible(&state, &staff, id).await?;
@@ -395,6 +425,8 @@ struct RelicPage {
     failed: Vec<(i64, String)>,
     /// The model's still, when this version has one.
     poster_url: String,
+    /// Photos: id, thumbnail URL, photo URL, caption in the page's language.
+    photos: Vec<(i64, String, String, String)>,
     full_size: String,
     light_size: String,
     g3: String,
@@ -479,6 +511,18 @@ async fn relic_page(
                 .map(|v| (v.version, v.progress.step.clone()))
                 .collect(),
             poster_url: m.poster_url.clone(),
+            photos: relic
+                .photos
+                .iter()
+                .map(|p| {
+                    (
+                        p.id,
+                        p.thumb_url.clone(),
+                        p.url.clone(),
+                        p.caption.get(lang).to_owned(),
+                    )
+                })
+                .collect(),
             full_size: megabytes(m.full_bytes),
             light_size: format!("{:.0} kB", m.light_bytes as f64 / 1024.0),
             g3: format!("{:.0}", m.download_s.g3.ceil()),
@@ -539,6 +583,21 @@ async fn act(
     let (id, action) = path.into_inner();
     let to = Change::from_action(&action).ok_or_else(|| Error::NotFound(req.path().to_owned()))?;
     relics::change(&state, &form.staff, id, to).await?;
+    Ok(see_other(&format!(
+        "/admin/relics/{id}?lang={}",
+        language(&req).code()
+    )))
+}
+
+/// A photo's remove button; back to the relic's page.
+async fn remove_photo(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: StaffForm<NoFields>,
+    path: web::Path<(i64, i64)>,
+) -> Result<HttpResponse, Error> {
+    let (id, photo) = path.into_inner();
+    crate::photos::remove_photo(&state, &form.staff, id, photo).await?;
     Ok(see_other(&format!(
         "/admin/relics/{id}?lang={}",
         language(&req).code()

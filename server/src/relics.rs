@@ -228,6 +228,7 @@ pub async fn load(db: &Db, id: i64) -> Result<AdminRelic, Error> {
         meta,
         model,
         versions,
+        photos: crate::photos::staff(db, id).await?,
         created_by,
         created_at,
         updated_at,
@@ -331,6 +332,7 @@ pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
     )
     .fetch_all(&db.pool)
     .await?;
+    let mut photos = crate::photos::published(db).await?;
     Ok(rows
         .into_iter()
         .filter_map(
@@ -383,6 +385,7 @@ pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
                             bytes: poster_bytes as u64,
                         }
                     }),
+                    photos: photos.remove(&id).unwrap_or_default(),
                     version,
                 })
             },
@@ -431,7 +434,7 @@ pub async fn visible(state: &AppState, staff: &Staff, id: i64) -> Result<AdminRe
 }
 
 /// Makes the public side (API, files, search, site lists) follow a change.
-async fn refresh(state: &AppState) -> Result<(), Error> {
+pub(crate) async fn refresh(state: &AppState) -> Result<(), Error> {
     state
         .refresh_relics()
         .await

@@ -44,7 +44,16 @@ pub async fn sweep(config: &Config, db: &Db, grace: Duration) -> Result<Swept, D
         referenced.insert(format!("models/{light}.glb"));
         referenced.insert(format!("posters/{poster}.jpg"));
     }
-    for folder in ["masters", "models", "posters"] {
+    // Photos, removed ones too (removing is soft).
+    let photos: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT original, mime, thumb FROM relic_photos")
+            .fetch_all(&db.pool)
+            .await?;
+    for (original, mime, thumb) in photos {
+        referenced.insert(crate::photos::photo_path(&original, &mime));
+        referenced.insert(crate::photos::thumb_path(&thumb));
+    }
+    for folder in ["masters", "models", "posters", "photos", "thumbs"] {
         let Ok(entries) = std::fs::read_dir(config.relics_dir.join(folder)) else {
             continue;
         };

@@ -339,9 +339,37 @@ pub struct AdminRelic {
     pub model: ModelVersion,
     /// Every model version, newest first.
     pub versions: Vec<ModelVersion>,
+    /// Its photos, in order (removed ones not listed).
+    #[serde(default)]
+    pub photos: Vec<StaffPhoto>,
     pub created_by: String,
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// A photo of a relic as staff see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffPhoto {
+    pub id: i64,
+    /// The photo as uploaded (kept untouched), for staff.
+    pub url: String,
+    /// Its thumbnail (JPEG, at most 480 pixels a side), for staff.
+    pub thumb_url: String,
+    pub mime: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+    pub caption: crate::Localized,
+    pub created_by: String,
+    pub created_at: i64,
+}
+
+/// `POST /api/admin/relics/{id}/photos`: a finished upload (JPEG, PNG or WebP) and its caption.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewPhoto {
+    pub upload: String,
+    #[serde(default)]
+    pub caption: crate::Localized,
 }
 
 /// `POST /api/admin/relics`: a draft from metadata and a finished upload.

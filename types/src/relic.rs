@@ -36,6 +36,9 @@ pub struct PublicRelic {
     /// A still of the model (JPEG), shown before the 3D view and in link previews.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub poster: Option<Poster>,
+    /// Photos of it, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<PublicPhoto>,
     /// The model version shown.
     pub version: i64,
 }
@@ -50,6 +53,20 @@ pub struct Poster {
     pub width: u32,
     pub height: u32,
     pub bytes: u64,
+}
+
+/// A photo of a relic, public while the relic is published.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicPhoto {
+    /// The photo as uploaded, under `/relics/files/`.
+    pub url: String,
+    pub path: String,
+    /// A JPEG at most 480 pixels a side.
+    pub thumb_url: String,
+    pub thumb_path: String,
+    pub width: u32,
+    pub height: u32,
+    pub caption: Localized,
 }
 
 /// The size every poster is drawn at.

@@ -7,14 +7,14 @@ export const TEXT = {
         searchLabel: "Tìm kiếm di tích", searchPlaceholder: "Tìm: hồ, đồi A1, bảo tàng…", searchResults: "Kết quả tìm kiếm",
         noResults: (q) => `Không tìm thấy kết quả cho “${q}”.`, results: (n) => `${n} kết quả.`, searchFailed: "Không tìm được lúc này. Hãy thử lại.",
         kind: { site: "Di tích", stop: "Điểm dừng", hotspot: "Điểm nổi bật", relic: "Hiện vật" },
-        relicType: "Loại", relicPeriod: "Niên đại", relicMaterial: "Chất liệu", relicSize: "Kích thước", relicId: "Số hiệu", relicCredits: "Số hóa", relicLicence: "Giấy phép", relics: "Hiện vật:", relicPoster: (name) => `Ảnh mô hình 3D: ${name}` },
+        relicType: "Loại", relicPeriod: "Niên đại", relicMaterial: "Chất liệu", relicSize: "Kích thước", relicId: "Số hiệu", relicCredits: "Số hóa", relicLicence: "Giấy phép", relics: "Hiện vật:", relicPoster: (name) => `Ảnh mô hình 3D: ${name}`, relicPhoto: (name) => `Ảnh chụp: ${name}` },
   en: { tagline: "Điện Biên's heritage in 3D", sites: "Sites", tour2d: "2D tour", choose: "Choose a site to see its 3D model.",
         loadingViewer: "Loading the 3D viewer…", noWebgl: "This browser cannot show 3D (WebGL2). The list of sites still works.",
         failed: "The 3D viewer could not be loaded. Please reload the page.", toggle: "VI", toggleLabel: "Tiếng Việt", map: "Map", nextSites: "Next:", retry: "Try again", reset: "Whole view", share: "Share", copied: "Link copied.", hotspots: "Points of interest", close: "Close", goTo: (name) => `Go to ${name} →`, tour: "Guided tour", prev: "← Previous", next: "Next →", play: "Autoplay",
         searchLabel: "Search the sites", searchPlaceholder: "Search: lake, Hill A1, museum…", searchResults: "Search results",
         noResults: (q) => `Nothing found for “${q}”.`, results: (n) => `${n} results.`, searchFailed: "Search is not available right now. Please try again.",
         kind: { site: "Site", stop: "Tour stop", hotspot: "Point of interest", relic: "Relic" },
-        relicType: "Type", relicPeriod: "Period", relicMaterial: "Material", relicSize: "Dimensions", relicId: "Identifier", relicCredits: "Digitised by", relicLicence: "Licence", relics: "Relics:", relicPoster: (name) => `The 3D model: ${name}` },
+        relicType: "Type", relicPeriod: "Period", relicMaterial: "Material", relicSize: "Dimensions", relicId: "Identifier", relicCredits: "Digitised by", relicLicence: "Licence", relics: "Relics:", relicPoster: (name) => `The 3D model: ${name}`, relicPhoto: (name) => `Photo: ${name}` },
 };
 const pick = () => {
   const saved = localStorage.getItem("disan-lang");

@@ -49,6 +49,27 @@ export function renderRelic(id) {
       dd.textContent = v;
       return [dt, dd];
     }));
+    // Photos: thumbnails, each a link to the photo as taken.
+    const photos = $("relic-photos");
+    photos.hidden = !r.photos?.length;
+    photos.replaceChildren(...(r.photos || []).map((p) => {
+      const li = document.createElement("li"), a = document.createElement("a"), img = document.createElement("img");
+      const scale = Math.min(1, 480 / Math.max(p.width, p.height));
+      a.href = p.url;
+      img.src = p.thumb_url;
+      img.width = Math.round(p.width * scale);
+      img.height = Math.round(p.height * scale);
+      img.loading = "lazy";
+      img.alt = p.caption[l] || text.relicPhoto(r.title[l]);
+      a.append(img);
+      li.append(a);
+      if (p.caption[l]) {
+        const caption = document.createElement("span");
+        caption.textContent = p.caption[l];
+        li.append(caption);
+      }
+      return li;
+    }));
     const site = sites.find((s) => s.slug === r.site);
     const link = $("relic-site");
     link.hidden = !site;

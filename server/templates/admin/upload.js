@@ -1,4 +1,4 @@
-// The staff upload form: sends the model with tus (resumable, in 4 MB pieces, each retried
+// The staff upload form: sends the model (or a photo) with tus (resumable, in 4 MB pieces, each retried
 // from the server's offset after a cut), shows the progress, then creates the relic (or the
 // model version) and shows every problem the server finds, in the page's language.
 
@@ -157,11 +157,17 @@ form.addEventListener("submit", async (event) => {
     sent = { key, id };
     text.textContent = msg("checking");
     bar.removeAttribute("value");
-    const meta = form.dataset.mode === "new" ? metadata() : null;
-    const r = await fetch(meta ? "/api/admin/relics" : `/api/admin/relics/${relic}/versions`, {
+    const mode = form.dataset.mode;
+    const text = (name) => (form.elements[name]?.value || "").trim().normalize("NFC");
+    const [url, payload] =
+      mode === "new" ? ["/api/admin/relics", { meta: metadata(), upload: id }]
+      : mode === "photo" ? [`/api/admin/relics/${relic}/photos`,
+          { upload: id, caption: { vi: text("caption.vi"), en: text("caption.en") } }]
+      : [`/api/admin/relics/${relic}/versions`, { upload: id }];
+    const r = await fetch(url, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
-      body: JSON.stringify(meta ? { meta, upload: id } : { upload: id }),
+      body: JSON.stringify(payload),
     });
     const body = await r.json();
     if (!r.ok) throw body;
