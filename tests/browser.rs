@@ -1606,6 +1606,47 @@ fn staff_publish_a_relic_and_visitors_find_it_and_see_it_in_3d() {
     assert!(report.contains("1024 × 1024 jpeg"), "{report}");
     assert_eq!(axe_violations(&browser), Vec::<String>::new(), "relic page");
 
+    // A photo, with its caption, through the same resumable upload.
+    browser
+        .click(&format!("a[href^='/admin/relics/{id}/photo']"))
+        .unwrap();
+    browser
+        .wait_for(
+            &format!("return location.pathname === '/admin/relics/{id}/photo';"),
+            LIMIT,
+        )
+        .unwrap();
+    let photo = dir.path().join("howitzer.jpg");
+    std::fs::write(
+        &photo,
+        &disan_assetgen::scan::ScanSpec {
+            cells: 2,
+            tiles: 1,
+            texture_px: 600,
+            ..Default::default()
+        }
+        .generate()
+        .textures[0],
+    )
+    .unwrap();
+    browser.type_into("#file", photo.to_str().unwrap()).unwrap();
+    browser
+        .type_into("#caption-vi", "Khẩu pháo nhìn từ phía trước")
+        .unwrap();
+    browser
+        .type_into("#caption-en", "The howitzer from the front")
+        .unwrap();
+    browser.click("#relic-form button[type=submit]").unwrap();
+    browser
+        .wait_for(
+            &format!(
+                "return location.pathname === '/admin/relics/{id}' && \
+                 !!document.querySelector('#photos img[alt=\"Khẩu pháo nhìn từ phía trước\"]');"
+            ),
+            LIMIT,
+        )
+        .unwrap();
+
     // Edit the texts: the form comes filled in; the change is a new metadata version.
     browser
         .click(&format!("a[href^='/admin/relics/{id}/edit']"))

@@ -158,11 +158,11 @@ form.addEventListener("submit", async (event) => {
     text.textContent = msg("checking");
     bar.removeAttribute("value");
     const mode = form.dataset.mode;
-    const text = (name) => (form.elements[name]?.value || "").trim().normalize("NFC");
+    const field = (name) => (form.elements[name]?.value || "").trim().normalize("NFC");
     const [url, payload] =
       mode === "new" ? ["/api/admin/relics", { meta: metadata(), upload: id }]
       : mode === "photo" ? [`/api/admin/relics/${relic}/photos`,
-          { upload: id, caption: { vi: text("caption.vi"), en: text("caption.en") } }]
+          { upload: id, caption: { vi: field("caption.vi"), en: field("caption.en") } }]
       : [`/api/admin/relics/${relic}/versions`, { upload: id }];
     const r = await fetch(url, {
       method: "POST",
