@@ -104,7 +104,41 @@ fn short(uri: &str) -> String {
     }
 }
 
-type Mat4 = [[f64; 4]; 4];
+/// A column-major 4 × 4 matrix, as glTF writes them.
+pub(crate) type Mat4 = [[f64; 4]; 4];
+
+/// Where each mesh of the scene (the default one, or the first) is drawn: the mesh's index and
+/// its world matrix, for every node that has one; `Err(node)` when the hierarchy is deeper
+/// than [`MAX_DEPTH`] (or loops).
+pub(crate) fn instances(document: &gltf::Document) -> Result<Vec<(usize, Mat4)>, usize> {
+    let mut placed = Vec::new();
+    let Some(scene) = document
+        .default_scene()
+        .or_else(|| document.scenes().next())
+    else {
+        return Ok(placed);
+    };
+    let identity: Mat4 = [
+        [1.0, 0.0, 0.0, 0.0],
+        [0.0, 1.0, 0.0, 0.0],
+        [0.0, 0.0, 1.0, 0.0],
+        [0.0, 0.0, 0.0, 1.0],
+    ];
+    let mut stack: Vec<(gltf::Node, Mat4, usize)> =
+        scene.nodes().map(|n| (n, identity, 0)).collect();
+    while let Some((node, parent, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            return Err(node.index());
+        }
+        let local = node.transform().matrix().map(|c| c.map(f64::from));
+        let world = mul(&parent, &local);
+        if let Some(mesh) = node.mesh() {
+            placed.push((mesh.index(), world));
+        }
+        stack.extend(node.children().map(|c| (c, world, depth + 1)));
+    }
+    Ok(placed)
+}
 
 fn mul(a: &Mat4, b: &Mat4) -> Mat4 {
     let mut out = [[0.0; 4]; 4];
@@ -425,49 +459,31 @@ pub(crate) fn check(parts: Parts, limits: &Limits) -> (Option<Model>, Vec<Found>
     }
 
     // The scene: what is drawn, where.
-    let scene = document
-        .default_scene()
-        .or_else(|| document.scenes().next());
+    let placed = match instances(&document) {
+        Ok(placed) => placed,
+        Err(node) => {
+            found.push(Found::new(
+                format!("nodes[{node}]"),
+                Issue::Gltf(format!(
+                    "the node hierarchy is deeper than {MAX_DEPTH} levels (or loops)"
+                )),
+            ));
+            return (None, found);
+        }
+    };
     let mut bounds = Bounds::EMPTY;
     let mut triangles = 0u64;
     let mut instances = 0;
-    let mut looped = false;
-    if let Some(scene) = scene {
-        let identity: Mat4 = [
-            [1.0, 0.0, 0.0, 0.0],
-            [0.0, 1.0, 0.0, 0.0],
-            [0.0, 0.0, 1.0, 0.0],
-            [0.0, 0.0, 0.0, 1.0],
-        ];
-        let mut stack: Vec<(gltf::Node, Mat4, usize)> =
-            scene.nodes().map(|n| (n, identity, 0)).collect();
-        while let Some((node, parent, depth)) = stack.pop() {
-            if depth > MAX_DEPTH {
-                found.push(Found::new(
-                    format!("nodes[{}]", node.index()),
-                    Issue::Gltf(format!(
-                        "the node hierarchy is deeper than {MAX_DEPTH} levels (or loops)"
-                    )),
-                ));
-                looped = true;
-                break;
-            }
-            let local = node.transform().matrix().map(|c| c.map(f64::from));
-            let world = mul(&parent, &local);
-            if let Some(mesh) = node.mesh().and_then(|m| meshes.get(m.index())) {
-                instances += 1;
-                triangles += mesh.triangles;
-                if !mesh.bounds.is_empty() {
-                    for c in mesh.bounds.corners() {
-                        bounds.add(apply(&world, c));
-                    }
+    for (mesh, world) in &placed {
+        if let Some(mesh) = meshes.get(*mesh) {
+            instances += 1;
+            triangles += mesh.triangles;
+            if !mesh.bounds.is_empty() {
+                for c in mesh.bounds.corners() {
+                    bounds.add(apply(world, c));
                 }
             }
-            stack.extend(node.children().map(|c| (c, world, depth + 1)));
         }
-    }
-    if looped {
-        return (None, found);
     }
     if instances == 0 || triangles == 0 {
         found.push(Found::new("scene", Issue::NoMesh));

@@ -10,24 +10,13 @@ use disan_types::admin::UpAxis;
 
 use crate::Model;
 use crate::derive::{Primitive, image_bytes};
+use crate::document::Mat4;
 
 pub const WIDTH: u32 = disan_types::relic::POSTER_SIZE.0;
 pub const HEIGHT: u32 = disan_types::relic::POSTER_SIZE.1;
 
 /// Largest texture side sampled: plenty for 800 × 500.
 const TEXTURE: u32 = 512;
-
-type Mat4 = [[f64; 4]; 4];
-
-fn mul(a: &Mat4, b: &Mat4) -> Mat4 {
-    let mut out = [[0.0; 4]; 4];
-    for (c, col) in out.iter_mut().enumerate() {
-        for (r, cell) in col.iter_mut().enumerate() {
-            *cell = (0..4).map(|k| a[k][r] * b[c][k]).sum();
-        }
-    }
-    out
-}
 
 fn linear(srgb: u8) -> f32 {
     let c = f32::from(srgb) / 255.0;
@@ -103,31 +92,8 @@ pub(crate) fn jpeg(model: &Model, meshes: &[Vec<Primitive>], up: UpAxis) -> Vec<
         two_sided: true,
     };
 
-    // Where each mesh is drawn: the scene's nodes, as the checks walked them.
-    let mut instances: Vec<(usize, Mat4)> = Vec::new();
-    let identity: Mat4 = [
-        [1.0, 0.0, 0.0, 0.0],
-        [0.0, 1.0, 0.0, 0.0],
-        [0.0, 0.0, 1.0, 0.0],
-        [0.0, 0.0, 0.0, 1.0],
-    ];
-    if let Some(scene) = doc.default_scene().or_else(|| doc.scenes().next()) {
-        let mut stack: Vec<(gltf::Node, Mat4, usize)> =
-            scene.nodes().map(|n| (n, identity, 0)).collect();
-        while let Some((node, parent, depth)) = stack.pop() {
-            if depth > crate::document::MAX_DEPTH {
-                break;
-            }
-            let world = mul(
-                &parent,
-                &node.transform().matrix().map(|c| c.map(f64::from)),
-            );
-            if let Some(mesh) = node.mesh() {
-                instances.push((mesh.index(), world));
-            }
-            stack.extend(node.children().map(|c| (c, world, depth + 1)));
-        }
-    }
+    // Where each mesh is drawn, as the checks found it.
+    let instances = crate::document::instances(doc).unwrap_or_default();
     let c = model.report.center;
     let place = |m: &Mat4, p: [f32; 3]| -> [f32; 3] {
         let p = p.map(f64::from);
