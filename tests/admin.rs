@@ -495,3 +495,38 @@ fn admins_add_and_disable_accounts_from_the_users_page() {
         ]
     );
 }
+
+#[test]
+fn behind_a_trusted_proxy_each_client_address_is_throttled_apart() {
+    // Without the setting, X-Forwarded-For is ignored: anyone could forge it.
+    let (s, _web) = server();
+    for i in 1..=5 {
+        let from = format!("203.0.113.{i}");
+        assert_eq!(
+            s.try_login_via(&format!("nobody{i}"), "x", Some(&from)).0,
+            401
+        );
+    }
+    assert_eq!(
+        s.try_login_via("nobody6", "x", Some("198.51.100.7")).0,
+        429,
+        "one peer, throttled whatever the header says"
+    );
+
+    // Behind a proxy on loopback: the address the proxy forwards for is the client.
+    let web = tempfile::tempdir().unwrap();
+    let mut config = config_with_web(web.path());
+    config.trusted_proxies = "127.0.0.1, ::1".parse().unwrap();
+    let s = TestServer::start(config).unwrap();
+    for i in 1..=5 {
+        let forwarded = format!("198.51.100.7, 203.0.113.9");
+        assert_eq!(
+            s.try_login_via(&format!("nobody{i}"), "x", Some(&forwarded))
+                .0,
+            401
+        );
+    }
+    // The same client (the last address before the proxy) waits; another does not.
+    assert_eq!(s.try_login_via("nobody6", "x", Some("203.0.113.9")).0, 429);
+    assert_eq!(s.try_login_via("nobody7", "x", Some("203.0.113.10")).0, 401);
+}

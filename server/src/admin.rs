@@ -271,11 +271,32 @@ fn cookie<'a>(req: &HttpRequest, name: &'a str, value: String, max_age: i64) -> 
         .finish()
 }
 
-/// The client's address, for throttling and the log: the connection's peer (a header could be
-/// forged).
-fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string())
+/// The client's address, for throttling and the log: the connection's peer, or, when the peer
+/// is one of the trusted proxies, the last address in `X-Forwarded-For` that is not (a header
+/// from anyone else could be forged).
+fn client_address(req: &HttpRequest, trusted: &crate::config::Proxies) -> String {
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return "unknown".to_owned();
+    };
+    if !trusted.contains(peer) {
+        return peer.to_string();
+    }
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    let mut client = peer;
+    for hop in forwarded.iter().rev() {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(ip) => client = ip,
+            Ok(ip) => return ip.to_string(),
+            Err(_) => break,
+        }
+    }
+    client.to_string()
 }
 
 /// The login form, with a fresh login CSRF secret in its cookie and its hidden field.
@@ -337,7 +358,7 @@ async fn login(
             Some(w.form_expired.to_owned()),
         ));
     }
-    let address = client_address(&req);
+    let address = client_address(&req, &state.config.trusted_proxies);
     let keys = throttle::keys(&shown, &address);
     let now = now();
     if let Some(seconds) = throttle::wait(&state.db, &keys, now).await? {

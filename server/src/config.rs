@@ -16,8 +16,9 @@
 //! | `--relics-dir`   | `DISAN_RELICS_DIR`  | `relics_dir`  | `data/relics`   |
 //! | `--max-upload-mb N`| `DISAN_MAX_UPLOAD_MB` | `max_upload_mb` | `500`     |
 //! | `--max-triangles N`| `DISAN_MAX_TRIANGLES` | `max_triangles` | `20000000` |
+//! | `--trusted-proxies`| `DISAN_TRUSTED_PROXIES` | `trusted_proxies` | `(none)` |
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
@@ -49,6 +50,70 @@ pub struct Config {
     /// Most triangles a model may have (above the mobile budget it is simplified; above this
     /// it is refused).
     pub max_triangles: u64,
+    /// Reverse proxies in front of the server, whose `X-Forwarded-For` names the client (for
+    /// login throttling and the log); from any other peer the header is ignored.
+    pub trusted_proxies: Proxies,
+}
+
+/// Addresses and networks (`127.0.0.1`, `10.0.0.0/8`, `::1`), written with commas between.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Proxies(Vec<(IpAddr, u8)>);
+
+impl Proxies {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether `ip` is one of them (or in one of their networks).
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        let bits = |ip: IpAddr| -> (u128, u8) {
+            match ip {
+                IpAddr::V4(v4) => (u128::from(u32::from(v4)), 32),
+                IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                    Some(v4) => (u128::from(u32::from(v4)), 32),
+                    None => (u128::from(v6), 128),
+                },
+            }
+        };
+        let (x, width) = bits(ip);
+        self.0.iter().any(|(net, prefix)| {
+            let (n, w) = bits(*net);
+            let keep = u32::from(*prefix);
+            w == width && (keep == 0 || (x ^ n) >> (u32::from(w) - keep) == 0)
+        })
+    }
+}
+
+impl std::str::FromStr for Proxies {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Proxies, String> {
+        let mut out = Vec::new();
+        for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let bad = || format!("{part:?} is not an address or a network such as 10.0.0.0/8");
+            let (ip, prefix) = match part.split_once('/') {
+                Some((ip, p)) => (ip, Some(p.parse::<u8>().map_err(|_| bad())?)),
+                None => (part, None),
+            };
+            let ip: IpAddr = ip.parse().map_err(|_| bad())?;
+            let width = if ip.is_ipv4() { 32 } else { 128 };
+            let prefix = prefix.unwrap_or(width);
+            if prefix > width {
+                return Err(bad());
+            }
+            out.push((ip, prefix));
+        }
+        Ok(Proxies(out))
+    }
+}
+
+impl TryFrom<String> for Proxies {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Proxies, String> {
+        text.parse()
+    }
 }
 
 /// A length of time written as a whole number and a unit: `90s`, `30m`, `12h`, `7d`.
@@ -105,6 +170,7 @@ impl Default for Config {
             relics_dir: PathBuf::from("data/relics"),
             max_upload_mb: 500,
             max_triangles: 20_000_000,
+            trusted_proxies: Proxies::default(),
         }
     }
 }
@@ -150,6 +216,15 @@ pub struct Settings {
     /// Most triangles an uploaded model may have [default: 20000000].
     #[arg(long, env = "DISAN_MAX_TRIANGLES", value_name = "N", global = true)]
     pub max_triangles: Option<u64>,
+    /// Reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1,10.0.0.0/8
+    /// [default: none: the connection's peer is the client].
+    #[arg(
+        long,
+        env = "DISAN_TRUSTED_PROXIES",
+        value_name = "ADDRS",
+        global = true
+    )]
+    pub trusted_proxies: Option<Proxies>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -207,6 +282,9 @@ impl Settings {
         }
         if let Some(v) = self.max_triangles {
             config.max_triangles = v;
+        }
+        if let Some(v) = self.trusted_proxies {
+            config.trusted_proxies = v;
         }
         Ok(config)
     }
@@ -310,6 +388,7 @@ mod tests {
                 "relics_dir" => d.relics_dir.display().to_string(),
                 "max_upload_mb" => d.max_upload_mb.to_string(),
                 "max_triangles" => d.max_triangles.to_string(),
+                "trusted_proxies" if d.trusted_proxies.is_empty() => "(none)".to_owned(),
                 "session_ttl" => {
                     assert_eq!(Ok(d.session_ttl), default.parse());
                     default.to_owned()
@@ -322,6 +401,7 @@ mod tests {
                 "bind" => "127.0.0.1:1",
                 "workers" | "max_upload_mb" | "max_triangles" => "3",
                 "session_ttl" => "30m",
+                "trusted_proxies" => "127.0.0.1",
                 _ => "x",
             };
             let by_flag = load(&[flag, value]).unwrap();
@@ -335,7 +415,7 @@ mod tests {
             assert_eq!(by_file, by_flag, "TOML key {key}");
             checked += 1;
         }
-        assert_eq!(checked, 11, "rows checked");
+        assert_eq!(checked, 12, "rows checked");
     }
 
     #[test]
@@ -369,6 +449,32 @@ mod tests {
                 .seconds(),
             604_800
         );
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_and_networks() {
+        let p: Proxies = "127.0.0.1, 10.0.0.0/8, ::1, fd00::/8".parse().unwrap();
+        for (ip, inside) in [
+            ("127.0.0.1", true),
+            ("127.0.0.2", false),
+            ("10.20.30.40", true),
+            ("11.0.0.1", false),
+            ("::1", true),
+            ("::ffff:10.1.1.1", true),
+            ("fd12::1", true),
+            ("fe80::1", false),
+        ] {
+            assert_eq!(p.contains(ip.parse().unwrap()), inside, "{ip}");
+        }
+        for bad in ["10.0.0.0/33", "localhost", "1.2.3.4/x"] {
+            let e = load(&["--trusted-proxies", bad]).unwrap_err();
+            assert!(
+                e.contains("--trusted-proxies") && e.contains("network"),
+                "{e}"
+            );
+        }
+        assert!(Proxies::default().is_empty());
+        assert!(!Proxies::default().contains("127.0.0.1".parse().unwrap()));
     }
 
     #[test]

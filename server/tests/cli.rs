@@ -41,6 +41,7 @@ fn help_lists_every_setting_and_its_variable() {
         ("--relics-dir", "DISAN_RELICS_DIR"),
         ("--max-upload-mb", "DISAN_MAX_UPLOAD_MB"),
         ("--max-triangles", "DISAN_MAX_TRIANGLES"),
+        ("--trusted-proxies", "DISAN_TRUSTED_PROXIES"),
     ] {
         assert!(help.contains(flag), "{flag} missing:\n{help}");
         assert!(help.contains(var), "{var} missing:\n{help}");

@@ -244,13 +244,27 @@ impl TestServer {
     /// Posts the login form (with the form's own cookie and field) and returns the status and
     /// the session cookie (`disan_session=…`) if one was set.
     pub fn try_login(&self, name: &str, password: &str) -> (u16, Option<String>) {
+        self.try_login_via(name, password, None)
+    }
+
+    /// [`TestServer::try_login`] with an `X-Forwarded-For` header, as a reverse proxy sends.
+    pub fn try_login_via(
+        &self,
+        name: &str,
+        password: &str,
+        forwarded_for: Option<&str>,
+    ) -> (u16, Option<String>) {
         let agent = self.plain_client();
         let mut form = agent.get(&self.url("/admin/login")).call().unwrap();
         let login_cookie = cookie_value(&set_cookies(&form), "disan_login").expect("form cookie");
         let csrf = hidden_csrf(&form.body_mut().read_to_string().unwrap());
-        let resp = agent
+        let mut post = agent
             .post(&self.url("/admin/login"))
-            .header("cookie", &format!("disan_login={login_cookie}"))
+            .header("cookie", &format!("disan_login={login_cookie}"));
+        if let Some(f) = forwarded_for {
+            post = post.header("x-forwarded-for", f);
+        }
+        let resp = post
             .send_form([("name", name), ("password", password), ("csrf", &csrf)])
             .unwrap();
         let session = cookie_value(&set_cookies(&resp), "disan_session")
