@@ -518,13 +518,10 @@ fn behind_a_trusted_proxy_each_client_address_is_throttled_apart() {
     let mut config = config_with_web(web.path());
     config.trusted_proxies = "127.0.0.1, ::1".parse().unwrap();
     let s = TestServer::start(config).unwrap();
+    let forwarded = "198.51.100.7, 203.0.113.9";
     for i in 1..=5 {
-        let forwarded = format!("198.51.100.7, 203.0.113.9");
-        assert_eq!(
-            s.try_login_via(&format!("nobody{i}"), "x", Some(&forwarded))
-                .0,
-            401
-        );
+        let name = format!("nobody{i}");
+        assert_eq!(s.try_login_via(&name, "x", Some(forwarded)).0, 401);
     }
     // The same client (the last address before the proxy) waits; another does not.
     assert_eq!(s.try_login_via("nobody6", "x", Some("203.0.113.9")).0, 429);
