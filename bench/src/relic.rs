@@ -84,7 +84,9 @@ pub fn run(root: &Path, triangles: u64, texture: u32) -> anyhow::Result<()> {
     let t_check = started.elapsed();
     // What a job does: the full model, the poster, the light model, each step timed.
     let mut marks: Vec<(Step, Instant)> = Vec::new();
-    let d = derive::all(&model, UpAxis::Y, &mut |step| marks.push((step, Instant::now())));
+    let d = derive::all(&model, UpAxis::Y, &mut |step| {
+        marks.push((step, Instant::now()))
+    });
     let ended = Instant::now();
     let until = |i: usize| marks.get(i + 1).map_or(ended, |m| m.1) - marks[i].1;
     let (t_full, t_poster, t_light) = (until(0), until(1), until(2));
