@@ -442,7 +442,7 @@ fn write(model: &Model, meshes: &[Vec<Primitive>], up: UpAxis, budget: Budget) -
             doc[key] = json!(kept);
         }
     }
-    glb(&serde_json::to_vec(&doc).unwrap_or_default(), &w.bin)
+    disan_assetgen::scan::glb(&doc, &w.bin)
 }
 
 /// The full model: what the viewer shows on a phone.
@@ -478,30 +478,4 @@ pub fn texture_png(bytes: &[u8], max_side: u32) -> Option<Vec<u8>> {
     let mut out = std::io::Cursor::new(Vec::new());
     image.write_to(&mut out, image::ImageFormat::Png).ok()?;
     Some(out.into_inner())
-}
-
-/// A GLB of a JSON chunk and a binary chunk.
-pub fn glb(json: &[u8], bin: &[u8]) -> Vec<u8> {
-    let mut j = json.to_vec();
-    while !j.len().is_multiple_of(4) {
-        j.push(b' ');
-    }
-    let mut b = bin.to_vec();
-    while !b.len().is_multiple_of(4) {
-        b.push(0);
-    }
-    let total = 12 + 8 + j.len() + if b.is_empty() { 0 } else { 8 + b.len() };
-    let mut out = Vec::with_capacity(total);
-    out.extend_from_slice(b"glTF");
-    out.extend_from_slice(&2u32.to_le_bytes());
-    out.extend_from_slice(&(total as u32).to_le_bytes());
-    out.extend_from_slice(&(j.len() as u32).to_le_bytes());
-    out.extend_from_slice(b"JSON");
-    out.extend_from_slice(&j);
-    if !b.is_empty() {
-        out.extend_from_slice(&(b.len() as u32).to_le_bytes());
-        out.extend_from_slice(b"BIN\0");
-        out.extend_from_slice(&b);
-    }
-    out
 }
