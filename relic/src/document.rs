@@ -150,7 +150,7 @@ fn mul(a: &Mat4, b: &Mat4) -> Mat4 {
     out
 }
 
-fn apply(m: &Mat4, p: [f64; 3]) -> [f64; 3] {
+pub(crate) fn apply(m: &Mat4, p: [f64; 3]) -> [f64; 3] {
     let mut out = [0.0; 3];
     for (r, o) in out.iter_mut().enumerate() {
         *o = m[0][r] * p[0] + m[1][r] * p[1] + m[2][r] * p[2] + m[3][r];
@@ -640,13 +640,22 @@ fn sniff(b: &[u8]) -> &'static str {
     }
 }
 
-/// Checks one texture: its type against what it says, its size before decoding, then a full
-/// decode within a memory limit.
-pub(crate) fn texture(
-    bytes: &[u8],
+/// An image whose type and size were checked, ready to decode.
+pub(crate) struct OpenImage<'b> {
+    /// Decodes it within the memory limit.
+    pub reader: image::ImageReader<Cursor<&'b [u8]>>,
+    pub mime: &'static str,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// An image's type (checked against what it says it is) and size (checked before anything is
+/// decoded).
+pub(crate) fn open_image<'b>(
+    bytes: &'b [u8],
     declared: Option<&str>,
     limits: &Limits,
-) -> Result<(TextureInfo, Option<Issue>), Issue> {
+) -> Result<OpenImage<'b>, Issue> {
     let is = sniff(bytes);
     let format = match is {
         "image/jpeg" => image::ImageFormat::Jpeg,
@@ -676,7 +685,28 @@ pub(crate) fn texture(
     let mut l = image::Limits::default();
     l.max_alloc = Some(limits.max_texture_pixels.saturating_mul(4) + (64 << 20));
     decoder.limits(l);
-    decoder
+    Ok(OpenImage {
+        reader: decoder,
+        mime: is,
+        width,
+        height,
+    })
+}
+
+/// Checks one texture: its type against what it says, its size before decoding, then a full
+/// decode within a memory limit.
+fn texture(
+    bytes: &[u8],
+    declared: Option<&str>,
+    limits: &Limits,
+) -> Result<(TextureInfo, Option<Issue>), Issue> {
+    let OpenImage {
+        reader,
+        mime: is,
+        width,
+        height,
+    } = open_image(bytes, declared, limits)?;
+    reader
         .decode()
         .map_err(|e| Issue::ImageDecode(e.to_string()))?;
     let warning = (width.max(height) > limits.mobile_texture).then_some(Issue::TextureOverBudget {

@@ -7,7 +7,7 @@ use std::io::Cursor;
 
 use image::ImageDecoder;
 
-use crate::document::texture;
+use crate::document::open_image;
 use crate::problem::{Found, Issue};
 use crate::{Limits, Refused};
 
@@ -39,14 +39,11 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Photo, Refused> {
         )]));
     }
     let refuse = |issue| Refused(vec![Found::new(AT, issue)]);
-    let (info, _) = texture(bytes, None, limits).map_err(refuse)?;
-    let format = image::ImageFormat::from_mime_type(&info.mime)
-        .ok_or_else(|| refuse(Issue::ImageFormat("unknown")))?;
-    let mut reader = image::ImageReader::with_format(Cursor::new(bytes), format);
-    let mut l = image::Limits::default();
-    l.max_alloc = Some(limits.max_texture_pixels.saturating_mul(4) + (64 << 20));
-    reader.limits(l);
-    let mut decoder = reader
+    // Checked before decoding, then decoded once (for the thumbnail).
+    let image = open_image(bytes, None, limits).map_err(refuse)?;
+    let mime = image.mime;
+    let mut decoder = image
+        .reader
         .into_decoder()
         .map_err(|e| refuse(Issue::ImageDecode(e.to_string())))?;
     let orientation = decoder
@@ -61,7 +58,7 @@ pub fn check(bytes: &[u8], limits: &Limits) -> Result<Photo, Refused> {
         .encode_image(&thumb)
         .map_err(|e| refuse(Issue::ImageDecode(e.to_string())))?;
     Ok(Photo {
-        mime: info.mime,
+        mime: mime.to_owned(),
         width: img.width(),
         height: img.height(),
         thumb: out.into_inner(),

@@ -10,7 +10,7 @@ use disan_types::admin::UpAxis;
 
 use crate::Model;
 use crate::derive::{Primitive, image_bytes};
-use crate::document::Mat4;
+use crate::document::{Mat4, apply};
 
 pub const WIDTH: u32 = disan_types::relic::POSTER_SIZE.0;
 pub const HEIGHT: u32 = disan_types::relic::POSTER_SIZE.1;
@@ -28,18 +28,19 @@ fn linear(srgb: u8) -> f32 {
 }
 
 /// How one material colours a triangle.
-struct Look {
+struct Look<'i> {
     factor: [f32; 4],
-    texture: Option<(image::RgbImage, u32)>,
+    /// The base colour texture and the texture coordinate set it uses.
+    texture: Option<(&'i image::RgbImage, u32)>,
     two_sided: bool,
 }
 
-impl Look {
+impl Look<'_> {
     fn color(&self, prim: &Primitive, t: &[u32]) -> [f32; 3] {
         let [r, g, b, _] = self.factor;
         let mut c = [r, g, b];
-        let uvs = self.texture.as_ref().and_then(|(img, set)| {
-            let uv = if *set == 1 { &prim.uv1 } else { &prim.uv0 };
+        let uvs = self.texture.and_then(|(img, set)| {
+            let uv = if set == 1 { &prim.uv1 } else { &prim.uv0 };
             Some((img, uv.as_ref()?))
         });
         if let Some((img, uv)) = uvs {
@@ -76,7 +77,7 @@ pub(crate) fn jpeg(model: &Model, meshes: &[Vec<Primitive>], up: UpAxis) -> Vec<
         .map(|m| {
             let pbr = m.pbr_metallic_roughness();
             let texture = pbr.base_color_texture().and_then(|t| {
-                let img = images.get(t.texture().source().index())?.clone()?;
+                let img = images.get(t.texture().source().index())?.as_ref()?;
                 Some((img, t.tex_coord()))
             });
             Look {
@@ -96,10 +97,8 @@ pub(crate) fn jpeg(model: &Model, meshes: &[Vec<Primitive>], up: UpAxis) -> Vec<
     let instances = crate::document::instances(doc).unwrap_or_default();
     let c = model.report.center;
     let place = |m: &Mat4, p: [f32; 3]| -> [f32; 3] {
-        let p = p.map(f64::from);
-        let w: [f64; 3] = std::array::from_fn(|r| {
-            m[0][r] * p[0] + m[1][r] * p[1] + m[2][r] * p[2] + m[3][r] - c[r]
-        });
+        let a = apply(m, p.map(f64::from));
+        let w: [f64; 3] = std::array::from_fn(|r| a[r] - c[r]);
         match up {
             UpAxis::Z => [w[0] as f32, w[2] as f32, -w[1] as f32],
             UpAxis::Y => [w[0] as f32, w[1] as f32, w[2] as f32],

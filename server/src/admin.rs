@@ -41,13 +41,11 @@ pub fn api(cfg: &mut web::ServiceConfig) {
 pub fn stylesheet(cfg: &mut web::ServiceConfig) {
     cfg.route(
         "/admin.css",
-        web::get().to(|| async {
-            crate::web::embedded(
-                "text/css; charset=utf-8",
-                3600,
-                include_str!("../templates/admin/admin.css"),
-            )
-        }),
+        crate::web::embedded_route(
+            "text/css; charset=utf-8",
+            3600,
+            include_str!("../templates/admin/admin.css"),
+        ),
     );
 }
 

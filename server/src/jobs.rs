@@ -1,6 +1,7 @@
 //! Derivatives made off the request: an upload is checked and its master stored, and the
-//! model version is written `processing`; a job then checks the master again, makes the full
-//! model, the poster and the light model (each step written to the database, so the staff
+//! model version is written `processing`; a job then reads and checks the master again (a
+//! queued job holds only ids, not a decoded scan, and a resumed one has nothing else), makes
+//! the full model, the poster and the light model (each step written to the database, so the staff
 //! pages and the API show how far it is, from any node), stores them, and marks the version
 //! `ready` in one transaction with the relic's current model moving to it. Until then a new
 //! relic cannot be published and a published one keeps showing its version before.
@@ -139,16 +140,13 @@ async fn make(
     let d = work
         .await
         .map_err(|_| RelicError::Corrupt("making the derivatives stopped".into()))??;
-    let names = [
-        (model_path(&sha256_hex(&d.full)), d.full.len()),
-        (model_path(&sha256_hex(&d.light)), d.light.len()),
-        (poster_path(&sha256_hex(&d.poster)), d.poster.len()),
-    ];
+    // Each file hashed once: its name in the store and in the row.
     let hashes = [&d.full, &d.light, &d.poster].map(|b| sha256_hex(b));
+    let sizes = [&d.full, &d.light, &d.poster].map(|b| b.len() as i64);
     let files = &state.relic_files;
-    files.put_new(&names[0].0, d.full).await?;
-    files.put_new(&names[1].0, d.light).await?;
-    files.put_new(&names[2].0, d.poster).await?;
+    files.put_new(&model_path(&hashes[0]), d.full).await?;
+    files.put_new(&model_path(&hashes[1]), d.light).await?;
+    files.put_new(&poster_path(&hashes[2]), d.poster).await?;
 
     let mut tx = state.db.pool.begin().await.map_err(DbError::from)?;
     sqlx::query(
@@ -157,11 +155,11 @@ async fn make(
          step = '' WHERE relic_id = $8 AND version = $9 AND status = 'processing'",
     )
     .bind(&hashes[0])
-    .bind(names[0].1 as i64)
+    .bind(sizes[0])
     .bind(&hashes[1])
-    .bind(names[1].1 as i64)
+    .bind(sizes[1])
     .bind(&hashes[2])
-    .bind(names[2].1 as i64)
+    .bind(sizes[2])
     .bind(i64::from(derive::STEPS))
     .bind(relic)
     .bind(version)

@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpResponse, web};
-use disan_types::Localized;
 use disan_types::admin::{NewPhoto, StaffPhoto};
 use disan_types::relic::PublicPhoto;
+use disan_types::{ErrorCode, Localized};
 
 use crate::AppState;
 use crate::audit::{self, Action};
@@ -133,17 +133,20 @@ async fn add(
     .await
     .map_err(|e| RelicError::Corrupt(e.to_string()))??;
     let (bytes, photo) = checked;
+    // A bad photo is a problem of the relic's data, like its texts: every one in one answer.
     let photo = match photo {
         Ok(p) if problems.is_empty() => p,
-        Ok(_) => {
-            return Err(RelicError::Refused(disan_types::ErrorCode::InvalidRelic, problems).into());
-        }
+        Ok(_) => return Err(RelicError::Refused(ErrorCode::InvalidRelic, problems).into()),
         Err(refused) => {
             problems.extend(refused.problems());
-            return Err(RelicError::Refused(disan_types::ErrorCode::InvalidModel, problems).into());
+            return Err(RelicError::Refused(ErrorCode::InvalidRelic, problems).into());
         }
     };
-    let (original, thumb) = (sha256_hex(&bytes), sha256_hex(&photo.thumb));
+    let (original, thumb, size) = (
+        sha256_hex(&bytes),
+        sha256_hex(&photo.thumb),
+        bytes.len() as i64,
+    );
     let files = &state.relic_files;
     files
         .put_new(&photo_path(&original, &photo.mime), bytes)
@@ -158,7 +161,7 @@ async fn add(
     .bind(id)
     .bind(&original)
     .bind(&photo.mime)
-    .bind(upload.length as i64)
+    .bind(size)
     .bind(i64::from(photo.width))
     .bind(i64::from(photo.height))
     .bind(&thumb)

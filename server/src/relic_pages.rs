@@ -32,25 +32,14 @@ pub fn pages(cfg: &mut web::ServiceConfig) {
 /// The upload script, at `/admin-upload.js`, and the one that follows a version's
 /// preparation, at `/admin-progress.js` (outside `/admin`, so they may be cached).
 pub fn script(cfg: &mut web::ServiceConfig) {
+    const JS: &str = "text/javascript; charset=utf-8";
     cfg.route(
         "/admin-upload.js",
-        web::get().to(|| async {
-            crate::web::embedded(
-                "text/javascript; charset=utf-8",
-                300,
-                include_str!("../templates/admin/upload.js"),
-            )
-        }),
+        crate::web::embedded_route(JS, 300, include_str!("../templates/admin/upload.js")),
     )
     .route(
         "/admin-progress.js",
-        web::get().to(|| async {
-            crate::web::embedded(
-                "text/javascript; charset=utf-8",
-                300,
-                include_str!("../templates/admin/progress.js"),
-            )
-        }),
+        crate::web::embedded_route(JS, 300, include_str!("../templates/admin/progress.js")),
     );
 }
 

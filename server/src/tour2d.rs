@@ -11,8 +11,14 @@ use crate::AppState;
 use crate::error::Error;
 
 pub fn config(cfg: &mut web::ServiceConfig) {
-    cfg.route("/tour/{slug}/2d", web::get().to(page))
-        .route("/tour2d.css", web::get().to(stylesheet));
+    cfg.route("/tour/{slug}/2d", web::get().to(page)).route(
+        "/tour2d.css",
+        crate::web::embedded_route(
+            "text/css; charset=utf-8",
+            3600,
+            include_str!("../templates/tour2d.css"),
+        ),
+    );
 }
 
 /// The page's language: `?lang=vi|en`, else the best of the browser's `Accept-Language` (by
@@ -120,14 +126,6 @@ async fn page(
         .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
         .insert_header((header::VARY, "Accept-Language"))
         .body(render(site, lang)))
-}
-
-async fn stylesheet() -> HttpResponse {
-    crate::web::embedded(
-        "text/css; charset=utf-8",
-        3600,
-        include_str!("../templates/tour2d.css"),
-    )
 }
 
 /// The whole page for one site in one language.

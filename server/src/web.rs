@@ -120,11 +120,20 @@ async fn assets(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResp
 
 /// A file built into the binary (a stylesheet, a script of the server's pages), cached for
 /// `max_age` seconds.
-pub fn embedded(content_type: &'static str, max_age: u32, body: &'static str) -> HttpResponse {
+fn embedded(content_type: &'static str, max_age: u32, body: &'static str) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))
         .insert_header((header::CACHE_CONTROL, format!("public, max-age={max_age}")))
         .body(body)
+}
+
+/// A `GET` route answering with a built-in file (the staff pages' stylesheet and scripts).
+pub fn embedded_route(
+    content_type: &'static str,
+    max_age: u32,
+    body: &'static str,
+) -> actix_web::Route {
+    web::get().to(move || async move { embedded(content_type, max_age, body) })
 }
 
 /// Any other path: a JSON 404.
