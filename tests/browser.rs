@@ -1646,6 +1646,11 @@ fn staff_publish_a_relic_and_visitors_find_it_and_see_it_in_3d() {
             LIMIT,
         )
         .unwrap();
+    assert_eq!(
+        axe_violations(&browser),
+        Vec::<String>::new(),
+        "relic page with a photo"
+    );
 
     // Edit the texts: the form comes filled in; the change is a new metadata version.
     browser

@@ -1162,6 +1162,22 @@ fn photos_are_checked_given_thumbnails_shown_and_removed_softly() {
         ("image/png", 300, 120)
     );
 
+    // The staff page shows both, each thumbnail a link with a text (the caption, or a number).
+    let login = s.login("lan", PASSWORD);
+    let mut page = s
+        .plain_client()
+        .get(&s.url(&format!("/admin/relics/{id}?lang=en")))
+        .header("cookie", &login.cookie)
+        .call()
+        .unwrap();
+    let html = page.body_mut().read_to_string().unwrap();
+    assert!(
+        html.contains(&format!("src=\"{}\"", first.thumb_url))
+            && html.contains("alt=\"The howitzer from the left\"")
+            && html.contains("alt=\"Photos 2\""),
+        "{html}"
+    );
+
     // Bad photos: a named problem each, nothing stored.
     let relics_dir = s.state.config.relics_dir.clone();
     let before = files(&relics_dir);
