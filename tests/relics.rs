@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::Path;
 
 use disan_assetgen::scan::ScanSpec;
-use disan_tests::{TestServer, config_with_web};
+use disan_tests::{Staff, TestServer, config_with_web};
 use disan_types::admin::{AdminRelic, ModelStatus, Refusal, RelicLine, RelicState, Role};
 use disan_types::relic::PublicRelic;
 use disan_types::{ApiError, ErrorCode, SearchResponse, SiteDetail};
@@ -15,11 +15,6 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 const PASSWORD: &str = "mật khẩu Mường Thanh 1954";
-
-struct Staff<'a> {
-    s: &'a TestServer,
-    auth: String,
-}
 
 fn server() -> (TestServer, tempfile::TempDir) {
     let web = tempfile::tempdir().unwrap();
@@ -30,10 +25,7 @@ fn server() -> (TestServer, tempfile::TempDir) {
 }
 
 fn staff<'a>(s: &'a TestServer, user: &str) -> Staff<'a> {
-    Staff {
-        s,
-        auth: format!("Bearer {}", s.add_token(user, "tests")),
-    }
+    Staff::with_token(s, user)
 }
 
 /// `GET path` without credentials: the status and the body.
@@ -48,149 +40,6 @@ fn sha256(bytes: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-impl Staff<'_> {
-    fn agent(&self) -> ureq::Agent {
-        self.s.plain_client()
-    }
-
-    /// Starts a tus upload of `length` bytes; returns its id.
-    fn create_upload(&self, length: usize) -> String {
-        let resp = self
-            .agent()
-            .post(&self.s.url("/api/admin/uploads"))
-            .header("authorization", &self.auth)
-            .header("tus-resumable", "1.0.0")
-            .header("upload-length", &length.to_string())
-            .header("upload-metadata", "filename c2Nhbi56aXA=")
-            .send_empty()
-            .unwrap();
-        assert_eq!(resp.status(), 201);
-        assert_eq!(resp.headers()["tus-resumable"], "1.0.0");
-        let location = resp.headers()["location"].to_str().unwrap().to_owned();
-        location.rsplit('/').next().unwrap().to_owned()
-    }
-
-    fn patch(&self, id: &str, offset: usize, bytes: &[u8]) -> (u16, Option<String>) {
-        let resp = self
-            .agent()
-            .patch(&self.s.url(&format!("/api/admin/uploads/{id}")))
-            .header("authorization", &self.auth)
-            .header("tus-resumable", "1.0.0")
-            .header("content-type", "application/offset+octet-stream")
-            .header("upload-offset", &offset.to_string())
-            .send(bytes)
-            .unwrap();
-        let offset = resp
-            .headers()
-            .get("upload-offset")
-            .map(|v| v.to_str().unwrap().to_owned());
-        (resp.status().as_u16(), offset)
-    }
-
-    fn offset(&self, id: &str) -> u64 {
-        let resp = self
-            .agent()
-            .head(&self.s.url(&format!("/api/admin/uploads/{id}")))
-            .header("authorization", &self.auth)
-            .header("tus-resumable", "1.0.0")
-            .call()
-            .unwrap();
-        assert_eq!(resp.status(), 200);
-        resp.headers()["upload-offset"]
-            .to_str()
-            .unwrap()
-            .parse()
-            .unwrap()
-    }
-
-    /// `GET path` as this staff member: the status and the body.
-    fn bytes(&self, path: &str) -> (u16, Vec<u8>) {
-        let mut r = self
-            .agent()
-            .get(&self.s.url(path))
-            .header("authorization", &self.auth)
-            .call()
-            .unwrap();
-        let body = r.body_mut().with_config().limit(1 << 30).read_to_vec();
-        (r.status().as_u16(), body.unwrap())
-    }
-
-    /// Uploads `bytes` in one go; returns the upload's id.
-    fn upload(&self, bytes: &[u8]) -> String {
-        let id = self.create_upload(bytes.len());
-        let (status, offset) = self.patch(&id, 0, bytes);
-        assert_eq!(status, 204);
-        assert_eq!(offset.unwrap(), bytes.len().to_string());
-        id
-    }
-
-    /// The relic once no version of it is still being prepared (its derivatives are made in
-    /// the background), after seeing its progress go forward.
-    fn ready(&self, id: i64) -> AdminRelic {
-        let started = std::time::Instant::now();
-        let mut seen = Vec::new();
-        loop {
-            let (status, body) = self.send("GET", &format!("/api/admin/relics/{id}"), None);
-            assert_eq!(status, 200, "{body}");
-            let relic: AdminRelic = serde_json::from_value(body).unwrap();
-            let pending: Vec<_> = relic
-                .versions
-                .iter()
-                .filter(|v| v.status == ModelStatus::Processing)
-                .collect();
-            if pending.is_empty() {
-                for v in &relic.versions {
-                    assert_eq!(v.status, ModelStatus::Ready, "{:?}", v.progress);
-                    assert_eq!(v.progress.done, v.progress.of);
-                }
-                for w in seen.windows(2) {
-                    assert!(w[0] <= w[1], "progress only goes forward: {seen:?}");
-                }
-                return relic;
-            }
-            seen.extend(pending.iter().map(|v| v.progress.done));
-            assert!(
-                started.elapsed() < std::time::Duration::from_secs(300),
-                "relic {id} still processing: {:?}",
-                pending[0].progress
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-    }
-
-    fn send(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let url = self.s.url(path);
-        let agent = self.agent();
-        let resp = match (method, body) {
-            ("GET", _) => agent.get(&url).header("authorization", &self.auth).call(),
-            ("DELETE", _) => agent
-                .delete(&url)
-                .header("authorization", &self.auth)
-                .call(),
-            ("POST", Some(b)) => agent
-                .post(&url)
-                .header("authorization", &self.auth)
-                .send_json(b),
-            ("POST", None) => agent
-                .post(&url)
-                .header("authorization", &self.auth)
-                .send_empty(),
-            ("PATCH", Some(b)) => agent
-                .patch(&url)
-                .header("authorization", &self.auth)
-                .send_json(b),
-            other => panic!("{other:?}"),
-        };
-        let mut resp = resp.unwrap();
-        let status = resp.status().as_u16();
-        let text = resp.body_mut().read_to_string().unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
 }
 
 fn meta(site: &str) -> Value {

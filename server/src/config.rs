@@ -17,6 +17,7 @@
 //! | `--max-upload-mb N`| `DISAN_MAX_UPLOAD_MB` | `max_upload_mb` | `500`     |
 //! | `--max-triangles N`| `DISAN_MAX_TRIANGLES` | `max_triangles` | `20000000` |
 //! | `--trusted-proxies`| `DISAN_TRUSTED_PROXIES` | `trusted_proxies` | `(none)` |
+//! | `--public-url URL`| `DISAN_PUBLIC_URL` | `public_url` | `(from --bind)` |
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroUsize;
@@ -53,6 +54,50 @@ pub struct Config {
     /// Reverse proxies in front of the server, whose `X-Forwarded-For` names the client (for
     /// login throttling and the log); from any other peer the header is ignored.
     pub trusted_proxies: Proxies,
+    /// The address visitors reach the server at (`https://disan.dienbien.gov.vn`): the start
+    /// of the links in QR codes and link previews. `None`: `http://` and the bound address.
+    pub public_url: Option<PublicUrl>,
+}
+
+/// An absolute `http` or `https` URL without query or fragment, kept without a trailing `/`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct PublicUrl(String);
+
+impl PublicUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::str::FromStr for PublicUrl {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<PublicUrl, String> {
+        let bad = |why: &str| {
+            format!("{text:?} is not a public URL such as https://disan.example.vn: {why}")
+        };
+        let rest = text
+            .strip_prefix("https://")
+            .or_else(|| text.strip_prefix("http://"))
+            .ok_or_else(|| bad("it must start with http:// or https://"))?;
+        let host = rest.split('/').next().unwrap_or("");
+        if host.is_empty() {
+            return Err(bad("it names no host"));
+        }
+        if rest.contains(['?', '#', ' ', '"', '<', '>', '\\']) || !rest.is_ascii() {
+            return Err(bad("it may not hold a query, a fragment, spaces or quotes"));
+        }
+        Ok(PublicUrl(text.trim_end_matches('/').to_owned()))
+    }
+}
+
+impl TryFrom<String> for PublicUrl {
+    type Error = String;
+
+    fn try_from(text: String) -> Result<PublicUrl, String> {
+        text.parse()
+    }
 }
 
 /// Addresses and networks (`127.0.0.1`, `10.0.0.0/8`, `::1`), written with commas between.
@@ -171,6 +216,7 @@ impl Default for Config {
             max_upload_mb: 500,
             max_triangles: 20_000_000,
             trusted_proxies: Proxies::default(),
+            public_url: None,
         }
     }
 }
@@ -225,6 +271,10 @@ pub struct Settings {
         global = true
     )]
     pub trusted_proxies: Option<Proxies>,
+    /// The address visitors reach the server at, for QR codes and link previews, e.g.
+    /// https://disan.dienbien.gov.vn [default: http:// and the --bind address].
+    #[arg(long, env = "DISAN_PUBLIC_URL", value_name = "URL", global = true)]
+    pub public_url: Option<PublicUrl>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -286,6 +336,9 @@ impl Settings {
         if let Some(v) = self.trusted_proxies {
             config.trusted_proxies = v;
         }
+        if let Some(v) = self.public_url {
+            config.public_url = Some(v);
+        }
         Ok(config)
     }
 }
@@ -316,6 +369,14 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The start of every absolute link: the public URL, else `http://` and the bound address.
+    pub fn public_base(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.as_str().to_owned(),
+            None => format!("http://{}", self.bind),
+        }
     }
 
     /// The largest model upload, in bytes.
@@ -389,6 +450,7 @@ mod tests {
                 "max_upload_mb" => d.max_upload_mb.to_string(),
                 "max_triangles" => d.max_triangles.to_string(),
                 "trusted_proxies" if d.trusted_proxies.is_empty() => "(none)".to_owned(),
+                "public_url" if d.public_url.is_none() => "(from --bind)".to_owned(),
                 "session_ttl" => {
                     assert_eq!(Ok(d.session_ttl), default.parse());
                     default.to_owned()
@@ -402,6 +464,7 @@ mod tests {
                 "workers" | "max_upload_mb" | "max_triangles" => "3",
                 "session_ttl" => "30m",
                 "trusted_proxies" => "127.0.0.1",
+                "public_url" => "https://x.example",
                 _ => "x",
             };
             let by_flag = load(&[flag, value]).unwrap();
@@ -415,7 +478,7 @@ mod tests {
             assert_eq!(by_file, by_flag, "TOML key {key}");
             checked += 1;
         }
-        assert_eq!(checked, 12, "rows checked");
+        assert_eq!(checked, 13, "rows checked");
     }
 
     #[test]
@@ -475,6 +538,26 @@ mod tests {
         }
         assert!(Proxies::default().is_empty());
         assert!(!Proxies::default().contains("127.0.0.1".parse().unwrap()));
+    }
+
+    #[test]
+    fn public_url_is_an_absolute_http_url() {
+        let c = load(&["--public-url", "https://disan.example.vn/"]).unwrap();
+        assert_eq!(c.public_base(), "https://disan.example.vn");
+        assert_eq!(load(&[]).unwrap().public_base(), "http://127.0.0.1:8080");
+        for bad in [
+            "disan.example.vn",
+            "ftp://x",
+            "https://",
+            "https://x/?a=1",
+            "https://x/#y",
+        ] {
+            let e = load(&["--public-url", bad]).unwrap_err();
+            assert!(
+                e.contains("--public-url") && e.contains("public URL"),
+                "{e}"
+            );
+        }
     }
 
     #[test]

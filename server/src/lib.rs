@@ -15,10 +15,14 @@ pub mod db;
 pub mod error;
 pub mod import;
 pub mod jobs;
+pub mod landing;
 pub mod map;
+pub mod offline;
 pub mod photos;
+pub mod qr;
 pub mod relic_pages;
 pub mod relics;
+pub mod scans;
 pub mod search;
 pub mod sessions;
 pub mod sites;
@@ -212,9 +216,20 @@ pub struct AppState {
     /// Derivative jobs run one at a time (each takes a core and memory in proportion to its
     /// scan); the others wait their turn.
     pub derive_slots: tokio::sync::Semaphore,
+    /// The address the server listens on, once bound (the port when `--bind` gave 0).
+    pub bound: std::sync::OnceLock<SocketAddr>,
 }
 
 impl AppState {
+    /// The start of every absolute link (QR codes, link previews): `--public-url`, else
+    /// `http://` and the address the server is bound to.
+    pub fn public_base(&self) -> String {
+        match (&self.config.public_url, self.bound.get()) {
+            (None, Some(addr)) => format!("http://{addr}"),
+            _ => self.config.public_base(),
+        }
+    }
+
     /// Checks the config, opens the stores and builds the first snapshot (with the published
     /// relics from `db`); fails with every problem found.
     pub async fn open(config: Config, db: Db) -> anyhow::Result<AppState> {
@@ -239,6 +254,7 @@ impl AppState {
             db,
             busy_uploads: Mutex::default(),
             derive_slots: tokio::sync::Semaphore::new(1),
+            bound: std::sync::OnceLock::new(),
             config,
         })
     }
@@ -299,6 +315,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
             .configure(uploads::api)
             // Before the relics' `/relics/{id}/{action}`.
             .configure(photos::api)
+            .configure(scans::api)
             .configure(relics::api),
     )
     .service(
@@ -306,6 +323,7 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
             .wrap(no_store())
             .configure(admin::pages)
             .configure(relic_pages::pages)
+            .configure(scans::pages)
             .configure(users_page::pages),
     )
     .configure(admin::stylesheet)
@@ -315,6 +333,9 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     .configure(search::config)
     .configure(map::config)
     .configure(tour2d::config)
+    .configure(landing::config)
+    .configure(qr::config)
+    .configure(offline::config)
     .configure(web::config);
 }
 
@@ -356,6 +377,7 @@ pub async fn start(config: Config) -> anyhow::Result<(Server, Arc<AppState>, Soc
         .first()
         .copied()
         .ok_or_else(|| anyhow::anyhow!("bound to no address"))?;
+    state.bound.set(addr).ok();
     Ok((server.run(), state, addr))
 }
 

@@ -44,6 +44,17 @@ enum Command {
         #[arg(long)]
         user: String,
     },
+    /// Write every QR code and printable sign (each site, tour stop and published relic) into
+    /// a folder for the print shop: NAME.svg and NAME.png (the code), NAME.sign.svg or
+    /// NAME.sign.pdf (the A5 sign). The codes hold links on --public-url.
+    Qr {
+        /// The folder (made when missing).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        /// What the signs are written as.
+        #[arg(long, value_enum, default_value = "svg")]
+        format: disan_server::qr::SignFormat,
+    },
     /// Remove what a crash or an abandoned upload left: relic files no version names and
     /// uploads not finished, once older than the grace period. Never a referenced file.
     Sweep {
@@ -256,6 +267,41 @@ async fn import(
     Ok(())
 }
 
+/// `disan qr --out DIR`, with a progress bar.
+async fn qr(
+    config: disan_server::Config,
+    out: &std::path::Path,
+    format: disan_server::qr::SignFormat,
+) -> anyhow::Result<()> {
+    config.validate()?;
+    if config.public_url.is_none() {
+        eprintln!(
+            "note: no --public-url is set, so the codes hold {}/…; signs for visitors need the \
+             address they reach the server at",
+            config.public_base()
+        );
+    }
+    let db = Db::open(&config.database).await?;
+    let relics = disan_server::relics::published(&db).await?;
+    let snapshot = disan_server::Snapshot::build(&config, relics)?;
+    let written = disan_server::qr::write_all(
+        &snapshot,
+        &config.public_base(),
+        out,
+        format,
+        |n, of, name| {
+            let filled = n * 20 / of;
+            println!(
+                "[{}{}] {n}/{of} {name}",
+                "#".repeat(filled),
+                ".".repeat(20 - filled)
+            );
+        },
+    )?;
+    println!("wrote {written} codes and signs to {}", out.display());
+    Ok(())
+}
+
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
@@ -271,6 +317,7 @@ async fn main() -> anyhow::Result<()> {
         Command::User(command) => user(command, &config.database).await,
         Command::Token(command) => token(command, &config.database).await,
         Command::Import { dir, user } => import(config, &dir, &user).await,
+        Command::Qr { out, format } => qr(config, &out, format).await,
         Command::Sweep { older_than } => {
             let db = Db::open(&config.database).await?;
             let grace = std::time::Duration::from_secs(older_than.seconds() as u64);

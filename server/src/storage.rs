@@ -108,6 +108,41 @@ impl Storage {
         Ok(())
     }
 
+    /// The size of the file `rel`, in bytes.
+    pub async fn size(&self, rel: &str) -> Result<u64, FileError> {
+        Ok(self.version(rel).await?.0)
+    }
+
+    /// The size of the file `rel` and a tag that changes when it does.
+    pub async fn version(&self, rel: &str) -> Result<(u64, String), FileError> {
+        let location = self.location(rel)?;
+        let meta = self
+            .store
+            .head(&location)
+            .await
+            .map_err(|e| FileError::Storage(e.to_string()))?;
+        let tag = meta
+            .e_tag
+            .unwrap_or_else(|| format!("{:x}", meta.last_modified.timestamp()));
+        Ok((meta.size, tag))
+    }
+
+    /// The paths of the files under the folder `prefix`, sorted.
+    pub async fn list(&self, prefix: &str) -> Result<Vec<String>, FileError> {
+        use futures_util::TryStreamExt;
+        let prefix =
+            StorePath::parse(prefix).map_err(|_| FileError::BadPath("not a storage path"))?;
+        let mut out: Vec<String> = self
+            .store
+            .list(Some(&prefix))
+            .map_ok(|m| m.location.to_string())
+            .try_collect()
+            .await
+            .map_err(|e| FileError::Storage(e.to_string()))?;
+        out.sort();
+        Ok(out)
+    }
+
     /// The whole of the file `rel`.
     pub async fn read(&self, rel: &str) -> Result<Vec<u8>, FileError> {
         let location = self.location(rel)?;

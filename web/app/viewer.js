@@ -12,10 +12,15 @@ let viewerModule = null;
 
 // The site or relic on the page, for the viewer to read: `<script type="application/json">` is
 // data, never run, so the Content-Security-Policy has nothing to allow.
+// With `?light` in the URL (a landing page's choice on a slow or metered connection, and the
+// offline copy) the viewer gets the light model only.
 function handOver(key, scene) {
   if (key !== sceneKey() || !scene) return;
   const el = $("site-data");
   if (el.dataset.slug === key) return;
+  if (new URLSearchParams(location.search).has("light") && scene.models.some((m) => m.level === "light")) {
+    scene = { ...scene, models: scene.models.filter((m) => m.level === "light") };
+  }
   el.textContent = JSON.stringify(scene);
   el.dataset.slug = key;
 }

@@ -1,0 +1,109 @@
+// The landing pages' one script (the pages are whole without it): on a slow connection
+// (Network Information API) the light 3D tour is offered first, as the server does for
+// `Save-Data: on`; and, where service workers are, a place can be saved for offline use
+// (`/sw.js` answers from the saved copy when the network fails) and the saved list
+// (`/saved`) shows and removes what is kept.
+const $ = (id) => document.getElementById(id);
+
+function preferLight() {
+  const c = navigator.connection;
+  if (!c) return;
+  if (!(c.saveData || /(^|-)2g$|^3g$/.test(c.effectiveType || ""))) return;
+  const full = $("open-3d"), light = $("open-3d-light"), note = $("light-note");
+  if (full && light && note) { full.hidden = true; light.hidden = false; note.hidden = false; }
+}
+
+/** The cache that holds one saved place: `disan-<version>-place:<path>`. */
+async function placeCache(version, path) {
+  return `disan-${version}-place:${path}`;
+}
+
+async function worker() {
+  if (!("serviceWorker" in navigator) || !("caches" in window)) return null;
+  await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+  return navigator.serviceWorker.ready;
+}
+
+async function version() {
+  const r = await fetch("/sw.js", { cache: "no-cache" });
+  const m = (await r.text()).match(/const VERSION = "([^"]+)"/);
+  return m ? m[1] : "0";
+}
+
+async function save(section) {
+  const status = $("offline-status");
+  status.textContent = status.dataset.saving;
+  try {
+    const reg = await worker();
+    if (!reg) throw new Error("no service worker");
+    const v = await version();
+    const path = location.pathname + location.search;
+    const files = section.dataset.files.split(" ").filter(Boolean);
+    const cache = await caches.open(await placeCache(v, path));
+    await cache.addAll(files);
+    const meta = { path, name: document.querySelector("h1").textContent, lang: document.documentElement.lang, bytes: Number(section.dataset.bytes), files };
+    await cache.put("/saved/meta", new Response(JSON.stringify(meta), { headers: { "content-type": "application/json" } }));
+    // The page, the viewer and the shared files, for every saved place.
+    reg.active.postMessage({ type: "shell" });
+    await new Promise((resolve, reject) => {
+      const onMessage = (e) => {
+        if (e.data && e.data.type === "shell-done") { navigator.serviceWorker.removeEventListener("message", onMessage); e.data.ok ? resolve() : reject(new Error(e.data.error)); }
+      };
+      navigator.serviceWorker.addEventListener("message", onMessage);
+    });
+    status.textContent = status.dataset.saved;
+    document.body.dataset.offline = "saved";
+  } catch (e) {
+    status.textContent = status.dataset.failed;
+    document.body.dataset.offline = "failed";
+  }
+}
+
+async function listSaved(list) {
+  const keys = (await caches.keys()).filter((k) => k.startsWith("disan-") && k.includes("-place:"));
+  list.textContent = "";
+  for (const key of keys) {
+    const cache = await caches.open(key);
+    const meta = await cache.match("/saved/meta");
+    if (!meta) continue;
+    const m = await meta.json();
+    const li = document.createElement("li");
+    const a = document.createElement("a");
+    a.href = m.path; a.textContent = m.name;
+    const size = document.createElement("small");
+    size.textContent = ` ${(m.bytes / 1e6).toFixed(1)} MB `;
+    const remove = document.createElement("button");
+    remove.type = "button"; remove.textContent = list.dataset.remove;
+    remove.addEventListener("click", async () => {
+      await caches.delete(key);
+      if ((await caches.keys()).every((k) => !k.includes("-place:"))) {
+        for (const k of await caches.keys()) if (k.startsWith("disan-")) await caches.delete(k);
+      }
+      listSaved(list);
+    });
+    li.append(a, size, remove);
+    list.append(li);
+  }
+  $("saved-empty").hidden = list.children.length > 0;
+  document.body.dataset.saved = String(list.children.length);
+}
+
+preferLight();
+const section = $("offline");
+if (section && "serviceWorker" in navigator && "caches" in window) {
+  section.hidden = false;
+  $("save-offline").addEventListener("click", () => save(section));
+  if (navigator.serviceWorker.controller) {
+    caches.keys().then((keys) => {
+      if (keys.some((k) => k.endsWith(`-place:${location.pathname}${location.search}`))) {
+        $("offline-status").textContent = $("offline-status").dataset.saved;
+        document.body.dataset.offline = "saved";
+      }
+    });
+  }
+}
+const list = $("saved-list");
+if (list && "caches" in window) {
+  worker().catch(() => {});
+  listSaved(list);
+}
