@@ -1,8 +1,8 @@
 //! QR codes and printable signs: `GET /qr/{target}.svg`, `GET /qr/{target}.png?size=N` and
 //! `GET /qr/{target}/sign` (an A5 or A4 page, `?paper=a4`), for every site, tour stop and
 //! published relic ([`Target`]). A code holds the absolute short URL of the target's landing
-//! page on the public URL (`--public-url`), at error-correction level Q (a quarter of the code
-//! may be dirty or torn) with the standard four-module quiet zone, made by the `qrcode` crate.
+//! page on the public URL (`--public-url`), at error-correction level H (up to 30 % of the code
+//! may be dirty or torn: signs stand outdoors) with the standard four-module quiet zone, made by the `qrcode` crate.
 //! The sign is one SVG drawing (the same for the page and for `disan qr`): the code, the name
 //! in Vietnamese and English, one line of text, the short URL written out, the attribution.
 
@@ -38,10 +38,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 
 /// The code for `url`.
 pub fn code(url: &str) -> QrCode {
-    // Level Q fits any URL we make (a few dozen bytes); a URL too long for a QR code cannot
+    // Level H fits any URL we make (a few dozen bytes); a URL too long for a QR code cannot
     // come from a target.
-    QrCode::with_error_correction_level(url, EcLevel::Q)
-        .unwrap_or_else(|_| QrCode::with_error_correction_level("", EcLevel::Q).expect("empty"))
+    QrCode::with_error_correction_level(url, EcLevel::H)
+        .unwrap_or_else(|_| QrCode::with_error_correction_level("", EcLevel::H).expect("empty"))
 }
 
 /// The code's dark modules, row by row, with the quiet zone: `(side, dark[y * side + x])`.
@@ -337,9 +337,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_have_a_quiet_zone_and_level_q() {
+    fn codes_have_a_quiet_zone_and_level_h() {
         let c = code("https://disan.example.vn/s/doi-a1");
-        assert_eq!(c.error_correction_level(), EcLevel::Q);
+        assert_eq!(c.error_correction_level(), EcLevel::H);
         let (side, dark) = modules(&c);
         assert_eq!(side, c.width() as u32 + 8);
         for i in 0..side {
