@@ -42,11 +42,12 @@ fn help_lists_every_setting_and_its_variable() {
         ("--max-upload-mb", "DISAN_MAX_UPLOAD_MB"),
         ("--max-triangles", "DISAN_MAX_TRIANGLES"),
         ("--trusted-proxies", "DISAN_TRUSTED_PROXIES"),
+        ("--public-url", "DISAN_PUBLIC_URL"),
     ] {
         assert!(help.contains(flag), "{flag} missing:\n{help}");
         assert!(help.contains(var), "{var} missing:\n{help}");
     }
-    for command in ["serve", "check", "user", "token", "import", "sweep"] {
+    for command in ["serve", "check", "user", "token", "import", "qr", "sweep"] {
         assert!(help.contains(command), "{command} missing:\n{help}");
     }
     for command in [
@@ -55,6 +56,7 @@ fn help_lists_every_setting_and_its_variable() {
         &["token", "--help"],
         &["token", "add", "--help"],
         &["import", "--help"],
+        &["qr", "--help"],
         &["sweep", "--help"],
     ] {
         let out = disan(command, &[]);
@@ -422,6 +424,90 @@ fn import_publishes_a_folder_of_relics_once() {
     assert!(status.contains(" 404 "), "drafts stay private: {status}");
     drop(server);
     assert!(text(&disan(&["import", "--help"], &[])).contains("--user"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn qr_writes_every_code_and_sign_for_the_print_shop() {
+    let dir = std::env::temp_dir().join(format!("disan-qr-{}", std::process::id()));
+    std::fs::remove_dir_all(&dir).ok();
+    let folder = dir.join("relics");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("tank.glb"), small_scan(3).to_glb()).unwrap();
+    std::fs::write(
+        folder.join("tank.toml"),
+        relic_toml("Xe tăng", "tank.glb", ""),
+    )
+    .unwrap();
+    let data = dir.join("data");
+    data_with_editor(&data);
+    let out = in_data(
+        &data,
+        &["import", folder.to_str().unwrap(), "--user", "lan"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let signs = dir.join("signs");
+    let out = in_data(
+        &data,
+        &[
+            "qr",
+            "--out",
+            signs.to_str().unwrap(),
+            "--public-url",
+            "https://disan.example.vn",
+        ],
+    );
+    let t = text(&out);
+    assert!(out.status.success(), "{t}");
+    assert!(t.contains("[####################]"), "a progress bar: {t}");
+    let mut names: Vec<String> = std::fs::read_dir(&signs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let sites = std::fs::read_dir(root().join("content/sites"))
+        .unwrap()
+        .count();
+    let codes = names.iter().filter(|n| n.ends_with(".sign.svg")).count();
+    assert!(
+        codes > sites * 3,
+        "a sign per site, stop and relic: {codes}"
+    );
+    assert!(t.contains(&format!("wrote {codes} codes and signs")), "{t}");
+    for n in ["s.doi-a1", "s.doi-a1.2", "r.1"] {
+        for ext in ["svg", "png", "sign.svg"] {
+            assert!(
+                names.contains(&format!("{n}.{ext}")),
+                "{n}.{ext} in {names:?}"
+            );
+        }
+    }
+    let sign = std::fs::read_to_string(signs.join("s.doi-a1.2.sign.svg")).unwrap();
+    for words in [
+        "Đồi A1",
+        "Hill A1",
+        "Stop 2",
+        "disan.example.vn/s/doi-a1?stop=2",
+    ] {
+        assert!(sign.contains(words), "{words}: {sign}");
+    }
+    let relic = std::fs::read_to_string(signs.join("r.1.sign.svg")).unwrap();
+    assert!(relic.contains("Xe tăng") && relic.contains("disan.example.vn/r/1"));
+    let png = std::fs::read(signs.join("r.1.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // PDF signs need a browser to print them; without one, a clear error and no files.
+    let out = command(&[
+        "qr",
+        "--out",
+        dir.join("pdf").to_str().unwrap(),
+        "--format",
+        "pdf",
+    ])
+    .env("PATH", "")
+    .output()
+    .unwrap();
+    let t = text(&out);
+    assert!(!out.status.success() && t.contains("Chromium"), "{t}");
     std::fs::remove_dir_all(&dir).ok();
 }
 
