@@ -1740,3 +1740,151 @@ fn staff_publish_a_relic_and_visitors_find_it_and_see_it_in_3d() {
     );
     assert_no_page_errors(&browser);
 }
+
+#[test]
+fn landing_page_reads_and_links_with_javascript_disabled() {
+    let (_one, server, browser) = session();
+    browser
+        .cdp(
+            "Emulation.setScriptExecutionDisabled",
+            json!({"value": true}),
+        )
+        .unwrap();
+    browser.goto(&server.url("/s/doi-a1?lang=vi")).unwrap();
+    assert_eq!(browser.text("h1").unwrap(), "Đồi A1");
+    let site = site_detail(&server, "doi-a1");
+    assert_eq!(browser.text("p.summary").unwrap(), site.site.summary.vi);
+    assert!(browser.displayed("img.poster").unwrap());
+    assert!(browser.displayed("#open-3d").unwrap());
+    // Saving for offline use needs the script: without it the offer stays hidden.
+    assert!(!browser.displayed("#offline").unwrap(), "no script ran");
+    // The poster is drawn: the top of the page is not one flat colour.
+    let shot = Image::from_png(&browser.screenshot().unwrap()).unwrap();
+    assert!(
+        shot.crop(0, 0, 720, 400).distinct_colors() > 50,
+        "a picture"
+    );
+    // The language toggle, then the 2D tour, then a nearby site: plain links.
+    browser.click(r#"header a[hreflang="en"]"#).unwrap();
+    assert_eq!(browser.text("h1").unwrap(), "Hill A1 (Éliane 2)");
+    browser.click(r#"a[href^="/tour/doi-a1/2d"]"#).unwrap();
+    assert!(browser.url().unwrap().contains("/tour/doi-a1/2d?lang=en"));
+    assert_eq!(browser.text("h1").unwrap(), "Hill A1 (Éliane 2)");
+    browser
+        .goto(&server.url("/s/doi-a1?stop=2&lang=vi"))
+        .unwrap();
+    assert!(
+        browser
+            .text(".stop")
+            .unwrap()
+            .contains(&site.tour[1].caption.vi)
+    );
+    browser.click(r#"ul.links a[href^="/s/"]"#).unwrap();
+    let url = browser.url().unwrap();
+    let slug = url.split("/s/").nth(1).unwrap().split('?').next().unwrap();
+    assert_ne!(slug, "doi-a1");
+    assert_eq!(
+        browser.text("h1").unwrap(),
+        site_detail(&server, slug).site.name.vi
+    );
+}
+
+#[test]
+fn a_saved_place_opens_offline_and_removing_it_frees_the_cache() {
+    let (_one, server, browser) = session();
+    browser.goto(&server.url("/s/doi-a1?lang=vi")).unwrap();
+    browser
+        .wait_for("return !document.getElementById('offline').hidden;", LIMIT)
+        .unwrap();
+    let violations = axe_violations(&browser);
+    assert!(
+        violations.is_empty(),
+        "axe on the landing page: {violations:#?}"
+    );
+    // The offer says what it takes.
+    let offer = browser.text("#save-offline").unwrap();
+    assert!(offer.contains(" MB"), "{offer}");
+    browser.click("#save-offline").unwrap();
+    browser
+        .wait_for(
+            "return ['saved', 'failed'].includes(document.body.dataset.offline);",
+            LIMIT,
+        )
+        .unwrap();
+    assert_eq!(
+        browser
+            .eval("return document.body.dataset.offline;", json!([]))
+            .unwrap(),
+        "saved",
+        "{}",
+        browser.text("#offline-status").unwrap()
+    );
+    assert_no_browser_errors(&browser);
+    // No network: the browser offline and the server gone.
+    browser.cdp("Network.enable", json!({})).unwrap();
+    browser
+        .cdp(
+            "Network.emulateNetworkConditions",
+            json!({"offline": true, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+        )
+        .unwrap();
+    let landing = server.url("/s/doi-a1?lang=vi");
+    let base = server.url("");
+    drop(server);
+    assert!(ureq::get(&landing).call().is_err(), "the server is stopped");
+    browser.goto(&landing).unwrap();
+    assert_eq!(browser.text("h1").unwrap(), "Đồi A1");
+    // Offline the light 3D tour is offered.
+    assert!(browser.displayed("#open-3d-light").unwrap());
+    browser
+        .goto(&format!("{base}/tour/doi-a1/2d?lang=vi"))
+        .unwrap();
+    assert!(browser.text("h1").unwrap().contains("Đồi A1"));
+    browser
+        .wait_for(
+            "return document.images[0].complete && document.images[0].naturalWidth > 0;",
+            Duration::from_secs(20),
+        )
+        .unwrap();
+    browser.goto(&format!("{base}/tour/doi-a1?light")).unwrap();
+    browser
+        .wait_for(
+            "const d = document.body.dataset; return d.viewer === 'failed' || \
+             (d.viewer === 'ready' && d.site === 'doi-a1' && Number(d.frames) > 2);",
+            LIMIT,
+        )
+        .unwrap();
+    let level = browser
+        .eval(
+            "return document.body.dataset.viewer + ' ' + document.body.dataset.level;",
+            json!([]),
+        )
+        .unwrap();
+    assert_eq!(level, "ready light", "the light model, offline");
+    assert_shows_a_model(&canvas_shot(&browser, "offline-doi-a1"), "offline doi-a1");
+    // The saved list shows it; removing it empties the caches.
+    browser.goto(&format!("{base}/saved")).unwrap();
+    browser
+        .wait_for(
+            "return document.body.dataset.saved === '1';",
+            Duration::from_secs(20),
+        )
+        .unwrap();
+    assert!(browser.text("#saved-list").unwrap().contains("Đồi A1"));
+    browser.click("#saved-list button").unwrap();
+    browser
+        .wait_for(
+            "return document.body.dataset.saved === '0';",
+            Duration::from_secs(20),
+        )
+        .unwrap();
+    assert!(browser.displayed("#saved-empty").unwrap());
+    let left = browser
+        .eval_async(
+            "const done = arguments[arguments.length - 1]; \
+             caches.keys().then((k) => done(k.filter((n) => n.startsWith('disan-'))));",
+            json!([]),
+        )
+        .unwrap();
+    assert_eq!(left, json!([]), "no cache left");
+}

@@ -577,7 +577,7 @@ fn site_landing(
             "addressCountry": "VN",
         },
     });
-    let offline = offline_files_site(site, &common.path);
+    let offline = offline_files_site(site, &common.path, lang);
     Page {
         lang: lang.code(),
         t,
@@ -628,12 +628,15 @@ fn site_landing(
 /// The files a site needs offline beyond the page and the viewer (which `/sw.js` knows):
 /// its landing page, 2D tour and stills, its API answer and light model; with their bytes
 /// where known.
-fn offline_files_site(site: &SiteDetail, landing: &str) -> (Vec<String>, u64) {
+fn offline_files_site(site: &SiteDetail, landing: &str, lang: Lang) -> (Vec<String>, u64) {
     let s = &site.site;
     let mut files = vec![
         landing.to_owned(),
+        format!("{landing}?lang={}", lang.code()),
         s.tour_2d_url.clone(),
+        format!("{}?lang={}", s.tour_2d_url, lang.code()),
         s.tour_url.clone(),
+        format!("{}?light", s.tour_url),
         format!("/api/sites/{}", s.slug),
     ];
     files.extend(site.tour.iter().map(|st| st.image.clone()));
@@ -701,7 +704,12 @@ fn relic_landing(
             "geo": { "@type": "GeoCoordinates", "latitude": lat, "longitude": lon },
         },
     });
-    let mut offline_files = vec![common.path.clone(), relic.url.clone()];
+    let mut offline_files = vec![
+        common.path.clone(),
+        format!("{}?lang={}", common.path, lang.code()),
+        relic.url.clone(),
+        format!("{}?light", relic.url),
+    ];
     offline_files.push(format!("/api/relics/{}", relic.id));
     offline_files.extend(relic.poster.as_ref().map(|p| p.url.clone()));
     offline_files.extend(

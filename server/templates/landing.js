@@ -7,16 +7,15 @@ const $ = (id) => document.getElementById(id);
 
 function preferLight() {
   const c = navigator.connection;
-  if (!c) return;
-  if (!(c.saveData || /(^|-)2g$|^3g$/.test(c.effectiveType || ""))) return;
+  const slow = c && (c.saveData || /(^|-)2g$|^3g$/.test(c.effectiveType || ""));
+  // Offline (a saved place), only the light model was kept.
+  if (!slow && navigator.onLine !== false) return;
   const full = $("open-3d"), light = $("open-3d-light"), note = $("light-note");
   if (full && light && note) { full.hidden = true; light.hidden = false; note.hidden = false; }
 }
 
 /** The cache that holds one saved place: `disan-<version>-place:<path>`. */
-async function placeCache(version, path) {
-  return `disan-${version}-place:${path}`;
-}
+const placeCache = (version, path) => `disan-${version}-place:${path}`;
 
 async function worker() {
   if (!("serviceWorker" in navigator) || !("caches" in window)) return null;
@@ -38,8 +37,8 @@ async function save(section) {
     if (!reg) throw new Error("no service worker");
     const v = await version();
     const path = location.pathname + location.search;
-    const files = section.dataset.files.split(" ").filter(Boolean);
-    const cache = await caches.open(await placeCache(v, path));
+    const files = [...new Set([path, ...section.dataset.files.split(" ").filter(Boolean)])];
+    const cache = await caches.open(placeCache(v, path));
     await cache.addAll(files);
     const meta = { path, name: document.querySelector("h1").textContent, lang: document.documentElement.lang, bytes: Number(section.dataset.bytes), files };
     await cache.put("/saved/meta", new Response(JSON.stringify(meta), { headers: { "content-type": "application/json" } }));

@@ -189,6 +189,27 @@ impl Browser {
         .map(|_| ())
     }
 
+    /// The rendered text of the first element matching a CSS selector (read by the driver,
+    /// so it works with the page's JavaScript disabled).
+    pub fn text(&self, selector: &str) -> anyhow::Result<String> {
+        let id = self.element(selector)?;
+        let v = self.get(&self.session_path(&format!("/element/{id}/text")))?;
+        Ok(v.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Whether the first element matching a CSS selector is shown.
+    pub fn displayed(&self, selector: &str) -> anyhow::Result<bool> {
+        let id = self.element(selector)?;
+        let v = self.get(&self.session_path(&format!("/element/{id}/displayed")))?;
+        Ok(v == Value::Bool(true))
+    }
+
+    /// The page's address.
+    pub fn url(&self) -> anyhow::Result<String> {
+        let v = self.get(&self.session_path("/url"))?;
+        Ok(v.as_str().unwrap_or_default().to_owned())
+    }
+
     /// Types `text` into the first element matching a CSS selector, key by key, as a user
     /// would. WebDriver's special keys work too: `\u{E015}` is Arrow Down, `\u{E007}` Enter.
     pub fn type_into(&self, selector: &str, text: &str) -> anyhow::Result<()> {
