@@ -1,5 +1,5 @@
-//! Disan's benchmarks, run by `cargo xtask bench search|viewer|relic` (see [`viewer`] and
-//! [`relic`] for the others).
+//! Disan's benchmarks, run by `cargo xtask bench search|viewer|landing|relic` (see [`viewer`],
+//! [`landing`] and [`relic`] for the others).
 //!
 //! `cargo xtask bench search`: Disan's search (tantivy, [`SearchIndex`]) and SQLite FTS5
 //! (`unicode61 remove_diacritics 2`) side by side, on the same corpus and the same queries, in
@@ -11,6 +11,7 @@
 
 mod corpus;
 mod fts5;
+mod landing;
 mod relic;
 mod server;
 mod viewer;
@@ -46,13 +47,19 @@ fn main() -> anyhow::Result<()> {
                 flag("--runs").unwrap_or(3),
             )
         }
+        Some("landing") => {
+            let web =
+                text("--web-dir").context("--web-dir is needed (cargo xtask bench landing)")?;
+            let bin = text("--bin").context("--bin is needed: the disan binary")?;
+            landing::run(Path::new(&bin), &repo_root(), Path::new(&web))
+        }
         Some("relic") => relic::run(
             &repo_root(),
             flag("--triangles").unwrap_or(2_000_000) as u64,
             flag("--texture").unwrap_or(8192) as u32,
         ),
         _ => bail!(
-            "usage: disan-bench search [--relics N] [--rounds R] | viewer --web-dir DIR --bin DISAN [--site SLUG] [--runs N] | relic [--triangles N] [--texture PX]"
+            "usage: disan-bench search [--relics N] [--rounds R] | viewer --web-dir DIR --bin DISAN [--site SLUG] [--runs N] | landing --web-dir DIR --bin DISAN | relic [--triangles N] [--texture PX]"
         ),
     }
 }

@@ -11,6 +11,8 @@
 //!   on the same corpus and queries (release build; prints tables). Not part of `test`.
 //! - `cargo xtask bench viewer [--site SLUG] [--runs N]`: the viewer's first frame against
 //!   Google's `<model-viewer>` over emulated Fast 4G in headless Chromium; wasm sizes.
+//! - `cargo xtask bench landing`: every site's landing page beside its tour page, cold, over
+//!   emulated Slow 4G and Regular 3G: bytes to the first view and first contentful paint.
 //! - `cargo xtask bench relic [--triangles N] [--texture PX]`: time and peak memory to check a
 //!   scan and make its derivatives, against the Khronos validator and gltfpack.
 //! - `cargo xtask fuzz [--iterations N] [--seed S]`: the mutation fuzzer of the model checks,
@@ -48,6 +50,7 @@ fn main() -> anyhow::Result<()> {
                  assets  regenerate the site models in assets/models\n\
                  bench   search [--relics N] [--rounds R]: search vs SQLite FTS5\n\
                  \x20       viewer [--site SLUG] [--runs N]: first frame vs <model-viewer>\n\
+                 \x20       landing: landing pages vs tour pages over Slow 4G and 3G\n\
                  \x20       relic [--triangles N] [--texture PX]: checks and derivatives vs gltfpack\n\
                  fuzz    [--iterations N] [--seed S]: the model checks under mutated input"
             );
@@ -104,8 +107,23 @@ fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
                 .arg("--bin")
                 .arg(ws.target.join("release/disan")))
         }
+        Some("landing") => {
+            tools::ensure_chromium()?;
+            web::build(ws, false)?;
+            run(ws
+                .cargo()
+                .args(["build", "--release", "-p", "disan-server", "--bin", "disan"]))?;
+            run(ws
+                .cargo()
+                .args(["run", "--release", "-p", "disan-bench", "--"])
+                .args(args)
+                .arg("--web-dir")
+                .arg(ws.web_dir())
+                .arg("--bin")
+                .arg(ws.target.join("release/disan")))
+        }
         _ => bail!(
-            "usage: cargo xtask bench search [--relics N] [--rounds R] | viewer [--site SLUG] [--runs N] | relic [--triangles N] [--texture PX]"
+            "usage: cargo xtask bench search [--relics N] [--rounds R] | viewer [--site SLUG] [--runs N] | landing | relic [--triangles N] [--texture PX]"
         ),
     }
 }
