@@ -178,14 +178,15 @@ pub fn check(
         // Without a readable full model (already reported), anchors cannot be checked.
         _ => None,
     };
-    let (tour, hotspots) = check_tour(site, anchors, report);
-    for (i, stop) in tour.iter().enumerate() {
+    let (mut tour, hotspots) = check_tour(site, anchors, report);
+    for (i, stop) in tour.iter_mut().enumerate() {
         let path = rules::tour_image_path(&site.slug, i + 1);
-        if !assets.files.contains_key(&path) {
-            report(
+        match assets.files.get(&path) {
+            Some(file) => stop.image_bytes = file.bytes,
+            None => report(
                 &format!("tour[{i}]"),
                 What::MissingTourImage(format!("{}/{path}", assets.store)),
-            );
+            ),
         }
         debug_assert_eq!(stop.image, rules::asset_url(&path));
     }
@@ -326,6 +327,7 @@ fn check_tour(
             },
             caption: stop.caption.clone(),
             image: rules::asset_url(&rules::tour_image_path(&site.slug, i + 1)),
+            image_bytes: 0,
         });
     }
     let mut hotspots: Vec<Hotspot> = Vec::new();

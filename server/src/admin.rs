@@ -244,10 +244,7 @@ pub fn html(status: StatusCode, page: impl Template) -> HttpResponse {
     HttpResponse::build(status)
         .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((header::VARY, "Accept-Language, Cookie"))
-        .body(
-            page.render()
-                .unwrap_or_else(|e| format!("template error: {e}")),
-        )
+        .body(crate::web::render(&page))
 }
 
 pub fn see_other(to: &str) -> HttpResponse {

@@ -85,6 +85,10 @@ impl std::str::FromStr for PublicUrl {
         if host.is_empty() {
             return Err(bad("it names no host"));
         }
+        if text.len() > 200 {
+            // The links it starts go into QR codes, which should stay small.
+            return Err(bad("it is longer than 200 characters"));
+        }
         if rest.contains(['?', '#', ' ', '"', '<', '>', '\\']) || !rest.is_ascii() {
             return Err(bad("it may not hold a query, a fragment, spaces or quotes"));
         }

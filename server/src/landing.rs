@@ -5,7 +5,6 @@
 //! JSON-LD. The light 3D tour is offered first under `Save-Data: on` (and, by
 //! `/landing.js`, on a slow connection). [`Target`] is the grammar of what a short link names.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use disan_types::relic::PublicRelic;
@@ -296,7 +295,6 @@ pub struct Page {
     pub stop: Option<StopView>,
     pub three_d: Download,
     pub light: Download,
-    pub light_note: String,
     pub save_data: bool,
     pub two_d_href: Option<String>,
     pub description: String,
@@ -382,57 +380,53 @@ fn model_bytes(models: &[ModelRef], level: ModelLevel) -> u64 {
         .map_or(0, |m| m.bytes)
 }
 
-pub struct Common {
+/// What every landing page takes from its request.
+struct Common {
     lang: Lang,
     base: String,
     path: String,
-    query: Vec<(String, String)>,
+    /// The tour stop asked for (`?stop=N`), checked against the tour.
+    stop: Option<usize>,
+    save_data: bool,
+    /// The viewer's download (0 without a web build).
+    viewer_bytes: u64,
 }
 
 impl Common {
-    fn new(state: &AppState, req: &HttpRequest, path: String) -> Common {
-        let query = serde_urlencoded::from_str::<Vec<(String, String)>>(req.query_string())
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|(k, _)| k == "stop")
-            .collect();
+    async fn new(state: &AppState, req: &HttpRequest, path: String, stop: Option<usize>) -> Common {
         Common {
             lang: language(req),
             base: state.public_base(),
             path,
-            query,
+            stop,
+            save_data: save_data(req),
+            viewer_bytes: viewer_bytes(state).await,
         }
     }
 
     /// This page's path in a language (the stop kept).
     fn href(&self, lang: Option<Lang>) -> String {
-        let mut pairs = self.query.clone();
-        if let Some(lang) = lang {
-            pairs.push(("lang".to_owned(), lang.code().to_owned()));
-        }
-        match serde_urlencoded::to_string(&pairs) {
-            Ok(q) if !q.is_empty() => format!("{}?{q}", self.path),
-            _ => self.path.clone(),
+        let mut query: Vec<String> = self.stop.iter().map(|n| format!("stop={n}")).collect();
+        query.extend(lang.map(|l| format!("lang={}", l.code())));
+        match query.is_empty() {
+            true => self.path.clone(),
+            false => format!("{}?{}", self.path, query.join("&")),
         }
     }
 }
 
 fn respond(page: &Page) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .insert_header((header::VARY, "Accept-Language, Save-Data"))
-        .body(
-            page.render()
-                .unwrap_or_else(|e| format!("template error: {e}")),
-        )
+    crate::web::html_page(page, "public, max-age=300", "Accept-Language, Save-Data")
+}
+
+#[derive(serde::Deserialize)]
+struct StopQuery {
+    stop: Option<String>,
 }
 
 /// The stop asked for by `?stop=N`: `Ok(None)` without one, an error for one the tour lacks.
-fn stop_asked(req: &HttpRequest, site: &SiteDetail) -> Result<Option<usize>, Error> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(req.query_string())
-        .map_err(|e| Error::BadParameter(format!("bad query string: {e}")))?;
-    let Some((_, text)) = pairs.iter().find(|(k, _)| k == "stop") else {
+fn stop_asked(query: &StopQuery, site: &SiteDetail) -> Result<Option<usize>, Error> {
+    let Some(text) = &query.stop else {
         return Ok(None);
     };
     match stop_number(text) {
@@ -447,6 +441,7 @@ fn stop_asked(req: &HttpRequest, site: &SiteDetail) -> Result<Option<usize>, Err
 async fn site_page(
     state: web::Data<AppState>,
     slug: web::Path<String>,
+    query: web::Query<StopQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, Error> {
     let slug = slug.into_inner();
@@ -455,17 +450,14 @@ async fn site_page(
         .catalog
         .get(&slug)
         .ok_or_else(|| Error::UnknownSite(slug.clone()))?;
-    let stop = stop_asked(&req, site)?;
+    let stop = stop_asked(&query, site)?;
     let target = match stop {
         Some(n) => Target::Stop(slug.clone(), n as u32),
         None => Target::Site(slug.clone()),
     };
     crate::scans::count(&state, &req, &target);
-    let common = Common::new(&state, &req, format!("/s/{slug}"));
-    let viewer = viewer_bytes(&state).await;
-    let mut page = site_landing(&snapshot, site, stop, &common, viewer);
-    page.save_data = save_data(&req);
-    Ok(respond(&page))
+    let common = Common::new(&state, &req, format!("/s/{slug}"), stop).await;
+    Ok(respond(&site_landing(&snapshot, site, &common)))
 }
 
 async fn relic_page(
@@ -480,11 +472,8 @@ async fn relic_page(
         .and_then(|id| snapshot.relics.get(&id))
         .ok_or_else(|| Error::NotFound(req.path().to_owned()))?;
     crate::scans::count(&state, &req, &Target::Relic(relic.id));
-    let common = Common::new(&state, &req, format!("/r/{}", relic.id));
-    let viewer = viewer_bytes(&state).await;
-    let mut page = relic_landing(&snapshot, relic, &common, viewer);
-    page.save_data = save_data(&req);
-    Ok(respond(&page))
+    let common = Common::new(&state, &req, format!("/r/{}", relic.id), None).await;
+    Ok(respond(&relic_landing(&snapshot, relic, &common)))
 }
 
 /// The three nearest other sites to `from`, with distance and direction.
@@ -515,14 +504,8 @@ fn map_href(lat: f64, lon: f64) -> String {
 }
 
 /// The landing page of a site, or of one stop of its tour.
-fn site_landing(
-    snapshot: &Snapshot,
-    site: &SiteDetail,
-    stop: Option<usize>,
-    common: &Common,
-    viewer_bytes: u64,
-) -> Page {
-    let lang = common.lang;
+fn site_landing(snapshot: &Snapshot, site: &SiteDetail, common: &Common) -> Page {
+    let (lang, stop, viewer_bytes) = (common.lang, common.stop, common.viewer_bytes);
     let t = words(lang);
     let s = &site.site;
     let name = s.name.get(lang).to_owned();
@@ -597,8 +580,7 @@ fn site_landing(
         }),
         three_d,
         light,
-        light_note: t.light_note.to_owned(),
-        save_data: false,
+        save_data: common.save_data,
         two_d_href,
         description: site.description.get(lang).to_owned(),
         facts: Vec::new(),
@@ -626,8 +608,8 @@ fn site_landing(
 }
 
 /// The files a site needs offline beyond the page and the viewer (which `/sw.js` knows):
-/// its landing page, 2D tour and stills, its API answer and light model; with their bytes
-/// where known.
+/// its landing page, 2D tour and stills, its API answer and light model; and the bytes of the
+/// stills and the model (the pages and the answer are a few kB).
 fn offline_files_site(site: &SiteDetail, landing: &str, lang: Lang) -> (Vec<String>, u64) {
     let s = &site.site;
     let mut files = vec![
@@ -640,7 +622,7 @@ fn offline_files_site(site: &SiteDetail, landing: &str, lang: Lang) -> (Vec<Stri
         format!("/api/sites/{}", s.slug),
     ];
     files.extend(site.tour.iter().map(|st| st.image.clone()));
-    let mut bytes = 16_000 * site.tour.len() as u64 + 40_000;
+    let mut bytes: u64 = site.tour.iter().map(|st| st.image_bytes).sum();
     if let Some(m) = site.first_model() {
         files.push(m.url.clone());
         bytes += m.bytes;
@@ -649,13 +631,8 @@ fn offline_files_site(site: &SiteDetail, landing: &str, lang: Lang) -> (Vec<Stri
 }
 
 /// The landing page of a published relic.
-fn relic_landing(
-    snapshot: &Snapshot,
-    relic: &PublicRelic,
-    common: &Common,
-    viewer_bytes: u64,
-) -> Page {
-    let lang = common.lang;
+fn relic_landing(snapshot: &Snapshot, relic: &PublicRelic, common: &Common) -> Page {
+    let (lang, viewer_bytes) = (common.lang, common.viewer_bytes);
     let t = words(lang);
     let name = relic.title.get(lang).to_owned();
     let poster = relic.poster.as_ref().map(|p| Poster {
@@ -719,8 +696,7 @@ fn relic_landing(
             .find(|m| m.level == ModelLevel::Light)
             .map(|m| m.url.clone()),
     );
-    let offline_bytes =
-        viewer_bytes + light_b + relic.poster.as_ref().map_or(0, |p| p.bytes) + 40_000;
+    let offline_bytes = viewer_bytes + light_b + relic.poster.as_ref().map_or(0, |p| p.bytes);
     Page {
         lang: lang.code(),
         t,
@@ -742,8 +718,7 @@ fn relic_landing(
             href: format!("{}?light", relic.url),
             size: size_text(viewer_bytes + light_b, lang),
         },
-        light_note: t.light_note.to_owned(),
-        save_data: false,
+        save_data: common.save_data,
         two_d_href: None,
         description: relic.description.get(lang).to_owned(),
         facts,

@@ -114,12 +114,5 @@ async fn saved(req: HttpRequest) -> HttpResponse {
             noscript: "Saving places for offline use needs JavaScript.",
         },
     };
-    HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .insert_header((header::VARY, "Accept-Language"))
-        .body(
-            page.render()
-                .unwrap_or_else(|e| format!("template error: {e}")),
-        )
+    crate::web::html_page(&page, "no-cache", "Accept-Language")
 }

@@ -38,10 +38,10 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 
 /// The code for `url`.
 pub fn code(url: &str) -> QrCode {
-    // Level H fits any URL we make (a few dozen bytes); a URL too long for a QR code cannot
-    // come from a target.
+    // Level H holds up to 1,273 bytes; a public URL is at most 200 characters
+    // (`config::PublicUrl`) and a target's path a few dozen.
     QrCode::with_error_correction_level(url, EcLevel::H)
-        .unwrap_or_else(|_| QrCode::with_error_correction_level("", EcLevel::H).expect("empty"))
+        .expect("a public URL and a target's path fit a QR code")
 }
 
 /// The code's dark modules, row by row, with the quiet zone: `(side, dark[y * side + x])`.
@@ -82,14 +82,19 @@ fn path_data(code: &QrCode) -> (u32, String) {
     (side, d)
 }
 
-/// The code as a standalone SVG file (8 px per module when shown at its own size).
+#[derive(Template)]
+#[template(path = "code.svg", escape = "html")]
+struct CodeSvg<'a> {
+    side: u32,
+    d: &'a str,
+    url: &'a str,
+}
+
+/// The code as a standalone SVG file (8 px per module when shown at its own size; askama
+/// `templates/code.svg`).
 pub fn svg(url: &str) -> String {
     let (side, d) = path_data(&code(url));
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}" width="{px}" height="{px}" shape-rendering="crispEdges"><title>{title}</title><rect width="{side}" height="{side}" fill="#fff"/><path fill="#000" d="{d}"/></svg>"##,
-        px = side * 8,
-        title = escape(url),
-    )
+    crate::web::render(&CodeSvg { side, d: &d, url })
 }
 
 /// The code as a greyscale PNG `size` pixels square: whole pixels per module, centred.
@@ -125,13 +130,6 @@ pub fn png(url: &str, size: u32) -> Result<Vec<u8>, Error> {
         .finish()
         .map_err(|e| Error::BadParameter(e.to_string()))?;
     Ok(out)
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// What a sign says.
@@ -184,8 +182,28 @@ fn fit(text: &str, max: f64, width: f64) -> f64 {
     (width / (0.55 * chars)).min(max)
 }
 
+#[derive(Template)]
+#[template(path = "sign.svg", escape = "html")]
+struct SignSvg<'a> {
+    name_vi: &'a str,
+    name_en: &'a str,
+    detail: Option<&'a str>,
+    url: &'a str,
+    short: &'a str,
+    vi_size: String,
+    en_size: String,
+    url_size: String,
+    side: u32,
+    d: String,
+    qr_x: String,
+    qr_scale: String,
+    line_vi: &'static str,
+    line_en: &'static str,
+    attribution: &'static str,
+}
+
 /// The sign as one SVG drawing, 148 × 210 units (millimetres of an A5 page; an A4 page is the
-/// same drawing at √2 the size).
+/// same drawing at √2 the size), from askama `templates/sign.svg`.
 pub fn sign_svg(text: &SignText) -> String {
     let (side, d) = path_data(&code(&text.url));
     let short = text
@@ -193,27 +211,23 @@ pub fn sign_svg(text: &SignText) -> String {
         .trim_start_matches("https://")
         .trim_start_matches("http://");
     let qr_mm = 104.0;
-    let scale = qr_mm / f64::from(side);
-    let vi = fit(&text.name_vi, 10.0, 128.0);
-    let en = fit(&text.name_en, 7.0, 128.0);
-    let url_size = fit(short, 5.5, 128.0);
-    let detail = text.detail.as_ref().map_or(String::new(), |d| {
-        format!(
-            r##"<text x="74" y="44" font-size="5" fill="#7a2e1d">{}</text>"##,
-            escape(d)
-        )
-    });
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 148 210" width="148mm" height="210mm" role="img" aria-label="{label}" font-family="'Noto Sans', 'DejaVu Sans', Arial, sans-serif" text-anchor="middle"><rect width="148" height="210" fill="#fff"/><rect x="0" y="0" width="148" height="9" fill="#7a2e1d"/><text x="74" y="6.3" font-size="4" fill="#fff" letter-spacing="0.4">DISAN · DI SẢN ĐIỆN BIÊN</text><text x="74" y="25" font-size="{vi:.2}" font-weight="700" fill="#1d1d1b" lang="vi">{name_vi}</text><text x="74" y="35" font-size="{en:.2}" fill="#444" lang="en">{name_en}</text>{detail}<g transform="translate({x:.3} 50) scale({scale:.5})" shape-rendering="crispEdges"><rect width="{side}" height="{side}" fill="#fff"/><path fill="#000" d="{d}"/></g><text x="74" y="164" font-size="4.6" fill="#1d1d1b" lang="vi">{line_vi}</text><text x="74" y="171" font-size="4.2" fill="#444" lang="en">{line_en}</text><text x="74" y="183" font-size="{url_size:.2}" font-family="'DejaVu Sans Mono', monospace" fill="#1d1d1b">{short}</text><text x="74" y="201" font-size="3" fill="#666">{attribution}</text></svg>"##,
-        label = escape(&format!("{} — {}", text.name_vi, text.url)),
-        name_vi = escape(&text.name_vi),
-        name_en = escape(&text.name_en),
-        x = (148.0 - qr_mm) / 2.0,
-        line_vi = SIGN_LINE_VI,
-        line_en = SIGN_LINE_EN,
-        short = escape(short),
-        attribution = SIGN_ATTRIBUTION,
-    )
+    crate::web::render(&SignSvg {
+        name_vi: &text.name_vi,
+        name_en: &text.name_en,
+        detail: text.detail.as_deref(),
+        url: &text.url,
+        short,
+        vi_size: format!("{:.2}", fit(&text.name_vi, 10.0, 128.0)),
+        en_size: format!("{:.2}", fit(&text.name_en, 7.0, 128.0)),
+        url_size: format!("{:.2}", fit(short, 5.5, 128.0)),
+        side,
+        d,
+        qr_x: format!("{:.3}", (148.0 - qr_mm) / 2.0),
+        qr_scale: format!("{:.5}", qr_mm / f64::from(side)),
+        line_vi: SIGN_LINE_VI,
+        line_en: SIGN_LINE_EN,
+        attribution: SIGN_ATTRIBUTION,
+    })
 }
 
 /// The target named in a `/qr/…` path, if the snapshot has it.
@@ -236,7 +250,7 @@ struct PngQuery {
 async fn file(
     state: web::Data<AppState>,
     name: web::Path<String>,
-    req: HttpRequest,
+    q: web::Query<PngQuery>,
 ) -> Result<HttpResponse, Error> {
     let name = name.into_inner();
     let base = state.public_base();
@@ -252,9 +266,7 @@ async fn file(
     }
     if let Some(stem) = name.strip_suffix(".png") {
         let t = target(&state, stem)?;
-        let q: PngQuery = serde_urlencoded::from_str(req.query_string())
-            .map_err(|e| Error::BadParameter(format!("bad query string: {e}")))?;
-        let size = match q.size {
+        let size = match &q.size {
             None => PNG_DEFAULT,
             Some(text) => text.parse().map_err(|_| {
                 Error::BadParameter(format!(
@@ -290,11 +302,10 @@ struct SignQuery {
 async fn sign_page(
     state: web::Data<AppState>,
     name: web::Path<String>,
+    q: web::Query<SignQuery>,
     req: HttpRequest,
 ) -> Result<HttpResponse, Error> {
     let t = target(&state, &name)?;
-    let q: SignQuery = serde_urlencoded::from_str(req.query_string())
-        .map_err(|e| Error::BadParameter(format!("bad query string: {e}")))?;
     let paper = match q.paper.as_deref() {
         None | Some("a5") => "a5",
         Some("a4") => "a4",
@@ -323,13 +334,11 @@ async fn sign_page(
         },
         landing: t.path(),
     };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .body(
-            page.render()
-                .unwrap_or_else(|e| format!("template error: {e}")),
-        ))
+    Ok(crate::web::html_page(
+        &page,
+        "public, max-age=300",
+        "Accept-Language",
+    ))
 }
 
 #[cfg(test)]
@@ -359,8 +368,8 @@ mod tests {
             detail: None,
             url: "https://x/r/1".into(),
         });
-        assert!(!svg.contains("<script>") && svg.contains("&lt;script&gt;"));
-        assert!(svg.contains("A &amp; B"));
+        assert!(!svg.contains("<script>") && svg.contains("&#60;script&#62;"));
+        assert!(svg.contains("A &#38; B"));
     }
 }
 
@@ -387,15 +396,19 @@ pub fn chromium() -> Option<std::path::PathBuf> {
     .find(|p| p.is_file())
 }
 
+#[derive(Template)]
+#[template(path = "sign_print.html", escape = "html")]
+struct SignDocument<'a> {
+    title: &'a str,
+    drawing: String,
+}
+
 /// The sign as a print-ready HTML page of its own (for printing to PDF).
 fn sign_document(text: &SignText) -> String {
-    format!(
-        "<!doctype html><html lang=\"vi\"><head><meta charset=\"utf-8\"><title>{}</title>\
-         <style>@page {{ size: A5 portrait; margin: 0; }} html, body {{ margin: 0; }} \
-         svg {{ display: block; }}</style></head><body>{}</body></html>",
-        escape(&text.name_vi),
-        sign_svg(text)
-    )
+    crate::web::render(&SignDocument {
+        title: &text.name_vi,
+        drawing: sign_svg(text),
+    })
 }
 
 /// Writes every code and sign of the snapshot into `out`: `NAME.svg`, `NAME.png` (1024 px)

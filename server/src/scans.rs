@@ -42,7 +42,7 @@ pub fn is_a_visit(req: &HttpRequest) -> bool {
         return false;
     }
     let agent = header("user-agent");
-    const MACHINES: [&str; 9] = [
+    const MACHINES: [&str; 8] = [
         "bot",
         "crawl",
         "spider",
@@ -51,7 +51,6 @@ pub fn is_a_visit(req: &HttpRequest) -> bool {
         "whatsapp",
         "slurp",
         "lighthouse",
-        "headlesschrome/0",
     ];
     !MACHINES.iter().any(|m| agent.contains(m))
 }
@@ -188,8 +187,7 @@ struct ScansPage {
 }
 
 /// What a target is called on the staff page.
-pub fn label(state: &AppState, target: &Target, lang: Lang) -> String {
-    let snapshot = state.snapshot();
+pub fn label(snapshot: &crate::Snapshot, target: &Target, lang: Lang) -> String {
     match target {
         Target::Site(slug) => snapshot
             .catalog
@@ -222,14 +220,14 @@ async fn page(
     let lang = language(&req);
     let counts = recent(&state.db).await?;
     let today = day(now());
-    let targets = Target::all(&state.snapshot());
-    let rows = targets
+    let snapshot = state.snapshot();
+    let rows = Target::all(&snapshot)
         .iter()
         .map(|t| {
             let name = t.name();
             let mine = counts.iter().filter(|c| c.target == name);
             Row {
-                label: label(&state, t, lang),
+                label: label(&snapshot, t, lang),
                 path: t.path(),
                 total: mine.clone().map(|c| c.opens).sum(),
                 today: mine.filter(|c| c.day == today).map(|c| c.opens).sum(),

@@ -121,15 +121,15 @@ async fn page(
         .get(&slug)
         .ok_or(Error::UnknownSite(slug))?;
     let lang = language(&req);
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .insert_header((header::VARY, "Accept-Language"))
-        .body(render(site, lang)))
+    Ok(crate::web::html_page(
+        &page_of(site, lang),
+        "public, max-age=300",
+        "Accept-Language",
+    ))
 }
 
 /// The whole page for one site in one language.
-pub fn render(site: &SiteDetail, lang: Lang) -> String {
+fn page_of(site: &SiteDetail, lang: Lang) -> Page<'_> {
     let s = &site.site;
     let (other_code, other_name) = match lang {
         Lang::Vi => ("en", "English"),
@@ -164,6 +164,4 @@ pub fn render(site: &SiteDetail, lang: Lang) -> String {
         commune: &s.commune.current,
         sources: &site.sources,
     }
-    .render()
-    .unwrap_or_else(|e| format!("template error: {e}"))
 }

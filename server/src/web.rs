@@ -118,6 +118,21 @@ async fn assets(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResp
     state.assets.serve(&req, tail).await
 }
 
+/// A page rendered from its template (a template that fails shows why, never a 500 page).
+pub fn render(page: &impl askama::Template) -> String {
+    page.render()
+        .unwrap_or_else(|e| format!("template error: {e}"))
+}
+
+/// A public server-rendered page: HTML, cached as `cache_control` says, varying on `vary`.
+pub fn html_page(page: &impl askama::Template, cache_control: &str, vary: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CACHE_CONTROL, cache_control.to_owned()))
+        .insert_header((header::VARY, vary.to_owned()))
+        .body(render(page))
+}
+
 /// A file built into the binary (a stylesheet, a script of the server's pages), cached for
 /// `max_age` seconds.
 fn embedded(content_type: &'static str, max_age: u32, body: &'static str) -> HttpResponse {

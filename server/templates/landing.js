@@ -14,42 +14,32 @@ function preferLight() {
   if (full && light && note) { full.hidden = true; light.hidden = false; note.hidden = false; }
 }
 
-/** The cache that holds one saved place: `disan-<version>-place:<path>`. */
-const placeCache = (version, path) => `disan-${version}-place:${path}`;
-
 async function worker() {
   if (!("serviceWorker" in navigator) || !("caches" in window)) return null;
   await navigator.serviceWorker.register("/sw.js", { scope: "/" });
   return navigator.serviceWorker.ready;
 }
 
-async function version() {
-  const r = await fetch("/sw.js", { cache: "no-cache" });
-  const m = (await r.text()).match(/const VERSION = "([^"]+)"/);
-  return m ? m[1] : "0";
-}
-
+/** Asks the service worker (which knows its cache version) to keep this place. */
 async function save(section) {
   const status = $("offline-status");
   status.textContent = status.dataset.saving;
   try {
     const reg = await worker();
     if (!reg) throw new Error("no service worker");
-    const v = await version();
     const path = location.pathname + location.search;
     const files = [...new Set([path, ...section.dataset.files.split(" ").filter(Boolean)])];
-    const cache = await caches.open(placeCache(v, path));
-    await cache.addAll(files);
-    const meta = { path, name: document.querySelector("h1").textContent, lang: document.documentElement.lang, bytes: Number(section.dataset.bytes), files };
-    await cache.put("/saved/meta", new Response(JSON.stringify(meta), { headers: { "content-type": "application/json" } }));
-    // The page, the viewer and the shared files, for every saved place.
-    reg.active.postMessage({ type: "shell" });
-    await new Promise((resolve, reject) => {
+    const place = { path, name: document.querySelector("h1").textContent, bytes: Number(section.dataset.bytes), files };
+    const answer = new Promise((resolve, reject) => {
       const onMessage = (e) => {
-        if (e.data && e.data.type === "shell-done") { navigator.serviceWorker.removeEventListener("message", onMessage); e.data.ok ? resolve() : reject(new Error(e.data.error)); }
+        if (!e.data || e.data.type !== "saved") return;
+        navigator.serviceWorker.removeEventListener("message", onMessage);
+        e.data.ok ? resolve() : reject(new Error(e.data.error));
       };
       navigator.serviceWorker.addEventListener("message", onMessage);
     });
+    reg.active.postMessage({ type: "save", place });
+    await answer;
     status.textContent = status.dataset.saved;
     document.body.dataset.offline = "saved";
   } catch (e) {

@@ -43,11 +43,19 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
+// The page asks to keep a place: its files (and its description for the saved list) in the
+// place's cache, and the shell every place needs.
 self.addEventListener("message", (event) => {
-  if (!event.data || event.data.type !== "shell") return;
-  event.waitUntil(fillShell().then(
-    () => event.source.postMessage({ type: "shell-done", ok: true }),
-    (e) => event.source.postMessage({ type: "shell-done", ok: false, error: String(e) }),
+  if (!event.data || event.data.type !== "save") return;
+  const place = event.data.place;
+  event.waitUntil((async () => {
+    const cache = await caches.open(`${PREFIX}${VERSION}${PLACE}${place.path}`);
+    await cache.addAll(place.files);
+    await cache.put("/saved/meta", new Response(JSON.stringify(place), { headers: { "content-type": "application/json" } }));
+    await fillShell();
+  })().then(
+    () => event.source.postMessage({ type: "saved", ok: true }),
+    (e) => event.source.postMessage({ type: "saved", ok: false, error: String(e) }),
   ));
 });
 

@@ -190,6 +190,9 @@ pub struct TourStop {
     pub caption: Localized,
     /// A still image of the stop for the 2D tour, e.g. `/assets/tours/doi-a1/1.jpg`.
     pub image: String,
+    /// The still's size in bytes (what keeping the 2D tour offline takes).
+    #[serde(default)]
+    pub image_bytes: u64,
 }
 
 /// Where a hotspot leads: another site, optionally at one of its tour stops (numbered from 1).

@@ -94,38 +94,32 @@ fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
             for file in ["page.html", "page.js", "page.css"] {
                 std::fs::copy(peer.join(file), mv.join(file))?;
             }
-            // The benchmark runs the shipped binary, as a child process.
-            run(ws
-                .cargo()
-                .args(["build", "--release", "-p", "disan-server", "--bin", "disan"]))?;
-            run(ws
-                .cargo()
-                .args(["run", "--release", "-p", "disan-bench", "--"])
-                .args(args)
-                .arg("--web-dir")
-                .arg(ws.web_dir())
-                .arg("--bin")
-                .arg(ws.target.join("release/disan")))
+            bench_with_server(ws, args)
         }
         Some("landing") => {
             tools::ensure_chromium()?;
             web::build(ws, false)?;
-            run(ws
-                .cargo()
-                .args(["build", "--release", "-p", "disan-server", "--bin", "disan"]))?;
-            run(ws
-                .cargo()
-                .args(["run", "--release", "-p", "disan-bench", "--"])
-                .args(args)
-                .arg("--web-dir")
-                .arg(ws.web_dir())
-                .arg("--bin")
-                .arg(ws.target.join("release/disan")))
+            bench_with_server(ws, args)
         }
         _ => bail!(
             "usage: cargo xtask bench search [--relics N] [--rounds R] | viewer [--site SLUG] [--runs N] | landing | relic [--triangles N] [--texture PX]"
         ),
     }
+}
+
+/// A benchmark that runs the shipped binary (release) as a child process, on the web build.
+fn bench_with_server(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
+    run(ws
+        .cargo()
+        .args(["build", "--release", "-p", "disan-server", "--bin", "disan"]))?;
+    run(ws
+        .cargo()
+        .args(["run", "--release", "-p", "disan-bench", "--"])
+        .args(args)
+        .arg("--web-dir")
+        .arg(ws.web_dir())
+        .arg("--bin")
+        .arg(ws.target.join("release/disan")))
 }
 
 /// `cargo xtask fuzz`: the model checks' mutation fuzzer (`relic/tests/fuzz.rs`), long.
