@@ -579,6 +579,20 @@ fn search_box_finds_sites_as_you_type_and_opens_them_by_keyboard() {
         )
         .unwrap();
     assert_eq!(expanded, "true");
+    // The viewer starting meanwhile leaves the keyboard and the results where they were.
+    browser
+        .wait_for(
+            "const d = document.body.dataset; return d.frames !== undefined || d.viewer === 'failed';",
+            LIMIT,
+        )
+        .unwrap();
+    let kept = browser
+        .eval(
+            "return [document.activeElement.id, document.getElementById('search-results').hidden];",
+            json!([]),
+        )
+        .unwrap();
+    assert_eq!(kept, json!(["search", false]));
 
     // Arrow Down selects the first result, Enter opens it: the URL changes, the viewer follows.
     browser.type_into("#search", "\u{E015}").unwrap();

@@ -56,6 +56,10 @@ impl Plugin for AppPlugin {
                     canvas: Some("#viewer-canvas".into()),
                     fit_canvas_to_parent: true,
                     prevent_default_event_handling: false,
+                    // Not focused on start: winit would call `focus()` on the canvas when the
+                    // viewer is ready, taking the keyboard from whatever the visitor was typing
+                    // in (the search box) and scrolling the page. A tap or click focuses it.
+                    focused: false,
                     ..default()
                 }),
                 ..default()

@@ -238,7 +238,16 @@ impl Browser {
                 return Ok(());
             }
             if Instant::now() > deadline {
-                bail!("timed out after {limit:?} waiting for: {condition}");
+                // What the page looked like, so a failure on CI can be read without a rerun.
+                let page = self
+                    .eval(
+                        "const a = document.activeElement; \
+                         return `url ${location.href}; focus ${a ? a.tagName + '#' + a.id : 'none'}; \
+                         text ${document.body ? document.body.innerText.replace(/\\s+/g, ' ').slice(0, 600) : ''}`;",
+                        json!([]),
+                    )
+                    .unwrap_or_else(|e| Value::String(format!("(page not readable: {e})")));
+                bail!("timed out after {limit:?} waiting for: {condition}\npage: {page}");
             }
             std::thread::sleep(Duration::from_millis(200));
         }
