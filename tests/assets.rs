@@ -158,29 +158,35 @@ fn two_d_tour_images_are_up_to_date_and_show_the_model() {
     for (slug, model) in disan_assetgen::models(Detail::Full) {
         let site = catalog.get(slug).expect("a site per model");
         for (i, stop) in site.tour.iter().enumerate() {
-            let path = root
-                .join("assets")
-                .join(disan_assetgen::tour_image_path(slug, i + 1));
-            let committed = std::fs::read(&path)
-                .unwrap_or_else(|e| panic!("{}: {e} (run `cargo xtask assets`)", path.display()));
             let pose = disan_assetgen::render::Pose {
                 target: stop.pose.target,
                 yaw: stop.pose.yaw,
                 pitch: stop.pose.pitch,
                 distance: stop.pose.distance,
             };
-            let fresh = disan_assetgen::tour_image(&model, pose).unwrap();
-            assert!(
-                committed == fresh,
-                "{} is out of date: run `cargo xtask assets`",
-                path.display()
-            );
-            assert!(
-                committed.len() <= 80_000,
-                "{}: {} bytes",
-                path.display(),
-                committed.len()
-            );
+            // The JPEG the stop names, and its half-width and WebP forms for `srcset`.
+            let jpeg = disan_types::rules::tour_image_path(slug, i + 1);
+            for fresh in disan_assetgen::tour_pictures(&model, pose).unwrap() {
+                let path = root.join("assets").join(disan_types::picture::variant(
+                    &jpeg,
+                    fresh.size,
+                    fresh.format,
+                ));
+                let committed = std::fs::read(&path).unwrap_or_else(|e| {
+                    panic!("{}: {e} (run `cargo xtask assets`)", path.display())
+                });
+                assert!(
+                    committed == fresh.bytes,
+                    "{} is out of date: run `cargo xtask assets`",
+                    path.display()
+                );
+                assert!(
+                    committed.len() <= 80_000,
+                    "{}: {} bytes",
+                    path.display(),
+                    committed.len()
+                );
+            }
             let image = disan_assetgen::render::render(&model, pose, 160, 100);
             let mut colours = std::collections::HashSet::new();
             for px in image.rgb.chunks_exact(3) {

@@ -1815,6 +1815,15 @@ fn a_saved_place_opens_offline_and_removing_it_frees_the_cache() {
         violations.is_empty(),
         "axe on the landing page: {violations:#?}"
     );
+    // The inline stylesheet applies (its hash is in the policy; a mismatch would be a CSP
+    // violation, which `assert_no_browser_errors` below reports too).
+    let header = browser
+        .eval(
+            "return getComputedStyle(document.querySelector('header')).backgroundColor;",
+            json!([]),
+        )
+        .unwrap();
+    assert_eq!(header, "rgb(122, 46, 29)");
     // The offer says what it takes.
     let offer = browser.text("#save-offline").unwrap();
     assert!(offer.contains(" MB"), "{offer}");

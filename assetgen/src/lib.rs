@@ -3,6 +3,7 @@
 
 pub mod glb;
 pub mod mesh;
+pub mod picture;
 pub mod render;
 pub mod scan;
 pub mod sites;
@@ -83,8 +84,7 @@ pub fn write_all(assets_dir: &Path) -> anyhow::Result<Vec<Written>> {
     Ok(out)
 }
 
-/// Size of the 2D tour's still images.
-pub const TOUR_IMAGE_SIZE: (u32, u32) = (640, 400);
+pub use disan_types::rules::TOUR_IMAGE_SIZE;
 
 /// Where the still image of a site's tour stop `n` (from 1) lives below the assets folder
 /// (`disan_types::rules::tour_image_path`).
@@ -92,18 +92,12 @@ pub fn tour_image_path(slug: &str, n: usize) -> PathBuf {
     PathBuf::from(disan_types::rules::tour_image_path(slug, n))
 }
 
-/// The JPEG of `model` seen from `pose`: what the 2D tour shows for that stop.
-pub fn tour_image(model: &Model, pose: render::Pose) -> anyhow::Result<Vec<u8>> {
+/// `model` seen from `pose` in every stored form ([`picture::variants`], the full-width JPEG
+/// first): what the 2D tour and the landing pages show for that stop.
+pub fn tour_pictures(model: &Model, pose: render::Pose) -> anyhow::Result<Vec<picture::Variant>> {
     let (w, h) = TOUR_IMAGE_SIZE;
     let img = render::render(model, pose, w, h);
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80).encode(
-        &img.rgb,
-        w,
-        h,
-        image::ExtendedColorType::Rgb8,
-    )?;
-    Ok(out)
+    picture::variants(&img.rgb, w, h)
 }
 
 /// Writes `bytes` to `path` atomically, creating its folder.

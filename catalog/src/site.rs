@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use disan_types::picture;
 use disan_types::rules::{self, HOTSPOTS, PITCH, STOP_DISTANCE, TOUR_STOPS};
 use disan_types::{
     CameraPose, Commune, Hotspot, Link, Localized, ModelLevel, ModelRef, Position, SiteDetail,
@@ -87,7 +88,10 @@ impl SiteFile {
     /// The asset store paths this site needs: its models and its tour stills.
     pub fn asset_paths(&self) -> Vec<String> {
         let models = self.models.iter().map(|m| m.path.clone());
-        let stills = (1..=self.tour.len()).map(|n| rules::tour_image_path(&self.slug, n));
+        let stills = (1..=self.tour.len()).flat_map(|n| {
+            let jpeg = rules::tour_image_path(&self.slug, n);
+            picture::VARIANTS.map(|(size, format)| picture::variant(&jpeg, size, format))
+        });
         models.chain(stills).collect()
     }
 }
@@ -187,6 +191,19 @@ pub fn check(
                 &format!("tour[{i}]"),
                 What::MissingTourImage(format!("{}/{path}", assets.store)),
             ),
+        }
+        // Its half-width and WebP forms, which the pages offer in `srcset` (and a saved place
+        // keeps, whichever the browser picks).
+        for &(size, format) in &picture::VARIANTS[1..] {
+            let variant = picture::variant(&path, size, format);
+            match assets.files.get(&variant) {
+                Some(file) => stop.image_bytes += file.bytes,
+                None if assets.files.contains_key(&path) => report(
+                    &format!("tour[{i}]"),
+                    What::MissingTourImage(format!("{}/{variant}", assets.store)),
+                ),
+                None => {}
+            }
         }
         debug_assert_eq!(stop.image, rules::asset_url(&path));
     }

@@ -229,8 +229,10 @@ pub(crate) fn meshes_within(model: &Model, budget: Budget) -> Vec<Vec<Primitive>
 pub struct Derivatives {
     pub full: Vec<u8>,
     pub light: Vec<u8>,
-    /// An 800 × 500 JPEG still of the model.
+    /// An 800 × 500 JPEG still of the model (empty if it could not be drawn).
     pub poster: Vec<u8>,
+    /// The poster's other forms: half width, WebP (`disan_types::picture::VARIANTS[1..]`).
+    pub poster_variants: Vec<disan_assetgen::picture::Variant>,
 }
 
 /// Makes every derivative, reporting each step done (out of [`STEPS`]) to `progress`.
@@ -239,7 +241,11 @@ pub fn all(model: &Model, up: UpAxis, progress: &mut dyn FnMut(Step)) -> Derivat
     let full_meshes = meshes_within(model, Budget::FULL);
     let full = write(model, &full_meshes, up, Budget::FULL);
     progress(Step::Poster);
-    let poster = crate::poster::jpeg(model, &full_meshes, up);
+    let mut poster_variants = crate::poster::pictures(model, &full_meshes, up);
+    let poster = match poster_variants.is_empty() {
+        true => Vec::new(),
+        false => poster_variants.remove(0).bytes,
+    };
     drop(full_meshes);
     progress(Step::Light);
     let light = derive(model, up, Budget::LIGHT);
@@ -247,6 +253,7 @@ pub fn all(model: &Model, up: UpAxis, progress: &mut dyn FnMut(Step)) -> Derivat
         full,
         light,
         poster,
+        poster_variants,
     }
 }
 

@@ -1,4 +1,4 @@
-//! The poster: a still of the model, 800 × 500 JPEG, drawn by the project's software renderer
+//! The poster: a still of the model, 800 × 500 JPEG (with its half-width and WebP forms), drawn by the project's software renderer
 //! (`disan_assetgen::render`, which draws the 2D tour's stills) from the full model's
 //! triangles: recentred and Y-up as the viewer shows it, seen from above at an angle, framed
 //! to its bounding sphere. Each triangle takes its material's colour, or its texture's at its
@@ -11,6 +11,7 @@ use disan_types::admin::UpAxis;
 use crate::Model;
 use crate::derive::{Primitive, image_bytes};
 use crate::document::{Mat4, apply};
+use disan_assetgen::picture::Variant;
 
 pub const WIDTH: u32 = disan_types::relic::POSTER_SIZE.0;
 pub const HEIGHT: u32 = disan_types::relic::POSTER_SIZE.1;
@@ -63,8 +64,9 @@ impl Look<'_> {
     }
 }
 
-/// The poster of `model`, from its decoded (and simplified) `meshes`, as JPEG bytes.
-pub(crate) fn jpeg(model: &Model, meshes: &[Vec<Primitive>], up: UpAxis) -> Vec<u8> {
+/// The poster of `model`, from its decoded (and simplified) `meshes`, in every form
+/// (`disan_types::picture::VARIANTS`: the JPEG first); none if it could not be encoded.
+pub(crate) fn pictures(model: &Model, meshes: &[Vec<Primitive>], up: UpAxis) -> Vec<Variant> {
     let doc = &model.document;
     let images: Vec<Option<image::RgbImage>> = (0..doc.images().len())
         .map(|n| {
@@ -145,14 +147,7 @@ pub(crate) fn jpeg(model: &Model, meshes: &[Vec<Primitive>], up: UpAxis) -> Vec<
     }
     let pose = frame(&triangles, 0.6, 0.6);
     let still = render_triangles(triangles, pose, WIDTH, HEIGHT);
-    let mut out = std::io::Cursor::new(Vec::new());
-    let encoded = image::RgbImage::from_raw(still.width, still.height, still.rgb).map(|img| {
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(&img)
-    });
-    match encoded {
-        Some(Ok(())) => out.into_inner(),
-        _ => Vec::new(),
-    }
+    disan_assetgen::picture::variants(&still.rgb, still.width, still.height).unwrap_or_default()
 }
 
 /// The pose at `yaw` and `pitch` that looks at the origin from as close as keeps every

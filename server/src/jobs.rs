@@ -15,6 +15,7 @@ use std::sync::Arc;
 use actix_web::web;
 use disan_relic::derive::{self, Step};
 use disan_types::admin::RelicMeta;
+use disan_types::picture;
 
 use crate::AppState;
 use crate::db::{DbError, now};
@@ -146,13 +147,22 @@ async fn make(
     let files = &state.relic_files;
     files.put_new(&model_path(&hashes[0]), d.full).await?;
     files.put_new(&model_path(&hashes[1]), d.light).await?;
-    files.put_new(&poster_path(&hashes[2]), d.poster).await?;
+    let poster = poster_path(&hashes[2]);
+    let mut variant_bytes = 0;
+    for v in d.poster_variants {
+        variant_bytes += v.bytes.len() as i64;
+        files
+            .put_new(&picture::variant(&poster, v.size, v.format), v.bytes)
+            .await?;
+    }
+    files.put_new(&poster, d.poster).await?;
 
     let mut tx = state.db.pool.begin().await.map_err(DbError::from)?;
     sqlx::query(
         "UPDATE relic_models SET full_model = $1, full_bytes = $2, light_model = $3, \
          light_bytes = $4, poster = $5, poster_bytes = $6, status = 'ready', steps_done = $7, \
-         step = '' WHERE relic_id = $8 AND version = $9 AND status = 'processing'",
+         step = '', poster_variant_bytes = $10 \
+         WHERE relic_id = $8 AND version = $9 AND status = 'processing'",
     )
     .bind(&hashes[0])
     .bind(sizes[0])
@@ -163,6 +173,7 @@ async fn make(
     .bind(i64::from(derive::STEPS))
     .bind(relic)
     .bind(version)
+    .bind(variant_bytes)
     .execute(&mut *tx)
     .await
     .map_err(DbError::from)?;

@@ -7,7 +7,9 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use disan_types::picture;
 use disan_types::relic::PublicRelic;
+use disan_types::rules;
 use disan_types::{Lang, ModelLevel, ModelRef, SiteDetail};
 
 use crate::error::Error;
@@ -19,11 +21,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
         .route("/r/{id}", web::get().to(relic_page))
         .route(
             "/landing.css",
-            crate::web::embedded_route(
-                "text/css; charset=utf-8",
-                3600,
-                include_str!("../templates/landing.css"),
-            ),
+            crate::web::embedded_route("text/css; charset=utf-8", 3600, STYLE),
         )
         .route(
             "/landing.js",
@@ -51,10 +49,8 @@ impl Target {
     pub fn parse(name: &str) -> Option<Target> {
         let mut parts = name.split('.');
         let target = match (parts.next()?, parts.next()?, parts.next()) {
-            ("s", slug, None) if disan_types::rules::is_valid_slug(slug) => {
-                Target::Site(slug.to_owned())
-            }
-            ("s", slug, Some(n)) if disan_types::rules::is_valid_slug(slug) => {
+            ("s", slug, None) if rules::is_valid_slug(slug) => Target::Site(slug.to_owned()),
+            ("s", slug, Some(n)) if rules::is_valid_slug(slug) => {
                 Target::Stop(slug.to_owned(), stop_number(n)?)
             }
             ("r", id, None) if canonical_number(id) => Target::Relic(id.parse().ok()?),
@@ -257,6 +253,32 @@ pub struct Poster {
     pub width: u32,
     pub height: u32,
     pub alt: String,
+    /// `srcset`s of its WebP and JPEG forms, where it has them.
+    pub srcset: Option<(String, String)>,
+}
+
+impl Poster {
+    /// A still at `src` (a JPEG `width` × `height`), offered in every size and format when
+    /// `variants` says they are stored.
+    fn new(src: &str, (width, height): (u32, u32), alt: String, variants: bool) -> Poster {
+        Poster {
+            srcset: variants.then(|| {
+                (
+                    picture::srcset(src, width, picture::Format::Webp),
+                    picture::srcset(src, width, picture::Format::Jpeg),
+                )
+            }),
+            src: src.to_owned(),
+            width,
+            height,
+            alt,
+        }
+    }
+
+    /// How wide the poster shows: the column (38rem) or the screen less its margins.
+    pub fn sizes(&self) -> &'static str {
+        "(min-width: 40rem) 38rem, calc(100vw - 2rem)"
+    }
 }
 
 pub struct StopView {
@@ -415,8 +437,21 @@ impl Common {
     }
 }
 
+/// The landing pages' stylesheet, inlined (allowed by its hash in the page's policy): the
+/// page shows from its first response. Also served at `/landing.css` for the saved list.
+pub const STYLE: &str = include_str!("../templates/landing.css");
+
 fn respond(page: &Page) -> HttpResponse {
-    crate::web::html_page(page, "public, max-age=300", "Accept-Language, Save-Data")
+    let mut response =
+        crate::web::html_page(page, "public, max-age=300", "Accept-Language, Save-Data");
+    if let Ok(policy) =
+        actix_web::http::header::HeaderValue::from_str(&crate::web::policy_with_style(STYLE))
+    {
+        response
+            .headers_mut()
+            .insert(actix_web::http::header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response
 }
 
 #[derive(serde::Deserialize)]
@@ -503,6 +538,13 @@ fn map_href(lat: f64, lon: f64) -> String {
     format!("https://www.openstreetmap.org/?mlat={lat:.5}&mlon={lon:.5}#map=15/{lat:.5}/{lon:.5}")
 }
 
+impl Page {
+    /// The inline stylesheet (see [`STYLE`]).
+    fn style(&self) -> &'static str {
+        STYLE
+    }
+}
+
 /// The landing page of a site, or of one stop of its tour.
 fn site_landing(snapshot: &Snapshot, site: &SiteDetail, common: &Common) -> Page {
     let (lang, stop, viewer_bytes) = (common.lang, common.stop, common.viewer_bytes);
@@ -511,11 +553,14 @@ fn site_landing(snapshot: &Snapshot, site: &SiteDetail, common: &Common) -> Page
     let name = s.name.get(lang).to_owned();
     let stop_data = stop.and_then(|n| site.tour.get(n - 1).map(|st| (n, st)));
     let poster_stop = stop_data.map(|(_, st)| st).or(site.tour.first());
-    let poster = poster_stop.map(|st| Poster {
-        src: st.image.clone(),
-        width: 640,
-        height: 400,
-        alt: st.caption.get(lang).to_owned(),
+    // Every still has its variants (the content checks see to it).
+    let poster = poster_stop.map(|st| {
+        Poster::new(
+            &st.image,
+            rules::TOUR_IMAGE_SIZE,
+            st.caption.get(lang).to_owned(),
+            true,
+        )
     });
     let fragment = stop.map(|n| format!("#stop={n}")).unwrap_or_default();
     let light_b = model_bytes(&site.models, ModelLevel::Light);
@@ -621,7 +666,10 @@ fn offline_files_site(site: &SiteDetail, landing: &str, lang: Lang) -> (Vec<Stri
         format!("{}?light", s.tour_url),
         format!("/api/sites/{}", s.slug),
     ];
-    files.extend(site.tour.iter().map(|st| st.image.clone()));
+    // Every form of each still: offline, the browser picks one as it would online.
+    files.extend(site.tour.iter().flat_map(|st| {
+        picture::VARIANTS.map(|(size, format)| picture::variant(&st.image, size, format))
+    }));
     let mut bytes: u64 = site.tour.iter().map(|st| st.image_bytes).sum();
     if let Some(m) = site.first_model() {
         files.push(m.url.clone());
@@ -635,11 +683,13 @@ fn relic_landing(snapshot: &Snapshot, relic: &PublicRelic, common: &Common) -> P
     let (lang, viewer_bytes) = (common.lang, common.viewer_bytes);
     let t = words(lang);
     let name = relic.title.get(lang).to_owned();
-    let poster = relic.poster.as_ref().map(|p| Poster {
-        src: p.url.clone(),
-        width: p.width,
-        height: p.height,
-        alt: name.clone(),
+    let poster = relic.poster.as_ref().map(|p| {
+        Poster::new(
+            &p.url,
+            (p.width, p.height),
+            name.clone(),
+            p.variant_bytes > 0,
+        )
     });
     let light_b = model_bytes(&relic.models, ModelLevel::Light);
     let full_b = model_bytes(&relic.models, ModelLevel::Full).max(light_b);
@@ -688,7 +738,14 @@ fn relic_landing(snapshot: &Snapshot, relic: &PublicRelic, common: &Common) -> P
         format!("{}?light", relic.url),
     ];
     offline_files.push(format!("/api/relics/{}", relic.id));
-    offline_files.extend(relic.poster.as_ref().map(|p| p.url.clone()));
+    if let Some(p) = &relic.poster {
+        match p.variant_bytes > 0 {
+            true => offline_files.extend(
+                picture::VARIANTS.map(|(size, format)| picture::variant(&p.url, size, format)),
+            ),
+            false => offline_files.push(p.url.clone()),
+        }
+    }
     offline_files.extend(
         relic
             .models
@@ -696,7 +753,12 @@ fn relic_landing(snapshot: &Snapshot, relic: &PublicRelic, common: &Common) -> P
             .find(|m| m.level == ModelLevel::Light)
             .map(|m| m.url.clone()),
     );
-    let offline_bytes = viewer_bytes + light_b + relic.poster.as_ref().map_or(0, |p| p.bytes);
+    let offline_bytes = viewer_bytes
+        + light_b
+        + relic
+            .poster
+            .as_ref()
+            .map_or(0, |p| p.bytes + p.variant_bytes);
     Page {
         lang: lang.code(),
         t,

@@ -131,7 +131,14 @@ impl Snapshot {
                     });
             }
             relic_files.extend(relic.models.iter().map(|m| m.path.clone()));
-            relic_files.extend(relic.poster.iter().map(|p| p.path.clone()));
+            if let Some(p) = &relic.poster {
+                relic_files.insert(p.path.clone());
+                if p.variant_bytes > 0 {
+                    relic_files.extend(disan_types::picture::VARIANTS.iter().map(
+                        |&(size, format)| disan_types::picture::variant(&p.path, size, format),
+                    ));
+                }
+            }
             for photo in &relic.photos {
                 relic_files.extend([photo.path.clone(), photo.thumb_path.clone()]);
             }

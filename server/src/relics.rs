@@ -319,13 +319,13 @@ async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
         .collect()
 }
 
-type PublishedRow = (i64, i64, String, String, i64, String, i64, String, i64);
+type PublishedRow = (i64, i64, String, String, i64, String, i64, String, i64, i64);
 
 /// Every published relic that is not deleted, as the public sees it.
 pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
     let rows: Vec<PublishedRow> = sqlx::query_as(
         "SELECT r.id, r.model_version, d.body, m.full_model, m.full_bytes, m.light_model, \
-         m.light_bytes, m.poster, m.poster_bytes FROM relics r \
+         m.light_bytes, m.poster, m.poster_bytes, m.poster_variant_bytes FROM relics r \
          JOIN relic_metadata d ON d.relic_id = r.id AND d.version = r.meta_version \
          JOIN relic_models m ON m.relic_id = r.id AND m.version = r.model_version \
          WHERE r.state = 'published' AND r.deleted = 0 AND m.status = 'ready' ORDER BY r.id",
@@ -336,7 +336,18 @@ pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
     Ok(rows
         .into_iter()
         .filter_map(
-            |(id, version, body, full, full_bytes, light, light_bytes, poster, poster_bytes)| {
+            |(
+                id,
+                version,
+                body,
+                full,
+                full_bytes,
+                light,
+                light_bytes,
+                poster,
+                poster_bytes,
+                variant_bytes,
+            )| {
                 let meta: RelicMeta = serde_json::from_str(&body)
                     .inspect_err(|e| log::error!("relic {id}: unreadable metadata: {e}"))
                     .ok()?;
@@ -383,6 +394,7 @@ pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
                             width,
                             height,
                             bytes: poster_bytes as u64,
+                            variant_bytes: variant_bytes as u64,
                         }
                     }),
                     photos: photos.remove(&id).unwrap_or_default(),

@@ -1,7 +1,7 @@
 //! How often each code was opened: a landing page's opening adds one to its target's count for
 //! the day (Vietnam time), written after the answer, off the request's path. Counts only: no
-//! address, identifier, cookie or time of day is kept. Link previews, crawlers and prefetches
-//! are not counted. Staff read them at `/admin/scans` (with every code's sign and files) and
+//! address, identifier, cookie or time of day is kept. Link previews, crawlers, prefetches and
+//! links followed within Disan (the language toggle, nearby sites) are not counted. Staff read them at `/admin/scans` (with every code's sign and files) and
 //! `GET /api/admin/scans`.
 
 use actix_web::http::StatusCode;
@@ -29,7 +29,8 @@ pub fn api(cfg: &mut web::ServiceConfig) {
     cfg.route("/scans", web::get().to(json));
 }
 
-/// Whether a request is a person opening the page (not a link preview, crawler or prefetch).
+/// Whether a request is a person opening the page from a code or a shared link (not a link
+/// preview, crawler, prefetch or a link followed within Disan).
 pub fn is_a_visit(req: &HttpRequest) -> bool {
     let header = |name: &str| {
         req.headers()
@@ -39,6 +40,19 @@ pub fn is_a_visit(req: &HttpRequest) -> bool {
             .to_ascii_lowercase()
     };
     if header("sec-purpose").contains("prefetch") || header("purpose").contains("prefetch") {
+        return false;
+    }
+    // A link followed within Disan (the language toggle, a nearby site, the saved list) is not a
+    // code's opening; a scanned code opens with no referrer or another app's.
+    if header("sec-fetch-site") == "same-origin" {
+        return false;
+    }
+    let host = header("host");
+    let referer = header("referer");
+    let from = referer
+        .split_once("://")
+        .map(|(_, rest)| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    if !host.is_empty() && from == Some(host.as_str()) {
         return false;
     }
     let agent = header("user-agent");

@@ -5,7 +5,7 @@
 use actix_web::http::header::{self, AcceptLanguage, Header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use disan_types::{Lang, SiteDetail};
+use disan_types::{Lang, SiteDetail, picture};
 
 use crate::AppState;
 use crate::error::Error;
@@ -84,6 +84,9 @@ const EN: Words = Words {
 struct Stop<'a> {
     n: usize,
     image: &'a str,
+    /// `srcset`s of the still's WebP and JPEG forms (`picture`).
+    webp: String,
+    jpeg: String,
     caption: &'a str,
 }
 
@@ -100,6 +103,8 @@ struct Page<'a> {
     stops: Vec<Stop<'a>>,
     width: u32,
     height: u32,
+    /// How wide a still shows: the column (40.5rem) or the screen less its margins.
+    sizes: &'static str,
     description: &'a str,
     visiting: &'a str,
     lat: String,
@@ -135,7 +140,7 @@ fn page_of(site: &SiteDetail, lang: Lang) -> Page<'_> {
         Lang::Vi => ("en", "English"),
         Lang::En => ("vi", "Tiếng Việt"),
     };
-    let (width, height) = (640, 400);
+    let (width, height) = disan_types::rules::TOUR_IMAGE_SIZE;
     Page {
         lang: lang.code(),
         t: if lang == Lang::Vi { &VI } else { &EN },
@@ -151,11 +156,14 @@ fn page_of(site: &SiteDetail, lang: Lang) -> Page<'_> {
             .map(|(i, stop)| Stop {
                 n: i + 1,
                 image: &stop.image,
+                webp: picture::srcset(&stop.image, width, picture::Format::Webp),
+                jpeg: picture::srcset(&stop.image, width, picture::Format::Jpeg),
                 caption: stop.caption.get(lang),
             })
             .collect(),
         width,
         height,
+        sizes: "(min-width: 42rem) 40.5rem, calc(100vw - 1.5rem)",
         description: site.description.get(lang),
         visiting: site.visiting.get(lang),
         lat: format!("{:.4}", s.position.lat),

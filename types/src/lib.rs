@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod admin;
 mod map;
+pub mod picture;
 pub mod relic;
 pub mod rules;
 mod search;
@@ -188,9 +189,11 @@ pub struct TourStop {
     pub anchor: String,
     pub pose: CameraPose,
     pub caption: Localized,
-    /// A still image of the stop for the 2D tour, e.g. `/assets/tours/doi-a1/1.jpg`.
+    /// A still image of the stop for the 2D tour, e.g. `/assets/tours/doi-a1/1.jpg` (640 × 400;
+    /// also at half width and as WebP, at `picture::variant`'s names).
     pub image: String,
-    /// The still's size in bytes (what keeping the 2D tour offline takes).
+    /// The still's size in bytes, all its forms (`picture::VARIANTS`) together: what keeping
+    /// the 2D tour offline takes.
     #[serde(default)]
     pub image_bytes: u64,
 }

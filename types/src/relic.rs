@@ -53,6 +53,10 @@ pub struct Poster {
     pub width: u32,
     pub height: u32,
     pub bytes: u64,
+    /// The bytes of its half-width and WebP forms, stored at [`crate::picture::variant`]'s
+    /// names; 0 for a poster drawn before there were any.
+    #[serde(default)]
+    pub variant_bytes: u64,
 }
 
 /// A photo of a relic, public while the relic is published.

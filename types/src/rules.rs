@@ -118,6 +118,9 @@ pub fn model_path(slug: &str, level: ModelLevel) -> String {
     }
 }
 
+/// The size of a tour stop's still (its JPEG; see `picture` for its other forms).
+pub const TOUR_IMAGE_SIZE: (u32, u32) = (640, 400);
+
 /// Where the still of a site's tour stop `n` (from 1) lives in the asset store.
 pub fn tour_image_path(slug: &str, n: usize) -> String {
     format!("tours/{slug}/{n}.jpg")

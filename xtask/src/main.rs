@@ -338,10 +338,14 @@ fn assets(ws: &Workspace) -> anyhow::Result<()> {
                 pitch: stop.pitch,
                 distance: stop.distance,
             };
-            let jpeg = disan_assetgen::tour_image(&model, pose)?;
-            largest = largest.max(jpeg.len());
-            let path = assets_dir.join(disan_assetgen::tour_image_path(slug, i + 1));
-            disan_assetgen::write_file(&path, &jpeg)?;
+            let jpeg = disan_types::rules::tour_image_path(slug, i + 1);
+            for v in disan_assetgen::tour_pictures(&model, pose)? {
+                if (v.size, v.format) == disan_types::picture::VARIANTS[0] {
+                    largest = largest.max(v.bytes.len());
+                }
+                let path = disan_types::picture::variant(&jpeg, v.size, v.format);
+                disan_assetgen::write_file(&assets_dir.join(path), &v.bytes)?;
+            }
         }
         println!("{:<40} {:>6} {:>10}", slug, site.tour.len(), largest);
     }
