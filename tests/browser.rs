@@ -1857,7 +1857,14 @@ fn a_saved_place_opens_offline_and_removing_it_frees_the_cache() {
     assert!(ureq::get(&landing).call().is_err(), "the server is stopped");
     browser.goto(&landing).unwrap();
     assert_eq!(browser.text("h1").unwrap(), "Đồi A1");
-    // Offline the light 3D tour is offered.
+    // Offline the light 3D tour is offered (the page finds the server gone).
+    browser
+        .wait_for(
+            "return !document.getElementById('open-3d-light').hidden && \
+             document.getElementById('open-3d').hidden;",
+            Duration::from_secs(20),
+        )
+        .unwrap();
     assert!(browser.displayed("#open-3d-light").unwrap());
     browser
         .goto(&format!("{base}/tour/doi-a1/2d?lang=vi"))

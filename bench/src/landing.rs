@@ -4,6 +4,9 @@
 //! (562.5 ms, 1.44 Mbit/s down, 675 kbit/s up) and "Regular 3G" (100 ms, 750 kbit/s down,
 //! 250 kbit/s up) presets: first contentful paint, and the bytes transferred until the page's
 //! `load` event (the first useful view: the HTML, its stylesheet and script, the poster).
+//! Then Google Lighthouse (npm `lighthouse` in `bench/lighthouse`, mobile defaults: simulated
+//! Slow 4G and a 4× slower CPU, in Debian's Chromium) on every landing page and, beside them,
+//! on one site's 2D tour page and tour page: the performance and accessibility scores.
 
 use std::path::Path;
 use std::time::Duration;
@@ -54,6 +57,56 @@ fn load(
         bail!("{path}: no paint timing: {v}");
     };
     Ok((fcp, bytes))
+}
+
+/// Lighthouse's report of one page: performance and accessibility (0–100), FCP and LCP (ms),
+/// total bytes.
+struct Audit {
+    performance: f64,
+    accessibility: f64,
+    fcp: f64,
+    lcp: f64,
+    bytes: f64,
+}
+
+fn lighthouse(root: &Path, url: &str) -> anyhow::Result<Audit> {
+    let cli = root.join("bench/lighthouse/node_modules/lighthouse/cli/index.js");
+    if !cli.is_file() {
+        bail!(
+            "Lighthouse is not installed: `cargo xtask bench landing` runs npm ci in bench/lighthouse"
+        );
+    }
+    let out = tempfile::NamedTempFile::new()?;
+    let status = std::process::Command::new("node")
+        .arg(&cli)
+        .arg(url)
+        .args([
+            "--quiet",
+            "--chrome-flags=--headless=new --no-sandbox",
+            "--only-categories=performance,accessibility",
+            "--output=json",
+        ])
+        .arg(format!("--output-path={}", out.path().display()))
+        .env("CHROME_PATH", disan_webdriver::CHROMIUM)
+        .status()
+        .context("running Lighthouse (node)")?;
+    if !status.success() {
+        bail!("Lighthouse failed on {url}: {status}");
+    }
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(out.path())?)?;
+    let score = |c: &str| report["categories"][c]["score"].as_f64().unwrap_or(0.0) * 100.0;
+    let value = |a: &str| {
+        report["audits"][a]["numericValue"]
+            .as_f64()
+            .unwrap_or(f64::NAN)
+    };
+    Ok(Audit {
+        performance: score("performance"),
+        accessibility: score("accessibility"),
+        fcp: value("first-contentful-paint"),
+        lcp: value("largest-contentful-paint"),
+        bytes: value("total-byte-weight"),
+    })
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -129,5 +182,48 @@ pub fn run(bin: &Path, root: &Path, web_dir: &Path) -> anyhow::Result<()> {
         medians[0].1[0] / medians[1].1[0],
         medians[0].1[1] / medians[1].1[1]
     );
+
+    println!(
+        "\nLighthouse {} (mobile defaults)\n\n| page | performance | accessibility | FCP (ms) | LCP (ms) | bytes |",
+        lighthouse_version(root)
+    );
+    println!("|---|---:|---:|---:|---:|---:|");
+    let row = |name: &str, a: &Audit| {
+        println!(
+            "| {name} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} |",
+            a.performance, a.accessibility, a.fcp, a.lcp, a.bytes
+        );
+    };
+    let mut worst: Option<Audit> = None;
+    for slug in &slugs {
+        let a = lighthouse(root, &server.url(&format!("/s/{slug}")))?;
+        row(&format!("/s/{slug}"), &a);
+        worst = Some(match worst {
+            Some(w) => Audit {
+                performance: w.performance.min(a.performance),
+                accessibility: w.accessibility.min(a.accessibility),
+                fcp: w.fcp.max(a.fcp),
+                lcp: w.lcp.max(a.lcp),
+                bytes: w.bytes.max(a.bytes),
+            },
+            None => a,
+        });
+    }
+    if let Some(w) = &worst {
+        row("landing pages, worst", w);
+    }
+    let peer = slugs.iter().find(|s| *s == "doi-a1").unwrap_or(&slugs[0]);
+    for path in [format!("/tour/{peer}/2d"), format!("/tour/{peer}")] {
+        row(&path, &lighthouse(root, &server.url(&path))?);
+    }
     Ok(())
+}
+
+/// The installed Lighthouse's version, from its package file.
+fn lighthouse_version(root: &Path) -> String {
+    std::fs::read(root.join("bench/lighthouse/node_modules/lighthouse/package.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v["version"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| "?".into())
 }

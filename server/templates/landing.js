@@ -5,11 +5,23 @@
 // (`/saved`) shows and removes what is kept.
 const $ = (id) => document.getElementById(id);
 
-function preferLight() {
+/** Whether the server answers: a page the worker gave from a saved copy cannot rely on
+ * `navigator.onLine`, which stays true on a dead mountain signal. */
+async function reachable() {
+  try {
+    return (await fetch("/healthz", { cache: "no-store" })).ok;
+  } catch (_) {
+    return false;
+  }
+}
+
+async function preferLight() {
   const c = navigator.connection;
   const slow = c && (c.saveData || /(^|-)2g$|^3g$/.test(c.effectiveType || ""));
   // Offline (a saved place), only the light model was kept.
-  if (!slow && navigator.onLine !== false) return;
+  const offline = navigator.onLine === false ||
+    (navigator.serviceWorker && navigator.serviceWorker.controller && !(await reachable()));
+  if (!slow && !offline) return;
   const full = $("open-3d"), light = $("open-3d-light"), note = $("light-note");
   if (full && light && note) { full.hidden = true; light.hidden = false; note.hidden = false; }
 }

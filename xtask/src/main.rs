@@ -98,6 +98,7 @@ fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
         }
         Some("landing") => {
             tools::ensure_chromium()?;
+            tools::ensure_lighthouse(ws)?;
             web::build(ws, false)?;
             bench_with_server(ws, args)
         }

@@ -124,6 +124,12 @@ pub fn ensure_gltfpack(ws: &Workspace) -> anyhow::Result<()> {
     npm_ci(&ws.root.join("bench/gltfpack"), "gltfpack")
 }
 
+/// Google Lighthouse (npm, pinned in `bench/lighthouse`'s lock file), run on the landing
+/// pages by `cargo xtask bench landing`.
+pub fn ensure_lighthouse(ws: &Workspace) -> anyhow::Result<()> {
+    npm_ci(&ws.root.join("bench/lighthouse"), "lighthouse")
+}
+
 /// axe-core (npm, pinned in `tests/axe/`'s lock file), the accessibility engine the browser
 /// tests run on the pages.
 pub fn ensure_axe(ws: &Workspace) -> anyhow::Result<()> {

@@ -9,7 +9,8 @@ use anyhow::{Context, bail};
 use base64::Engine;
 use serde_json::{Value, json};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+/// Debian's Chromium, which every browser test and benchmark runs.
+pub const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
