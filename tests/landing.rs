@@ -667,5 +667,9 @@ fn scans_are_counted_per_day_without_machines() {
         "{html}"
     );
     assert!(html.contains(r#"<a href="/qr/s.doi-a1.2/sign?lang=vi">"#));
+    // The most opened first, then the rest in the catalogue's order.
+    let at = |code: &str| html.find(&format!("<code>{code}</code>")).unwrap();
+    assert!(at("s.doi-a1") < at("s.doi-a1.2") && at("s.doi-a1.2") < at("s.a-pa-chai"));
+    assert!(at("s.a-pa-chai") < at("s.ban-men"));
     assert_eq!(page(&s, "/admin/scans", &[]).0, 303, "login first");
 }
