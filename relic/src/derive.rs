@@ -3,8 +3,9 @@
 //! model for the first view (a few thousand triangles, thumbnail textures) and the **full**
 //! model for the viewer on a phone (at most 150 000 triangles, textures at most 2048²), both
 //! simplified by meshoptimizer's simplifier (`meshoptimizer-rs`, a pure-Rust port) when the
-//! scan has more, recentred on the origin and turned Y-up. Textures are written as PNG, which
-//! the viewer decodes today. The master stays as uploaded.
+//! scan has more, recentred on the origin and turned Y-up. Textures are written as JPEG, or PNG
+//! where they are transparent (the browser decodes either for the viewer). The master stays as
+//! uploaded.
 
 use disan_types::admin::UpAxis;
 use gltf::mesh::Mode;
@@ -352,13 +353,13 @@ fn write(model: &Model, meshes: &[Vec<Primitive>], up: UpAxis, budget: Budget) -
         mesh_index.push(Some(out_meshes.len()));
         out_meshes.push(mesh);
     }
-    // Textures, resized to the budget, as PNG.
+    // Textures, resized to the budget, as JPEG (PNG where transparent).
     let mut images = Vec::new();
     for (n, image) in model.document.images().enumerate() {
         let json = &model.document.as_json().images[n];
         let bytes = image_bytes(model, n);
-        let (bytes, mime) = match texture_png(bytes, budget.texture) {
-            Some(png) => (png, "image/png".to_owned()),
+        let (bytes, mime) = match texture(bytes, budget.texture) {
+            Some((encoded, mime)) => (encoded, mime.to_owned()),
             None => (
                 bytes.to_vec(),
                 json.mime_type
@@ -462,9 +463,12 @@ pub fn light_glb(model: &Model, up: UpAxis) -> Vec<u8> {
     derive(model, up, Budget::LIGHT)
 }
 
-/// A texture at most `max_side` pixels on a side, as PNG (RGBA when it has transparency);
-/// `None` if it does not decode.
-pub fn texture_png(bytes: &[u8], max_side: u32) -> Option<Vec<u8>> {
+/// JPEG quality of the derivatives' textures.
+pub const TEXTURE_JPEG_QUALITY: u8 = 85;
+
+/// A texture at most `max_side` pixels on a side, as JPEG, or as RGBA PNG when any texel is
+/// transparent; with its MIME type. `None` if it does not decode.
+pub fn texture(bytes: &[u8], max_side: u32) -> Option<(Vec<u8>, &'static str)> {
     let image = image::load_from_memory(bytes).ok()?;
     let (w, h) = (image.width(), image.height());
     let image = if w.max(h) > max_side {
@@ -477,12 +481,17 @@ pub fn texture_png(bytes: &[u8], max_side: u32) -> Option<Vec<u8>> {
     } else {
         image
     };
-    let image = if image.color().has_alpha() {
-        image::DynamicImage::ImageRgba8(image.to_rgba8())
-    } else {
-        image::DynamicImage::ImageRgb8(image.to_rgb8())
-    };
+    let transparent = image.color().has_alpha() && image.to_rgba8().pixels().any(|p| p[3] < 255);
     let mut out = std::io::Cursor::new(Vec::new());
-    image.write_to(&mut out, image::ImageFormat::Png).ok()?;
-    Some(out.into_inner())
+    if transparent {
+        image::DynamicImage::ImageRgba8(image.to_rgba8())
+            .write_to(&mut out, image::ImageFormat::Png)
+            .ok()?;
+        return Some((out.into_inner(), "image/png"));
+    }
+    let rgb = image.to_rgb8();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, TEXTURE_JPEG_QUALITY)
+        .encode_image(&rgb)
+        .ok()?;
+    Some((out.into_inner(), "image/jpeg"))
 }

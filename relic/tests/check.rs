@@ -497,6 +497,10 @@ fn dense_scans_are_simplified_for_the_light_and_full_models() {
     let t = light.report.triangles;
     assert!((1_000..=4_000).contains(&t), "light: {t} triangles");
     assert!(light.report.textures.iter().all(|x| x.width <= 128));
+    // Opaque textures come out as JPEG (a fraction of PNG's bytes), which the browser decodes.
+    for t in full.report.textures.iter().chain(&light.report.textures) {
+        assert_eq!(t.mime, "image/jpeg", "{t:?}");
+    }
     // The simplified surfaces keep the scan's shape: the same box, within a few centimetres.
     for (a, b) in master.report.size.iter().zip(light.report.size) {
         assert!(
@@ -617,4 +621,32 @@ fn the_poster_is_a_still_of_the_textured_model() {
     // Both derivatives come with it.
     assert_eq!(&d.full[..4], b"glTF");
     assert_eq!(&d.light[..4], b"glTF");
+}
+
+#[test]
+fn textures_are_jpeg_unless_transparent() {
+    use disan_relic::derive::texture;
+    let encode = |img: image::DynamicImage| {
+        let mut out = std::io::Cursor::new(Vec::new());
+        img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+        out.into_inner()
+    };
+    // An RGBA PNG whose every texel is opaque: a JPEG.
+    let opaque = image::RgbaImage::from_fn(64, 32, |x, y| {
+        image::Rgba([x as u8 * 4, y as u8 * 8, 90, 255])
+    });
+    let (bytes, mime) = texture(&encode(opaque.into()), 2048).unwrap();
+    assert_eq!(mime, "image/jpeg");
+    let back = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).unwrap();
+    assert_eq!((back.width(), back.height()), (64, 32));
+    // One transparent texel keeps it a PNG with its alpha; the size budget still applies.
+    let mut clear = image::RgbaImage::from_pixel(256, 128, image::Rgba([200, 30, 30, 255]));
+    clear.put_pixel(3, 3, image::Rgba([0, 0, 0, 0]));
+    let (bytes, mime) = texture(&encode(clear.into()), 128).unwrap();
+    assert_eq!(mime, "image/png");
+    let back = image::load_from_memory_with_format(&bytes, image::ImageFormat::Png).unwrap();
+    assert_eq!((back.width(), back.height()), (128, 64));
+    assert!(back.color().has_alpha());
+    // Bytes that are no image: none.
+    assert!(texture(b"not an image", 128).is_none());
 }

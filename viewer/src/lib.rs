@@ -3,6 +3,7 @@
 
 mod camera;
 mod console;
+mod decode;
 mod hotspots;
 mod loading;
 mod model;

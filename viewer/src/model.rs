@@ -6,12 +6,10 @@ use std::collections::HashMap;
 
 use bevy::asset::io::Reader;
 use bevy::asset::{AssetLoader, LoadContext, RenderAssetUsages};
-use bevy::image::{
-    CompressedImageFormats, ImageAddressMode, ImageSampler, ImageSamplerDescriptor, ImageType,
-};
+use bevy::image::{ImageAddressMode, ImageSampler, ImageSamplerDescriptor};
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
-use bevy::render::render_resource::TextureFormat;
+use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
 use crate::shading::{Alpha, Surface};
 
@@ -67,7 +65,10 @@ impl AssetLoader for GlbLoader {
     ) -> Result<Model, ModelError> {
         let mut bytes = Vec::new();
         reader.read_to_end(&mut bytes).await?;
-        read(&bytes, context)
+        let gltf = gltf::Gltf::from_slice(&bytes)?;
+        let buffers = buffers(&gltf)?;
+        let pixels = decode_images(&gltf, &buffers).await?;
+        read(&gltf, &buffers, pixels, context)
     }
 
     fn extensions(&self) -> &[&str] {
@@ -75,8 +76,8 @@ impl AssetLoader for GlbLoader {
     }
 }
 
-fn read(bytes: &[u8], context: &mut LoadContext<'_>) -> Result<Model, ModelError> {
-    let gltf = gltf::Gltf::from_slice(bytes)?;
+/// The file's buffers: only its own binary chunk.
+fn buffers(gltf: &gltf::Gltf) -> Result<Vec<&[u8]>, ModelError> {
     let mut buffers = Vec::new();
     for buffer in gltf.buffers() {
         match (buffer.source(), &gltf.blob) {
@@ -84,6 +85,50 @@ fn read(bytes: &[u8], context: &mut LoadContext<'_>) -> Result<Model, ModelError
             _ => return Err(ModelError::External(buffer.index())),
         }
     }
+    Ok(buffers)
+}
+
+/// The pixels of every image a material shows, by image index, decoded before the model is
+/// built (in the browser, decoding is asynchronous).
+async fn decode_images(
+    gltf: &gltf::Gltf,
+    buffers: &[&[u8]],
+) -> Result<HashMap<usize, crate::decode::Rgba>, ModelError> {
+    let mut pixels = HashMap::new();
+    for material in gltf.materials() {
+        let Some(info) = material.pbr_metallic_roughness().base_color_texture() else {
+            continue;
+        };
+        let source = info.texture().source();
+        let index = source.index();
+        if pixels.contains_key(&index) {
+            continue;
+        }
+        let gltf::image::Source::View { view, mime_type } = source.source() else {
+            return Err(ModelError::External(index));
+        };
+        let bytes = buffers
+            .get(view.buffer().index())
+            .and_then(|b| b.get(view.offset()..view.offset() + view.length()))
+            .ok_or_else(|| ModelError::Image {
+                index,
+                reason: "its bytes are outside the buffer".into(),
+            })?;
+        let mime = crate::decode::sniff(bytes).unwrap_or(mime_type);
+        let rgba = crate::decode::rgba(bytes, mime)
+            .await
+            .map_err(|reason| ModelError::Image { index, reason })?;
+        pixels.insert(index, rgba);
+    }
+    Ok(pixels)
+}
+
+fn read(
+    gltf: &gltf::Gltf,
+    buffers: &[&[u8]],
+    mut pixels: HashMap<usize, crate::decode::Rgba>,
+    context: &mut LoadContext<'_>,
+) -> Result<Model, ModelError> {
     let scene = gltf
         .default_scene()
         .or_else(|| gltf.scenes().next())
@@ -113,7 +158,7 @@ fn read(bytes: &[u8], context: &mut LoadContext<'_>) -> Result<Model, ModelError
                 let handle = match meshes.get(&key) {
                     Some(h) => h.clone(),
                     None => {
-                        let Some(m) = read_mesh(&primitive, &buffers) else {
+                        let Some(m) = read_mesh(&primitive, buffers) else {
                             continue;
                         };
                         let label = format!("Mesh{}/{}", key.0, key.1);
@@ -126,7 +171,7 @@ fn read(bytes: &[u8], context: &mut LoadContext<'_>) -> Result<Model, ModelError
                 let surface = match surfaces.get(&material.index()) {
                     Some(h) => h.clone(),
                     None => {
-                        let surface = read_material(&material, &buffers, &mut images, context)?;
+                        let surface = read_material(&material, &mut pixels, &mut images, context)?;
                         let label = material
                             .index()
                             .map_or("DefaultMaterial".to_owned(), |i| format!("Material{i}"));
@@ -185,13 +230,13 @@ fn read_mesh(primitive: &gltf::Primitive, buffers: &[&[u8]]) -> Option<Mesh> {
 /// double-sidedness. Metallic and roughness are left out: the viewer's light has no highlights.
 fn read_material(
     material: &gltf::Material,
-    buffers: &[&[u8]],
+    pixels: &mut HashMap<usize, crate::decode::Rgba>,
     images: &mut HashMap<usize, Handle<Image>>,
     context: &mut LoadContext<'_>,
 ) -> Result<Surface, ModelError> {
     let pbr = material.pbr_metallic_roughness();
     let texture = match pbr.base_color_texture() {
-        Some(info) => Some(read_image(&info.texture(), buffers, images, context)?),
+        Some(info) => Some(read_image(&info.texture(), pixels, images, context)?),
         None => None,
     };
     let [r, g, b, a] = pbr.base_color_factor();
@@ -210,29 +255,22 @@ fn read_material(
     })
 }
 
-/// A texture's image (PNG or JPEG inside the file), decoded once per image, with the
-/// texture's wrapping.
+/// A texture's image (decoded by [`decode_images`]) as a bevy image with mipmaps, made once
+/// per image, with the texture's wrapping.
 fn read_image(
     texture: &gltf::Texture,
-    buffers: &[&[u8]],
+    pixels: &mut HashMap<usize, crate::decode::Rgba>,
     images: &mut HashMap<usize, Handle<Image>>,
     context: &mut LoadContext<'_>,
 ) -> Result<Handle<Image>, ModelError> {
-    let source = texture.source();
-    let index = source.index();
+    let index = texture.source().index();
     if let Some(h) = images.get(&index) {
         return Ok(h.clone());
     }
-    let gltf::image::Source::View { view, mime_type } = source.source() else {
-        return Err(ModelError::External(index));
-    };
-    let bytes = buffers
-        .get(view.buffer().index())
-        .and_then(|b| b.get(view.offset()..view.offset() + view.length()))
-        .ok_or_else(|| ModelError::Image {
-            index,
-            reason: "its bytes are outside the buffer".into(),
-        })?;
+    let rgba = pixels.remove(&index).ok_or_else(|| ModelError::Image {
+        index,
+        reason: "it was not decoded".into(),
+    })?;
     let sampler = texture.sampler();
     let wrap = |mode| match mode {
         gltf::texture::WrappingMode::ClampToEdge => ImageAddressMode::ClampToEdge,
@@ -244,18 +282,27 @@ fn read_image(
         address_mode_v: wrap(sampler.wrap_t()),
         ..ImageSamplerDescriptor::linear()
     };
-    let mut image = Image::from_buffer(
-        bytes,
-        ImageType::MimeType(mime_type),
-        CompressedImageFormats::NONE,
-        true,
-        ImageSampler::Descriptor(descriptor),
+    if rgba.width == 0
+        || rgba.height == 0
+        || rgba.data.len() != (rgba.width * rgba.height * 4) as usize
+    {
+        return Err(ModelError::Image {
+            index,
+            reason: "it has no pixels".into(),
+        });
+    }
+    let mut image = Image::new(
+        Extent3d {
+            width: rgba.width,
+            height: rgba.height,
+            depth_or_array_layers: 1,
+        },
+        TextureDimension::D2,
+        rgba.data,
+        TextureFormat::Rgba8UnormSrgb,
         RenderAssetUsages::default(),
-    )
-    .map_err(|e| ModelError::Image {
-        index,
-        reason: e.to_string(),
-    })?;
+    );
+    image.sampler = ImageSampler::Descriptor(descriptor);
     add_mipmaps(&mut image);
     let handle = context.add_labeled_asset(format!("Image{index}"), image);
     images.insert(index, handle.clone());
