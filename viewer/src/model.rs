@@ -377,12 +377,12 @@ mod tests {
 
     fn rgba(width: u32, height: u32, texels: Vec<u8>) -> Image {
         Image::new(
-            bevy::render::render_resource::Extent3d {
+            Extent3d {
                 width,
                 height,
                 depth_or_array_layers: 1,
             },
-            bevy::render::render_resource::TextureDimension::D2,
+            TextureDimension::D2,
             texels,
             TextureFormat::Rgba8UnormSrgb,
             RenderAssetUsages::default(),
