@@ -1918,3 +1918,161 @@ fn a_saved_place_opens_offline_and_removing_it_frees_the_cache() {
         .unwrap();
     assert_eq!(left, json!([]), "no cache left");
 }
+
+/// A 2 m square facing +Z whose texture (a PNG, 64 × 64) has a colour in each quarter: red top
+/// left, green top right, blue bottom left, yellow bottom right. As a GLB.
+fn quartered_square() -> Vec<u8> {
+    const QUARTERS: [[u8; 3]; 4] = [[220, 40, 40], [40, 180, 60], [40, 70, 220], [230, 210, 40]];
+    let mut texels = Vec::new();
+    for y in 0..64 {
+        for x in 0..64 {
+            texels.extend(QUARTERS[(y / 32) * 2 + x / 32]);
+        }
+    }
+    let mut png = Vec::new();
+    {
+        let mut e = png::Encoder::new(&mut png, 64, 64);
+        e.set_color(png::ColorType::Rgb);
+        e.write_header().unwrap().write_image_data(&texels).unwrap();
+    }
+    let f = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+    let positions = f(&[-1., -1., 0., 1., -1., 0., 1., 1., 0., -1., 1., 0.]);
+    let normals = f(&[0., 0., 1., 0., 0., 1., 0., 0., 1., 0., 0., 1.]);
+    // glTF's UV origin is the image's top left corner.
+    let uvs = f(&[0., 1., 1., 1., 1., 0., 0., 0.]);
+    let indices: Vec<u8> = [0u16, 1, 2, 0, 2, 3]
+        .iter()
+        .flat_map(|i| i.to_le_bytes())
+        .collect();
+    let mut bin = Vec::new();
+    let mut views = Vec::new();
+    for part in [&positions, &normals, &uvs, &indices, &png] {
+        views.push(json!({"buffer": 0, "byteOffset": bin.len(), "byteLength": part.len()}));
+        bin.extend_from_slice(part);
+        while bin.len() % 4 != 0 {
+            bin.push(0);
+        }
+    }
+    let doc = json!({
+        "asset": {"version": "2.0"},
+        "scene": 0,
+        "scenes": [{"nodes": [0]}],
+        "nodes": [{"mesh": 0}],
+        "meshes": [{"primitives": [{
+            "attributes": {"POSITION": 0, "NORMAL": 1, "TEXCOORD_0": 2},
+            "indices": 3, "material": 0}]}],
+        "materials": [{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0},
+            "metallicFactor": 0.0}, "doubleSided": true}],
+        "textures": [{"source": 0}],
+        "images": [{"bufferView": 4, "mimeType": "image/png"}],
+        "accessors": [
+            {"bufferView": 0, "componentType": 5126, "count": 4, "type": "VEC3",
+             "min": [-1.0, -1.0, 0.0], "max": [1.0, 1.0, 0.0]},
+            {"bufferView": 1, "componentType": 5126, "count": 4, "type": "VEC3"},
+            {"bufferView": 2, "componentType": 5126, "count": 4, "type": "VEC2"},
+            {"bufferView": 3, "componentType": 5123, "count": 6, "type": "SCALAR"}
+        ],
+        "bufferViews": views,
+        "buffers": [{"byteLength": bin.len()}]
+    });
+    let mut json = serde_json::to_vec(&doc).unwrap();
+    while json.len() % 4 != 0 {
+        json.push(b' ');
+    }
+    let mut glb = Vec::new();
+    glb.extend(b"glTF");
+    glb.extend(2u32.to_le_bytes());
+    glb.extend(((12 + 8 + json.len() + 8 + bin.len()) as u32).to_le_bytes());
+    glb.extend((json.len() as u32).to_le_bytes());
+    glb.extend(b"JSON");
+    glb.extend(json);
+    glb.extend((bin.len() as u32).to_le_bytes());
+    glb.extend(b"BIN\0");
+    glb.extend(bin);
+    glb
+}
+
+/// Where a colour shows on `canvas`: its share of the pixels and their mean position (0–1).
+fn where_colour(canvas: &Image, is: impl Fn([f32; 3]) -> bool) -> (f64, f64, f64) {
+    let (mut n, mut sx, mut sy) = (0.0, 0.0, 0.0);
+    for (i, p) in canvas.rgb.iter().enumerate() {
+        if is(p.map(f32::from)) {
+            n += 1.0;
+            sx += (i as u32 % canvas.width) as f64 / canvas.width as f64;
+            sy += (i as u32 / canvas.width) as f64 / canvas.height as f64;
+        }
+    }
+    let share = n / canvas.rgb.len() as f64;
+    (share, sx / n.max(1.0), sy / n.max(1.0))
+}
+
+#[test]
+fn textures_show_their_colours_the_right_way_up() {
+    let (_one, server, browser) = session();
+    server.add_user(
+        "lan",
+        disan_types::admin::Role::Editor,
+        "mật khẩu của Lan 2026",
+    );
+    let lan = disan_tests::Staff::with_token(&server, "lan");
+    let upload = lan.upload(&quartered_square());
+    let meta = json!({
+        "title": {"vi": "Bảng màu", "en": "Colour chart"},
+        "description": {"vi": "Bốn màu, mỗi góc một màu.", "en": "Four colours, one per corner."},
+        "place": {"site": "doi-a1"},
+        "object_type": {"vi": "", "en": ""}, "period": {"vi": "", "en": ""},
+        "material": {"vi": "", "en": ""}, "dimensions": "", "credits": "", "licence": "CC BY 4.0",
+        "dublin_core": {"identifier": "", "creator": "", "date": "", "rights": "", "source": ""}
+    });
+    let (status, body) = lan.send(
+        "POST",
+        "/api/admin/relics",
+        Some(json!({"meta": meta, "upload": upload})),
+    );
+    assert_eq!(status, 201, "{body}");
+    let id = body["id"].as_i64().unwrap();
+    lan.ready(id);
+    let (status, body) = lan.send("POST", &format!("/api/admin/relics/{id}/publish"), None);
+    assert_eq!(status, 200, "{body}");
+    // The derivative's texture is a JPEG now; the browser decodes it for the viewer.
+    browser.goto(&server.url(&format!("/relic/{id}"))).unwrap();
+    shot_of(&browser, &format!("relic-{id}"), 3, "quartered-square-page");
+    // The 3D view alone: the panel (with the poster, which has these colours too) hidden.
+    browser
+        .eval(
+            "document.getElementById('relic-panel').hidden = true;",
+            json!([]),
+        )
+        .unwrap();
+    let canvas = canvas_shot(&browser, "quartered-square");
+    assert!(
+        !browser.displayed("#relic-poster").unwrap(),
+        "the poster is out of the picture"
+    );
+    let red = where_colour(&canvas, |[r, g, b]| r > 1.8 * g && r > 1.8 * b);
+    let green = where_colour(&canvas, |[r, g, b]| g > 1.6 * r && g > 1.6 * b);
+    let blue = where_colour(&canvas, |[r, g, b]| b > 1.8 * r && b > 1.5 * g);
+    let yellow = where_colour(&canvas, |[r, g, b]| {
+        r > 2.5 * b && g > 2.5 * b && (r - g).abs() < 0.25 * r
+    });
+    let seen = format!("red {red:?} green {green:?} blue {blue:?} yellow {yellow:?}");
+    // Each quarter shows (the camera frames the square close: a corner may leave the canvas).
+    for (name, c) in [
+        ("red", red),
+        ("green", green),
+        ("blue", blue),
+        ("yellow", yellow),
+    ] {
+        assert!(
+            c.0 > 0.003,
+            "{name}: {:.2} % of the canvas; {seen}",
+            c.0 * 100.0
+        );
+    }
+    // Right way up: red and green above blue and yellow; red and blue on one side, green and
+    // yellow on the other (which side depends on where the camera stands).
+    assert!(red.2 < blue.2 && green.2 < yellow.2, "upside down: {seen}");
+    let left = (red.1 < green.1, blue.1 < yellow.1);
+    assert!(left.0 == left.1, "columns mixed: {seen}");
+    assert_no_page_errors(&browser);
+}
