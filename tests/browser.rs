@@ -1949,7 +1949,7 @@ fn quartered_square() -> Vec<u8> {
     for part in [&positions, &normals, &uvs, &indices, &png] {
         views.push(json!({"buffer": 0, "byteOffset": bin.len(), "byteLength": part.len()}));
         bin.extend_from_slice(part);
-        while bin.len() % 4 != 0 {
+        while !bin.len().is_multiple_of(4) {
             bin.push(0);
         }
     }
@@ -1976,7 +1976,7 @@ fn quartered_square() -> Vec<u8> {
         "buffers": [{"byteLength": bin.len()}]
     });
     let mut json = serde_json::to_vec(&doc).unwrap();
-    while json.len() % 4 != 0 {
+    while !json.len().is_multiple_of(4) {
         json.push(b' ');
     }
     let mut glb = Vec::new();
