@@ -1919,10 +1919,13 @@ fn a_saved_place_opens_offline_and_removing_it_frees_the_cache() {
     assert_eq!(left, json!([]), "no cache left");
 }
 
-/// A 2 m square facing +Z whose texture (a PNG, 64 × 64) has a colour in each quarter: red top
-/// left, green top right, blue bottom left, yellow bottom right. As a GLB.
+/// The quarters' colours (sRGB): red top left, green top right, blue bottom left, yellow
+/// bottom right.
+const QUARTERS: [[u8; 3]; 4] = [[220, 40, 40], [40, 180, 60], [40, 70, 220], [230, 210, 40]];
+
+/// A 2 m square facing +Z whose texture (a PNG, 64 × 64) has one of [`QUARTERS`] in each
+/// quarter, unlit (`KHR_materials_unlit`, as photogrammetry is). As a GLB.
 fn quartered_square() -> Vec<u8> {
-    const QUARTERS: [[u8; 3]; 4] = [[220, 40, 40], [40, 180, 60], [40, 70, 220], [230, 210, 40]];
     let mut texels = Vec::new();
     for y in 0..64 {
         for x in 0..64 {
@@ -1937,7 +1940,8 @@ fn quartered_square() -> Vec<u8> {
     }
     let f = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
     let positions = f(&[-1., -1., 0., 1., -1., 0., 1., 1., 0., -1., 1., 0.]);
-    let normals = f(&[0., 0., 1., 0., 0., 1., 0., 0., 1., 0., 0., 1.]);
+    // Pointing down, away from any light: lit, the square would be dark; unlit, it is not.
+    let normals = f(&[0., -1., 0., 0., -1., 0., 0., -1., 0., 0., -1., 0.]);
     // glTF's UV origin is the image's top left corner.
     let uvs = f(&[0., 1., 1., 1., 1., 0., 0., 0.]);
     let indices: Vec<u8> = [0u16, 1, 2, 0, 2, 3]
@@ -1962,7 +1966,9 @@ fn quartered_square() -> Vec<u8> {
             "attributes": {"POSITION": 0, "NORMAL": 1, "TEXCOORD_0": 2},
             "indices": 3, "material": 0}]}],
         "materials": [{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0},
-            "metallicFactor": 0.0}, "doubleSided": true}],
+            "metallicFactor": 0.0}, "doubleSided": true,
+            "extensions": {"KHR_materials_unlit": {}}}],
+        "extensionsUsed": ["KHR_materials_unlit"],
         "textures": [{"source": 0}],
         "images": [{"bufferView": 4, "mimeType": "image/png"}],
         "accessors": [
@@ -1993,10 +1999,10 @@ fn quartered_square() -> Vec<u8> {
 }
 
 /// Where a colour shows on `canvas`: its share of the pixels and their mean position (0–1).
-fn where_colour(canvas: &Image, is: impl Fn([f32; 3]) -> bool) -> (f64, f64, f64) {
+fn where_colour(canvas: &Image, colour: [u8; 3]) -> (f64, f64, f64) {
     let (mut n, mut sx, mut sy) = (0.0, 0.0, 0.0);
     for (i, p) in canvas.rgb.iter().enumerate() {
-        if is(p.map(f32::from)) {
+        if p.iter().zip(colour).all(|(a, b)| a.abs_diff(b) <= 16) {
             n += 1.0;
             sx += (i as u32 % canvas.width) as f64 / canvas.width as f64;
             sy += (i as u32 / canvas.width) as f64 / canvas.height as f64;
@@ -2049,12 +2055,9 @@ fn textures_show_their_colours_the_right_way_up() {
         !browser.displayed("#relic-poster").unwrap(),
         "the poster is out of the picture"
     );
-    let red = where_colour(&canvas, |[r, g, b]| r > 1.8 * g && r > 1.8 * b);
-    let green = where_colour(&canvas, |[r, g, b]| g > 1.6 * r && g > 1.6 * b);
-    let blue = where_colour(&canvas, |[r, g, b]| b > 1.8 * r && b > 1.5 * g);
-    let yellow = where_colour(&canvas, |[r, g, b]| {
-        r > 2.5 * b && g > 2.5 * b && (r - g).abs() < 0.25 * r
-    });
+    // Unlit, each quarter shows its texels' own colour (within JPEG's error): decoded and
+    // kept in sRGB correctly, not darkened or washed out.
+    let [red, green, blue, yellow] = QUARTERS.map(|c| where_colour(&canvas, c));
     let seen = format!("red {red:?} green {green:?} blue {blue:?} yellow {yellow:?}");
     // Each quarter shows (the camera frames the square close: a corner may leave the canvas).
     for (name, c) in [

@@ -650,3 +650,35 @@ fn textures_are_jpeg_unless_transparent() {
     // Bytes that are no image: none.
     assert!(texture(b"not an image", 128).is_none());
 }
+
+#[test]
+fn derivatives_keep_the_material_extensions_the_checks_support() {
+    use disan_relic::derive::{full_glb, light_glb};
+    // Photogrammetry's usual material: unlit, its texture moved by a transform.
+    let scan = broken(|json, _| {
+        json["materials"][0]["extensions"] = json!({"KHR_materials_unlit": {}});
+        json["materials"][0]["pbrMetallicRoughness"]["baseColorTexture"]["extensions"] =
+            json!({"KHR_texture_transform": {"offset": [0.5, 0.0], "scale": [0.5, 1.0]}});
+        json["extensionsUsed"] = json!(["KHR_materials_unlit", "KHR_texture_transform"]);
+    });
+    let model = check(&scan, &Limits::default()).unwrap();
+    for glb in [
+        full_glb(&model, disan_types::admin::UpAxis::Y),
+        light_glb(&model, disan_types::admin::UpAxis::Y),
+    ] {
+        let json_len = u32::from_le_bytes(glb[12..16].try_into().unwrap()) as usize;
+        let doc: Value = serde_json::from_slice(&glb[20..20 + json_len]).unwrap();
+        let material = &doc["materials"][0];
+        assert_eq!(
+            material["extensions"]["KHR_materials_unlit"],
+            json!({}),
+            "{material}"
+        );
+        let transform = &material["pbrMetallicRoughness"]["baseColorTexture"]["extensions"]["KHR_texture_transform"];
+        assert_eq!(transform["offset"], json!([0.5, 0.0]), "{material}");
+        assert_eq!(
+            doc["extensionsUsed"],
+            json!(["KHR_materials_unlit", "KHR_texture_transform"])
+        );
+    }
+}

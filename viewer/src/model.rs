@@ -227,7 +227,7 @@ fn read_mesh(primitive: &gltf::Primitive, buffers: &[&[u8]]) -> Option<Mesh> {
 }
 
 /// A glTF material as a [`Surface`]: base colour (factor and texture), emissive, alpha mode,
-/// double-sidedness. Metallic and roughness are left out: the viewer's light has no highlights.
+/// double-sidedness, `KHR_materials_unlit`. Metallic and roughness are left out: the viewer's light has no highlights.
 fn read_material(
     material: &gltf::Material,
     pixels: &mut HashMap<usize, crate::decode::Rgba>,
@@ -251,7 +251,8 @@ fn read_material(
             gltf::material::AlphaMode::Blend => Alpha::Blend,
         },
         double_sided: material.double_sided(),
-        unlit: false,
+        // Photogrammetry is usually lit already: shown exactly as captured.
+        unlit: material.unlit(),
     })
 }
 
