@@ -1924,8 +1924,9 @@ fn a_saved_place_opens_offline_and_removing_it_frees_the_cache() {
 const QUARTERS: [[u8; 3]; 4] = [[220, 40, 40], [40, 180, 60], [40, 70, 220], [230, 210, 40]];
 
 /// A 2 m square facing +Z whose texture (a PNG, 64 × 64) has one of [`QUARTERS`] in each
-/// quarter, unlit (`KHR_materials_unlit`, as photogrammetry is). As a GLB.
-fn quartered_square() -> Vec<u8> {
+/// quarter, unlit (`KHR_materials_unlit`, as photogrammetry is), its texture moved by
+/// `transform` (`KHR_texture_transform`) when given. As a GLB.
+fn quartered_square(transform: Option<Value>) -> Vec<u8> {
     let mut texels = Vec::new();
     for y in 0..64 {
         for x in 0..64 {
@@ -1957,7 +1958,7 @@ fn quartered_square() -> Vec<u8> {
             bin.push(0);
         }
     }
-    let doc = json!({
+    let mut doc = json!({
         "asset": {"version": "2.0"},
         "scene": 0,
         "scenes": [{"nodes": [0]}],
@@ -1981,6 +1982,11 @@ fn quartered_square() -> Vec<u8> {
         "bufferViews": views,
         "buffers": [{"byteLength": bin.len()}]
     });
+    if let Some(t) = transform {
+        doc["materials"][0]["pbrMetallicRoughness"]["baseColorTexture"]["extensions"] =
+            json!({ "KHR_texture_transform": t });
+        doc["extensionsUsed"] = json!(["KHR_materials_unlit", "KHR_texture_transform"]);
+    }
     let mut json = serde_json::to_vec(&doc).unwrap();
     while !json.len().is_multiple_of(4) {
         json.push(b' ');
@@ -2012,16 +2018,16 @@ fn where_colour(canvas: &Image, colour: [u8; 3]) -> (f64, f64, f64) {
     (share, sx / n.max(1.0), sy / n.max(1.0))
 }
 
-#[test]
-fn textures_show_their_colours_the_right_way_up() {
-    let (_one, server, browser) = session();
-    server.add_user(
-        "lan",
-        disan_types::admin::Role::Editor,
-        "mật khẩu của Lan 2026",
-    );
-    let lan = disan_tests::Staff::with_token(&server, "lan");
-    let upload = lan.upload(&quartered_square());
+/// Publishes a [`quartered_square`] as a relic, opens it in the viewer and returns where each
+/// of [`QUARTERS`] shows on the canvas (the relic's panel hidden).
+fn square_on_screen(
+    server: &TestServer,
+    browser: &Browser,
+    lan: &disan_tests::Staff,
+    transform: Option<Value>,
+    name: &str,
+) -> Vec<([u8; 3], (f64, f64, f64))> {
+    let upload = lan.upload(&quartered_square(transform));
     let meta = json!({
         "title": {"vi": "Bảng màu", "en": "Colour chart"},
         "description": {"vi": "Bốn màu, mỗi góc một màu.", "en": "Four colours, one per corner."},
@@ -2042,7 +2048,12 @@ fn textures_show_their_colours_the_right_way_up() {
     assert_eq!(status, 200, "{body}");
     // The derivative's texture is a JPEG now; the browser decodes it for the viewer.
     browser.goto(&server.url(&format!("/relic/{id}"))).unwrap();
-    shot_of(&browser, &format!("relic-{id}"), 3, "quartered-square-page");
+    shot_of(
+        browser,
+        &format!("relic-{id}"),
+        3,
+        &format!("square-{name}-page"),
+    );
     // The 3D view alone: the panel (with the poster, which has these colours too) hidden.
     browser
         .eval(
@@ -2050,32 +2061,63 @@ fn textures_show_their_colours_the_right_way_up() {
             json!([]),
         )
         .unwrap();
-    let canvas = canvas_shot(&browser, "quartered-square");
+    let canvas = canvas_shot(browser, &format!("square-{name}"));
     assert!(
         !browser.displayed("#relic-poster").unwrap(),
         "the poster is out of the picture"
     );
+    assert_no_page_errors(browser);
     // Unlit, each quarter shows its texels' own colour (within JPEG's error): decoded and
     // kept in sRGB correctly, not darkened or washed out.
-    let [red, green, blue, yellow] = QUARTERS.map(|c| where_colour(&canvas, c));
-    let seen = format!("red {red:?} green {green:?} blue {blue:?} yellow {yellow:?}");
-    // Each quarter shows (the camera frames the square close: a corner may leave the canvas).
-    for (name, c) in [
-        ("red", red),
-        ("green", green),
-        ("blue", blue),
-        ("yellow", yellow),
+    QUARTERS
+        .iter()
+        .map(|&c| (c, where_colour(&canvas, c)))
+        .collect()
+}
+
+#[test]
+fn textures_show_their_colours_the_right_way_up() {
+    let (_one, server, browser) = session();
+    server.add_user(
+        "lan",
+        disan_types::admin::Role::Editor,
+        "mật khẩu của Lan 2026",
+    );
+    let lan = disan_tests::Staff::with_token(&server, "lan");
+    let [red, green, blue, yellow] = QUARTERS;
+    // As drawn; then with the texture turned 90° clockwise (the extension's own example without
+    // its scale): on screen, top left shows blue, top right red, bottom left yellow, bottom
+    // right green. Turned the wrong way, they would not.
+    let plain = square_on_screen(&server, &browser, &lan, None, "plain");
+    let turned = square_on_screen(
+        &server,
+        &browser,
+        &lan,
+        Some(json!({"offset": [0.0, 1.0], "rotation": std::f64::consts::FRAC_PI_2})),
+        "turned",
+    );
+    for (seen, [tl, tr, bl, br]) in [
+        (&plain, [red, green, blue, yellow]),
+        (&turned, [blue, red, yellow, green]),
     ] {
-        assert!(
-            c.0 > 0.003,
-            "{name}: {:.2} % of the canvas; {seen}",
-            c.0 * 100.0
-        );
+        let at = |c: [u8; 3]| seen.iter().find(|s| s.0 == c).unwrap().1;
+        let [tl, tr, bl, br] = [tl, tr, bl, br].map(at);
+        let all = format!("{seen:?}");
+        // Each quarter shows (the camera frames the square close: a corner may leave the canvas).
+        for q in [tl, tr, bl, br] {
+            assert!(
+                q.0 > 0.003,
+                "a quarter at {:.2} % of the canvas; {all}",
+                q.0 * 100.0
+            );
+        }
+        // Right way up, and the columns kept: which side is left depends on where the camera
+        // stands, the same for both squares.
+        assert!(tl.2 < bl.2 && tr.2 < br.2, "upside down: {all}");
+        assert_eq!(tl.1 < tr.1, bl.1 < br.1, "columns mixed: {all}");
+        let plain_red = plain[0].1;
+        let plain_green = plain[1].1;
+        assert_eq!(tl.1 < tr.1, plain_red.1 < plain_green.1, "mirrored: {all}");
     }
-    // Right way up: red and green above blue and yellow; red and blue on one side, green and
-    // yellow on the other (which side depends on where the camera stands).
-    assert!(red.2 < blue.2 && green.2 < yellow.2, "upside down: {seen}");
-    let left = (red.1 < green.1, blue.1 < yellow.1);
-    assert!(left.0 == left.1, "columns mixed: {seen}");
     assert_no_page_errors(&browser);
 }

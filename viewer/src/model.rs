@@ -158,7 +158,8 @@ fn read(
                 let handle = match meshes.get(&key) {
                     Some(h) => h.clone(),
                     None => {
-                        let Some(m) = read_mesh(&primitive, buffers) else {
+                        let uv = UvMap::of(&primitive.material());
+                        let Some(m) = read_mesh(&primitive, buffers, uv) else {
                             continue;
                         };
                         let label = format!("Mesh{}/{}", key.0, key.1);
@@ -196,7 +197,49 @@ fn read(
 
 /// A triangle primitive as a bevy mesh (positions, normals, texture coordinates, colours);
 /// other topologies (points, lines) are left out.
-fn read_mesh(primitive: &gltf::Primitive, buffers: &[&[u8]]) -> Option<Mesh> {
+/// Which texture coordinates a primitive's base colour texture reads, and how
+/// `KHR_texture_transform` moves them (applied to the coordinates once, at load).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct UvMap {
+    set: u32,
+    offset: [f32; 2],
+    rotation: f32,
+    scale: [f32; 2],
+}
+
+impl UvMap {
+    fn of(material: &gltf::Material) -> UvMap {
+        let info = material.pbr_metallic_roughness().base_color_texture();
+        let mut map = UvMap {
+            set: info.as_ref().map_or(0, |i| i.tex_coord()),
+            offset: [0.0; 2],
+            rotation: 0.0,
+            scale: [1.0; 2],
+        };
+        if let Some(t) = info.as_ref().and_then(|i| i.texture_transform()) {
+            map.set = t.tex_coord().unwrap_or(map.set);
+            (map.offset, map.rotation, map.scale) = (t.offset(), t.rotation(), t.scale());
+        }
+        map
+    }
+
+    /// The extension's `translation * rotation * scale`: rotation counter-clockwise in UV
+    /// space (the image turns clockwise).
+    fn apply(&self, [u, v]: [f32; 2]) -> [f32; 2] {
+        let (su, sv) = (u * self.scale[0], v * self.scale[1]);
+        let (sin, cos) = self.rotation.sin_cos();
+        [
+            cos * su + sin * sv + self.offset[0],
+            -sin * su + cos * sv + self.offset[1],
+        ]
+    }
+
+    fn is_identity(&self) -> bool {
+        self.offset == [0.0; 2] && self.rotation == 0.0 && self.scale == [1.0; 2]
+    }
+}
+
+fn read_mesh(primitive: &gltf::Primitive, buffers: &[&[u8]], uv: UvMap) -> Option<Mesh> {
     if primitive.mode() != gltf::mesh::Mode::Triangles {
         return None;
     }
@@ -207,8 +250,13 @@ fn read_mesh(primitive: &gltf::Primitive, buffers: &[&[u8]]) -> Option<Mesh> {
         RenderAssetUsages::default(),
     );
     mesh.insert_attribute(Mesh::ATTRIBUTE_POSITION, positions);
-    if let Some(uv) = reader.read_tex_coords(0) {
-        mesh.insert_attribute(Mesh::ATTRIBUTE_UV_0, uv.into_f32().collect::<Vec<_>>());
+    if let Some(coords) = reader.read_tex_coords(uv.set) {
+        let coords = coords.into_f32();
+        let coords: Vec<[f32; 2]> = match uv.is_identity() {
+            true => coords.collect(),
+            false => coords.map(|c| uv.apply(c)).collect(),
+        };
+        mesh.insert_attribute(Mesh::ATTRIBUTE_UV_0, coords);
     }
     if let Some(colors) = reader.read_colors(0) {
         mesh.insert_attribute(
@@ -375,6 +423,23 @@ fn add_mipmaps(image: &mut Image) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texture_transforms_follow_the_extension() {
+        // The extension's own example: the lower left quarter, turned 90° clockwise.
+        let map = UvMap {
+            set: 0,
+            offset: [0.0, 1.0],
+            rotation: std::f32::consts::FRAC_PI_2,
+            scale: [0.5, 0.5],
+        };
+        let close =
+            |a: [f32; 2], b: [f32; 2]| (a[0] - b[0]).abs() < 1e-6 && (a[1] - b[1]).abs() < 1e-6;
+        assert!(close(map.apply([0.0, 0.0]), [0.0, 1.0]));
+        assert!(close(map.apply([1.0, 0.0]), [0.0, 0.5]));
+        assert!(close(map.apply([0.0, 1.0]), [0.5, 1.0]));
+        assert!(close(map.apply([1.0, 1.0]), [0.5, 0.5]));
+    }
 
     fn rgba(width: u32, height: u32, texels: Vec<u8>) -> Image {
         Image::new(
