@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use bevy::asset::io::Reader;
 use bevy::asset::{AssetLoader, LoadContext, RenderAssetUsages};
-use bevy::image::{ImageAddressMode, ImageSampler, ImageSamplerDescriptor};
+use bevy::image::{ImageAddressMode, ImageFilterMode, ImageSampler, ImageSamplerDescriptor};
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
@@ -329,7 +329,7 @@ fn read_image(
     let descriptor = ImageSamplerDescriptor {
         address_mode_u: wrap(sampler.wrap_s()),
         address_mode_v: wrap(sampler.wrap_t()),
-        ..ImageSamplerDescriptor::linear()
+        ..filters(sampler.mag_filter(), sampler.min_filter())
     };
     if rgba.width == 0
         || rgba.height == 0
@@ -356,6 +356,34 @@ fn read_image(
     let handle = context.add_labeled_asset(format!("Image{index}"), image);
     images.insert(index, handle.clone());
     Ok(handle)
+}
+
+/// The sampler's filters: glTF's (linear and trilinear when unset). Mipmaps are always made; a
+/// minification filter without mipmaps reads only the full-size level.
+fn filters(
+    mag: Option<gltf::texture::MagFilter>,
+    min: Option<gltf::texture::MinFilter>,
+) -> ImageSamplerDescriptor {
+    use ImageFilterMode::{Linear, Nearest};
+    use gltf::texture::{MagFilter, MinFilter};
+    let (min_filter, mipmap_filter, mipmaps) = match min {
+        Some(MinFilter::Nearest) => (Nearest, Nearest, false),
+        Some(MinFilter::Linear) => (Linear, Nearest, false),
+        Some(MinFilter::NearestMipmapNearest) => (Nearest, Nearest, true),
+        Some(MinFilter::LinearMipmapNearest) => (Linear, Nearest, true),
+        Some(MinFilter::NearestMipmapLinear) => (Nearest, Linear, true),
+        Some(MinFilter::LinearMipmapLinear) | None => (Linear, Linear, true),
+    };
+    ImageSamplerDescriptor {
+        mag_filter: match mag {
+            Some(MagFilter::Nearest) => Nearest,
+            Some(MagFilter::Linear) | None => Linear,
+        },
+        min_filter,
+        mipmap_filter,
+        lod_max_clamp: if mipmaps { 32.0 } else { 0.0 },
+        ..ImageSamplerDescriptor::default()
+    }
 }
 
 /// Adds the smaller versions (mipmaps) of an 8-bit RGBA texture, each half the size of the one
@@ -423,6 +451,27 @@ fn add_mipmaps(image: &mut Image) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn samplers_keep_their_filters() {
+        use gltf::texture::{MagFilter, MinFilter};
+        let pixel_art = filters(Some(MagFilter::Nearest), Some(MinFilter::Nearest));
+        assert_eq!(pixel_art.mag_filter, ImageFilterMode::Nearest);
+        assert_eq!(pixel_art.min_filter, ImageFilterMode::Nearest);
+        assert_eq!(pixel_art.lod_max_clamp, 0.0, "no mipmaps read");
+        let unset = filters(None, None);
+        assert_eq!(
+            (unset.mag_filter, unset.min_filter, unset.mipmap_filter),
+            (
+                ImageFilterMode::Linear,
+                ImageFilterMode::Linear,
+                ImageFilterMode::Linear
+            )
+        );
+        assert!(unset.lod_max_clamp >= 12.0, "every mipmap level read");
+        let blocky_far = filters(None, Some(MinFilter::LinearMipmapNearest));
+        assert_eq!(blocky_far.mipmap_filter, ImageFilterMode::Nearest);
+    }
 
     #[test]
     fn texture_transforms_follow_the_extension() {
