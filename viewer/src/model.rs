@@ -239,12 +239,39 @@ impl UvMap {
     }
 }
 
-fn read_mesh(primitive: &gltf::Primitive, buffers: &[&[u8]], uv: UvMap) -> Option<Mesh> {
-    if primitive.mode() != gltf::mesh::Mode::Triangles {
-        return None;
+/// A primitive's triangles as a list of corner indices: triangle lists as they are, strips and
+/// fans unrolled (each triangle wound as the strip or fan means it); `None` for points and
+/// lines, which a scan's surface never is.
+fn triangle_list(mode: gltf::mesh::Mode, indices: Vec<u32>) -> Option<Vec<u32>> {
+    use gltf::mesh::Mode;
+    let n = indices.len();
+    match mode {
+        Mode::Triangles => Some(indices),
+        Mode::TriangleStrip => Some(
+            (0..n.saturating_sub(2))
+                .flat_map(|i| match i % 2 {
+                    0 => [indices[i], indices[i + 1], indices[i + 2]],
+                    _ => [indices[i + 1], indices[i], indices[i + 2]],
+                })
+                .collect(),
+        ),
+        Mode::TriangleFan => Some(
+            (1..n.saturating_sub(1))
+                .flat_map(|i| [indices[i], indices[i + 1], indices[0]])
+                .collect(),
+        ),
+        _ => None,
     }
+}
+
+fn read_mesh(primitive: &gltf::Primitive, buffers: &[&[u8]], uv: UvMap) -> Option<Mesh> {
     let reader = primitive.reader(|b| buffers.get(b.index()).copied());
     let positions: Vec<[f32; 3]> = reader.read_positions()?.collect();
+    let indices = match reader.read_indices() {
+        Some(indices) => indices.into_u32().collect(),
+        None => (0..positions.len() as u32).collect(),
+    };
+    let indices = triangle_list(primitive.mode(), indices)?;
     let mut mesh = Mesh::new(
         PrimitiveTopology::TriangleList,
         RenderAssetUsages::default(),
@@ -264,9 +291,7 @@ fn read_mesh(primitive: &gltf::Primitive, buffers: &[&[u8]], uv: UvMap) -> Optio
             colors.into_rgba_f32().collect::<Vec<_>>(),
         );
     }
-    if let Some(indices) = reader.read_indices() {
-        mesh.insert_indices(Indices::U32(indices.into_u32().collect()));
-    }
+    mesh.insert_indices(Indices::U32(indices));
     match reader.read_normals() {
         Some(normals) => mesh.insert_attribute(Mesh::ATTRIBUTE_NORMAL, normals.collect::<Vec<_>>()),
         None => mesh.compute_normals(),
@@ -451,6 +476,27 @@ fn add_mipmaps(image: &mut Image) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strips_and_fans_become_triangle_lists() {
+        use gltf::mesh::Mode;
+        // A strip of four corners: two triangles, the second's winding turned back.
+        assert_eq!(
+            triangle_list(Mode::TriangleStrip, vec![0, 1, 2, 3]),
+            Some(vec![0, 1, 2, 2, 1, 3])
+        );
+        // A fan around corner 0, wound as glTF says: (i, i+1, 0).
+        assert_eq!(
+            triangle_list(Mode::TriangleFan, vec![0, 1, 2, 3]),
+            Some(vec![1, 2, 0, 2, 3, 0])
+        );
+        assert_eq!(
+            triangle_list(Mode::Triangles, vec![0, 1, 2]),
+            Some(vec![0, 1, 2])
+        );
+        assert_eq!(triangle_list(Mode::TriangleStrip, vec![0, 1]), Some(vec![]));
+        assert_eq!(triangle_list(Mode::Lines, vec![0, 1]), None);
+    }
 
     #[test]
     fn samplers_keep_their_filters() {
