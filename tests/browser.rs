@@ -2027,7 +2027,6 @@ fn square_on_screen(
     transform: Option<Value>,
     name: &str,
 ) -> Vec<([u8; 3], (f64, f64, f64))> {
-    let upload = lan.upload(&quartered_square(transform));
     let meta = json!({
         "title": {"vi": "Bảng màu", "en": "Colour chart"},
         "description": {"vi": "Bốn màu, mỗi góc một màu.", "en": "Four colours, one per corner."},
@@ -2036,16 +2035,7 @@ fn square_on_screen(
         "material": {"vi": "", "en": ""}, "dimensions": "", "credits": "", "licence": "CC BY 4.0",
         "dublin_core": {"identifier": "", "creator": "", "date": "", "rights": "", "source": ""}
     });
-    let (status, body) = lan.send(
-        "POST",
-        "/api/admin/relics",
-        Some(json!({"meta": meta, "upload": upload})),
-    );
-    assert_eq!(status, 201, "{body}");
-    let id = body["id"].as_i64().unwrap();
-    lan.ready(id);
-    let (status, body) = lan.send("POST", &format!("/api/admin/relics/{id}/publish"), None);
-    assert_eq!(status, 200, "{body}");
+    let id = lan.publish(&quartered_square(transform), meta);
     // The derivative's texture is a JPEG now; the browser decodes it for the viewer.
     browser.goto(&server.url(&format!("/relic/{id}"))).unwrap();
     shot_of(

@@ -198,7 +198,6 @@ fn publish_relic(s: &TestServer, title: &str, site: &str) -> i64 {
     }
     .generate()
     .to_zip("relic/");
-    let upload = lan.upload(&scan);
     let meta = json!({
         "title": {"vi": title, "en": title},
         "description": {
@@ -215,17 +214,7 @@ fn publish_relic(s: &TestServer, title: &str, site: &str) -> i64 {
         "dublin_core": {"identifier": "X-1", "creator": "", "date": "1954",
             "rights": "CC BY 4.0", "source": ""}
     });
-    let (status, body) = lan.send(
-        "POST",
-        "/api/admin/relics",
-        Some(json!({"meta": meta, "upload": upload})),
-    );
-    assert_eq!(status, 201, "{body}");
-    let id = body["id"].as_i64().unwrap();
-    lan.ready(id);
-    let (status, body) = lan.send("POST", &format!("/api/admin/relics/{id}/publish"), None);
-    assert_eq!(status, 200, "{body}");
-    id
+    lan.publish(&scan, meta)
 }
 
 #[test]

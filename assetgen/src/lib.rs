@@ -86,12 +86,6 @@ pub fn write_all(assets_dir: &Path) -> anyhow::Result<Vec<Written>> {
 
 pub use disan_types::rules::TOUR_IMAGE_SIZE;
 
-/// Where the still image of a site's tour stop `n` (from 1) lives below the assets folder
-/// (`disan_types::rules::tour_image_path`).
-pub fn tour_image_path(slug: &str, n: usize) -> PathBuf {
-    PathBuf::from(disan_types::rules::tour_image_path(slug, n))
-}
-
 /// `model` seen from `pose` in every stored form ([`picture::variants`], the full-width JPEG
 /// first): what the 2D tour and the landing pages show for that stop.
 pub fn tour_pictures(model: &Model, pose: render::Pose) -> anyhow::Result<Vec<picture::Variant>> {

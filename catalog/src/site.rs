@@ -88,10 +88,8 @@ impl SiteFile {
     /// The asset store paths this site needs: its models and its tour stills.
     pub fn asset_paths(&self) -> Vec<String> {
         let models = self.models.iter().map(|m| m.path.clone());
-        let stills = (1..=self.tour.len()).flat_map(|n| {
-            let jpeg = rules::tour_image_path(&self.slug, n);
-            picture::VARIANTS.map(|(size, format)| picture::variant(&jpeg, size, format))
-        });
+        let stills = (1..=self.tour.len())
+            .flat_map(|n| picture::every(&rules::tour_image_path(&self.slug, n)));
         models.chain(stills).collect()
     }
 }

@@ -481,10 +481,10 @@ pub fn texture(bytes: &[u8], max_side: u32) -> Option<(Vec<u8>, &'static str)> {
     } else {
         image
     };
-    let transparent = image.color().has_alpha() && image.to_rgba8().pixels().any(|p| p[3] < 255);
     let mut out = std::io::Cursor::new(Vec::new());
-    if transparent {
-        image::DynamicImage::ImageRgba8(image.to_rgba8())
+    let rgba = image.color().has_alpha().then(|| image.to_rgba8());
+    if let Some(rgba) = rgba.filter(|i| i.pixels().any(|p| p[3] < 255)) {
+        image::DynamicImage::ImageRgba8(rgba)
             .write_to(&mut out, image::ImageFormat::Png)
             .ok()?;
         return Some((out.into_inner(), "image/png"));

@@ -1,9 +1,10 @@
-//! The poster: a still of the model, 800 × 500 JPEG (with its half-width and WebP forms), drawn by the project's software renderer
-//! (`disan_assetgen::render`, which draws the 2D tour's stills) from the full model's
-//! triangles: recentred and Y-up as the viewer shows it, seen from above at an angle, framed
-//! to its bounding sphere. Each triangle takes its material's colour, or its texture's at its
-//! centre (scan triangles are a few pixels across at this size). It stands for the model on
-//! the relic's page before the 3D view, in link previews and in the staff list.
+//! The poster: a still of the model, 800 × 500 JPEG (with its half-width and WebP forms),
+//! drawn by the project's software renderer (`disan_assetgen::render`, which draws the 2D
+//! tour's stills) from the full model's triangles: recentred and Y-up as the viewer shows it,
+//! seen from above at an angle, framed to its bounding sphere. Each triangle takes its
+//! material's colour, or its texture's at its centre (scan triangles are a few pixels across
+//! at this size). It stands for the model on the relic's page before the 3D view, in link
+//! previews and in the staff list.
 
 use disan_assetgen::render::{Pose, Triangle, render_triangles};
 use disan_types::admin::UpAxis;

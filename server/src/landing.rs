@@ -441,16 +441,13 @@ impl Common {
 /// page shows from its first response. Also served at `/landing.css` for the saved list.
 pub const STYLE: &str = include_str!("../templates/landing.css");
 
-fn respond(page: &Page) -> HttpResponse {
+fn respond(state: &AppState, page: &Page) -> HttpResponse {
     let mut response =
         crate::web::html_page(page, "public, max-age=300", "Accept-Language, Save-Data");
-    if let Ok(policy) =
-        actix_web::http::header::HeaderValue::from_str(&crate::web::policy_with_style(STYLE))
-    {
-        response
-            .headers_mut()
-            .insert(actix_web::http::header::CONTENT_SECURITY_POLICY, policy);
-    }
+    response.headers_mut().insert(
+        actix_web::http::header::CONTENT_SECURITY_POLICY,
+        state.landing_policy.clone(),
+    );
     response
 }
 
@@ -492,7 +489,7 @@ async fn site_page(
     };
     crate::scans::count(&state, &req, &target);
     let common = Common::new(&state, &req, format!("/s/{slug}"), stop).await;
-    Ok(respond(&site_landing(&snapshot, site, &common)))
+    Ok(respond(&state, &site_landing(&snapshot, site, &common)))
 }
 
 async fn relic_page(
@@ -508,7 +505,7 @@ async fn relic_page(
         .ok_or_else(|| Error::NotFound(req.path().to_owned()))?;
     crate::scans::count(&state, &req, &Target::Relic(relic.id));
     let common = Common::new(&state, &req, format!("/r/{}", relic.id), None).await;
-    Ok(respond(&relic_landing(&snapshot, relic, &common)))
+    Ok(respond(&state, &relic_landing(&snapshot, relic, &common)))
 }
 
 /// The three nearest other sites to `from`, with distance and direction.
@@ -667,9 +664,7 @@ fn offline_files_site(site: &SiteDetail, landing: &str, lang: Lang) -> (Vec<Stri
         format!("/api/sites/{}", s.slug),
     ];
     // Every form of each still: offline, the browser picks one as it would online.
-    files.extend(site.tour.iter().flat_map(|st| {
-        picture::VARIANTS.map(|(size, format)| picture::variant(&st.image, size, format))
-    }));
+    files.extend(site.tour.iter().flat_map(|st| picture::every(&st.image)));
     let mut bytes: u64 = site.tour.iter().map(|st| st.image_bytes).sum();
     if let Some(m) = site.first_model() {
         files.push(m.url.clone());
@@ -740,9 +735,7 @@ fn relic_landing(snapshot: &Snapshot, relic: &PublicRelic, common: &Common) -> P
     offline_files.push(format!("/api/relics/{}", relic.id));
     if let Some(p) = &relic.poster {
         match p.variant_bytes > 0 {
-            true => offline_files.extend(
-                picture::VARIANTS.map(|(size, format)| picture::variant(&p.url, size, format)),
-            ),
+            true => offline_files.extend(picture::every(&p.url)),
             false => offline_files.push(p.url.clone()),
         }
     }

@@ -134,9 +134,7 @@ impl Snapshot {
             if let Some(p) = &relic.poster {
                 relic_files.insert(p.path.clone());
                 if p.variant_bytes > 0 {
-                    relic_files.extend(disan_types::picture::VARIANTS.iter().map(
-                        |&(size, format)| disan_types::picture::variant(&p.path, size, format),
-                    ));
+                    relic_files.extend(disan_types::picture::every(&p.path));
                 }
             }
             for photo in &relic.photos {
@@ -225,6 +223,9 @@ pub struct AppState {
     pub derive_slots: tokio::sync::Semaphore,
     /// The address the server listens on, once bound (the port when `--bind` gave 0).
     pub bound: std::sync::OnceLock<SocketAddr>,
+    /// The landing pages' Content-Security-Policy (their inline stylesheet's hash in it),
+    /// made once.
+    pub landing_policy: actix_web::http::header::HeaderValue,
 }
 
 impl AppState {
@@ -262,6 +263,10 @@ impl AppState {
             busy_uploads: Mutex::default(),
             derive_slots: tokio::sync::Semaphore::new(1),
             bound: std::sync::OnceLock::new(),
+            landing_policy: actix_web::http::header::HeaderValue::from_str(
+                &web::policy_with_style(landing::STYLE),
+            )
+            .expect("a policy is header text"),
             config,
         })
     }

@@ -1,8 +1,8 @@
 //! How often each code was opened: a landing page's opening adds one to its target's count for
 //! the day (Vietnam time), written after the answer, off the request's path. Counts only: no
 //! address, identifier, cookie or time of day is kept. Link previews, crawlers, prefetches and
-//! links followed within Disan (the language toggle, nearby sites) are not counted. Staff read them at `/admin/scans` (with every code's sign and files) and
-//! `GET /api/admin/scans`.
+//! links followed within Disan (the language toggle, nearby sites) are not counted. Staff read
+//! them at `/admin/scans` (with every code's sign and files) and `GET /api/admin/scans`.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -377,6 +377,23 @@ impl Staff<'_> {
         id
     }
 
+    /// Uploads `model`, creates a relic of it with `meta`, waits for its derivatives and
+    /// publishes it: its id.
+    pub fn publish(&self, model: &[u8], meta: serde_json::Value) -> i64 {
+        let upload = self.upload(model);
+        let (status, body) = self.send(
+            "POST",
+            "/api/admin/relics",
+            Some(serde_json::json!({"meta": meta, "upload": upload})),
+        );
+        assert_eq!(status, 201, "{body}");
+        let id = body["id"].as_i64().unwrap();
+        self.ready(id);
+        let (status, body) = self.send("POST", &format!("/api/admin/relics/{id}/publish"), None);
+        assert_eq!(status, 200, "{body}");
+        id
+    }
+
     /// The relic once no version of it is still being prepared (its derivatives are made in
     /// the background), after seeing its progress go forward.
     pub fn ready(&self, id: i64) -> disan_types::admin::AdminRelic {

@@ -51,6 +51,11 @@ pub fn variant(jpeg: &str, size: Size, format: Format) -> String {
     format!("{stem}{half}.{}", format.extension())
 }
 
+/// The paths (or URLs) of every form of a picture, from the JPEG's, in [`VARIANTS`]' order.
+pub fn every(jpeg: &str) -> [String; 4] {
+    VARIANTS.map(|(size, format)| variant(jpeg, size, format))
+}
+
 /// The half width of a picture `width` pixels wide (what [`Size::Half`] is resized to).
 pub fn half(width: u32) -> u32 {
     width.div_ceil(2)
@@ -83,5 +88,7 @@ mod tests {
             "/assets/tours/doi-a1/1.half.webp 320w, /assets/tours/doi-a1/1.webp 640w"
         );
         assert_eq!(half(801), 401);
+        assert_eq!(every(url)[0], url);
+        assert_eq!(every(url)[3], "/assets/tours/doi-a1/1.half.webp");
     }
 }

@@ -300,7 +300,8 @@ fn read_mesh(primitive: &gltf::Primitive, buffers: &[&[u8]], uv: UvMap) -> Optio
 }
 
 /// A glTF material as a [`Surface`]: base colour (factor and texture), emissive, alpha mode,
-/// double-sidedness, `KHR_materials_unlit`. Metallic and roughness are left out: the viewer's light has no highlights.
+/// double-sidedness, `KHR_materials_unlit`. Metallic and roughness are left out: the viewer's
+/// light has no highlights.
 fn read_material(
     material: &gltf::Material,
     pixels: &mut HashMap<usize, crate::decode::Rgba>,
