@@ -1,0 +1,145 @@
+//! Compressed glTF as a library: what makes a model small on the wire, and what makes it
+//! ordinary again. [`compress`] turns a plain GLB (float attributes, one binary chunk) into the
+//! form the derivatives and the site models ship in, as meshoptimizer's gltfpack does:
+//! triangles reordered for the vertex cache and vertices for fetch, positions as 16-bit
+//! integers with the dequantisation on a node (`KHR_mesh_quantization`), normals as 8-bit
+//! octahedral vectors, texture coordinates with exponent-coded mantissas, colours as bytes,
+//! each buffer view packed with meshoptimizer's codec (`EXT_meshopt_compression`).
+//! [`Unpacker`] decodes such views and such attributes back into floats and 32-bit indices
+//! in one new buffer, rewriting the JSON to point at it: the viewer ([`plain_glb`]) and the
+//! upload checks (which add Draco through the same [`Unpacker`]) then read an ordinary glTF.
+//!
+//! Every size comes from the file, so each is checked before it is read or allocated; a
+//! stream that does not decode is a [`Problem`] naming the buffer view or accessor.
+//! Pure functions on bytes: no IO; builds for wasm32 (the viewer links the decoding half).
+
+mod compress;
+mod glb;
+mod unpack;
+
+pub use compress::{CompressError, compress};
+pub use glb::{glb, split};
+pub use unpack::{Unpacker, plain_glb};
+
+pub const MESHOPT: &str = "EXT_meshopt_compression";
+pub const QUANTIZATION: &str = "KHR_mesh_quantization";
+
+/// A part of a file that could not be made plain: where (a JSON path such as
+/// `bufferViews[3]`), by which extension, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub at: String,
+    pub ext: &'static str,
+    pub why: String,
+}
+
+impl Problem {
+    pub fn new(at: impl Into<String>, ext: &'static str, why: impl Into<String>) -> Problem {
+        Problem {
+            at: at.into(),
+            ext,
+            why: why.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}): {}", self.at, self.ext, self.why)
+    }
+}
+
+const FLOAT: u64 = 5126;
+const UNSIGNED_INT: u64 = 5125;
+const ARRAY_BUFFER: u64 = 34962;
+const ELEMENT_ARRAY_BUFFER: u64 = 34963;
+
+/// Whether the document lists `name` in `extensionsUsed`.
+pub fn uses(root: &serde_json::Value, name: &str) -> bool {
+    root.get("extensionsUsed")
+        .and_then(serde_json::Value::as_array)
+        .is_some_and(|a| a.iter().any(|e| e == name))
+}
+
+/// Components per element of an accessor type.
+fn components(kind: &str) -> Option<usize> {
+    Some(match kind {
+        "SCALAR" => 1,
+        "VEC2" => 2,
+        "VEC3" => 3,
+        "VEC4" => 4,
+        _ => return None,
+    })
+}
+
+/// Bytes per component.
+fn width(component: u64) -> Option<usize> {
+    Some(match component {
+        5120 | 5121 => 1,
+        5122 | 5123 => 2,
+        5125 | 5126 => 4,
+        _ => return None,
+    })
+}
+
+/// One stored integer (or float) as a float: normalised integers to [0, 1] or [-1, 1] as
+/// the glTF specification says.
+fn scalar(component: u64, normalized: bool, b: &[u8]) -> Option<f32> {
+    Some(match (component, b) {
+        (5120, [x, ..]) => {
+            let v = f32::from(*x as i8);
+            if normalized { (v / 127.0).max(-1.0) } else { v }
+        }
+        (5121, [x, ..]) => {
+            let v = f32::from(*x);
+            if normalized { v / 255.0 } else { v }
+        }
+        (5122, [a, b, ..]) => {
+            let v = f32::from(i16::from_le_bytes([*a, *b]));
+            if normalized {
+                (v / 32767.0).max(-1.0)
+            } else {
+                v
+            }
+        }
+        (5123, [a, b, ..]) => {
+            let v = f32::from(u16::from_le_bytes([*a, *b]));
+            if normalized { v / 65535.0 } else { v }
+        }
+        (5125, [a, b, c, d, ..]) => u32::from_le_bytes([*a, *b, *c, *d]) as f32,
+        (5126, [a, b, c, d, ..]) => f32::from_le_bytes([*a, *b, *c, *d]),
+        _ => return None,
+    })
+}
+
+fn index(v: &serde_json::Value) -> Option<usize> {
+    v.as_u64().and_then(|v| usize::try_from(v).ok())
+}
+
+/// Appends `item` to the array `list` (made one if it is not); returns its index.
+fn push(list: &mut serde_json::Value, item: serde_json::Value) -> usize {
+    if !list.is_array() {
+        *list = serde_json::json!([]);
+    }
+    match list.as_array_mut() {
+        Some(a) => {
+            a.push(item);
+            a.len() - 1
+        }
+        None => 0,
+    }
+}
+
+/// Every mesh primitive of `root`, as (mesh, primitive) indices.
+fn primitives(root: &serde_json::Value) -> Vec<(usize, usize)> {
+    let meshes = root.get("meshes").and_then(serde_json::Value::as_array);
+    meshes
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .flat_map(|(m, mesh)| {
+            let n = mesh["primitives"].as_array().map_or(0, Vec::len);
+            (0..n).map(move |p| (m, p))
+        })
+        .collect()
+}
