@@ -91,6 +91,22 @@ fn the_shared_types_depend_on_serde_alone() {
 }
 
 #[test]
+fn the_compression_library_is_pure_and_small() {
+    // The viewer links it for wasm32: the glTF JSON and meshoptimizer's pure-Rust codec, nothing
+    // else (no C, no image decoders, no IO).
+    let direct: Vec<String> = tree("disan-pack", Some(1)).into_iter().collect();
+    assert_eq!(direct, ["meshoptimizer-rs", "serde_json"]);
+    for user in [
+        "disan-viewer",
+        "disan-relic",
+        "disan-catalog",
+        "disan-assetgen",
+    ] {
+        assert!(tree(user, Some(1)).contains("disan-pack"), "{user} uses it");
+    }
+}
+
+#[test]
 fn tools_and_benchmarks_do_not_link_the_server() {
     for tool in [
         "xtask",

@@ -106,9 +106,16 @@ impl Model {
         self.parts.iter().map(|p| p.mesh.triangles()).sum()
     }
 
-    /// The GLB bytes: a JSON chunk (built with the `gltf-json` types) and one binary buffer,
+    /// The GLB bytes as they ship: quantised and meshopt-compressed (`disan_pack::compress`),
     /// deterministic for the same model.
     pub fn to_glb(&self) -> Vec<u8> {
+        let plain = self.to_plain_glb();
+        disan_pack::compress(&plain).unwrap_or(plain)
+    }
+
+    /// The GLB bytes with float attributes: a JSON chunk (built with the `gltf-json` types)
+    /// and one binary buffer.
+    pub fn to_plain_glb(&self) -> Vec<u8> {
         use gj::validation::{Checked::Valid, USize64};
         use gltf_json as gj;
 

@@ -10,6 +10,9 @@ use disan_types::rules::ANCHOR_PREFIX;
 pub const MAX_DEPTH: usize = 64;
 
 /// What is wrong with a model's bytes.
+/// The most a site model's compressed data may unpack to.
+const MAX_UNPACKED: u64 = 1 << 30;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ModelError {
     #[error("is not valid glTF: {0}")]
@@ -61,8 +64,15 @@ fn apply(m: &Mat4, p: [f32; 3]) -> [f32; 3] {
 
 impl ModelFacts {
     /// Reads the facts of the model in `bytes`.
+    /// Quantised and meshopt-compressed models (what `cargo xtask assets` writes) are decoded
+    /// first.
     pub fn read(bytes: &[u8]) -> Result<ModelFacts, ModelError> {
-        let gltf = gltf::Gltf::from_slice(bytes).map_err(|e| ModelError::NotGltf(e.to_string()))?;
+        let plain = disan_pack::plain_glb(bytes, MAX_UNPACKED).map_err(|p| {
+            let p: Vec<String> = p.iter().map(ToString::to_string).collect();
+            ModelError::NotGltf(p.join("; "))
+        })?;
+        let gltf =
+            gltf::Gltf::from_slice(&plain).map_err(|e| ModelError::NotGltf(e.to_string()))?;
         let scene = gltf
             .default_scene()
             .or_else(|| gltf.scenes().next())

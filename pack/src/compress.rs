@@ -155,15 +155,21 @@ pub fn compress(bytes: &[u8]) -> Result<Vec<u8>, CompressError> {
             value["bufferView"] = json!(renumbered.get(&v).copied().unwrap_or(0));
         }
     };
-    if let Some(images) = root["images"].as_array_mut() {
+    // (`get_mut`, not indexing: indexing a missing key would add it as `null`.)
+    if let Some(images) = root.get_mut("images").and_then(Value::as_array_mut) {
         images.iter_mut().for_each(|i| renumber(i, &renumbered));
     }
-    if let Some(accessors) = root["accessors"].as_array_mut() {
+    if let Some(accessors) = root.get_mut("accessors").and_then(Value::as_array_mut) {
         for (a, acc) in accessors.iter_mut().enumerate() {
             if !processed.contains(&a) {
                 renumber(acc, &renumbered);
-                renumber(&mut acc["sparse"]["indices"], &renumbered);
-                renumber(&mut acc["sparse"]["values"], &renumbered);
+                if let Some(sparse) = acc.get_mut("sparse") {
+                    for part in ["indices", "values"] {
+                        if let Some(p) = sparse.get_mut(part) {
+                            renumber(p, &renumbered);
+                        }
+                    }
+                }
             }
         }
     }

@@ -51,7 +51,7 @@ impl<'p, 'r> Unpacker<'p, 'r> {
     }
 
     /// The bytes of buffer `i` (the decoded one included).
-    fn buffer(&self, i: usize) -> Option<&[u8]> {
+    pub fn buffer_bytes(&self, i: usize) -> Option<&[u8]> {
         if i == self.decoded_index() {
             Some(&self.out)
         } else {
@@ -163,7 +163,7 @@ impl<'p, 'r> Unpacker<'p, 'r> {
                 continue;
             }
             let source = self
-                .buffer(buffer)
+                .buffer_bytes(buffer)
                 .filter(|_| buffer != self.decoded_index())
                 .and_then(|b| b.get(offset..offset.checked_add(length)?));
             let Some(source) = source else {
@@ -207,7 +207,7 @@ impl<'p, 'r> Unpacker<'p, 'r> {
         let buffer = index(view.get("buffer")?)?;
         let offset = view.get("byteOffset").map_or(Some(0), index)?;
         let length = index(view.get("byteLength")?)?;
-        self.buffer(buffer)?
+        self.buffer_bytes(buffer)?
             .get(offset..offset.checked_add(length)?)
     }
 
@@ -374,7 +374,8 @@ pub fn plain_glb(bytes: &[u8], max_unpacked: u64) -> Result<Cow<'_, [u8]>, Vec<P
     }
     let base = all.len();
     all.extend_from_slice(&out);
-    let views = root["bufferViews"].as_array_mut().into_iter().flatten();
+    let views = root.get_mut("bufferViews").and_then(Value::as_array_mut);
+    let views = views.into_iter().flatten();
     for (v, view) in views.enumerate() {
         match view.get("buffer").and_then(index) {
             Some(b) if b == decoded_index => {

@@ -40,7 +40,7 @@ fn grid(n: u32, offset: [f32; 3]) -> (Vec<u8>, Vec<[f32; 3]>, Vec<[u32; 3]>) {
     }
     let mut views = Vec::new();
     let mut add = |bytes: Vec<u8>, bin: &mut Vec<u8>| {
-        while bin.len() % 4 != 0 {
+        while !bin.len().is_multiple_of(4) {
             bin.push(0);
         }
         views.push(json!({"buffer": 0, "byteOffset": bin.len(), "byteLength": bytes.len()}));

@@ -3,8 +3,9 @@
 //! model for the first view (a few thousand triangles, thumbnail textures) and the **full**
 //! model for the viewer on a phone (at most 150 000 triangles, textures at most 2048²), both
 //! simplified by meshoptimizer's simplifier (`meshoptimizer-rs`, a pure-Rust port) when the
-//! scan has more, recentred on the origin and turned Y-up. Textures are written as JPEG, or PNG
-//! where they are transparent (the browser decodes either for the viewer). The master stays as
+//! scan has more, recentred on the origin and turned Y-up, then quantised and packed with
+//! meshoptimizer's codec (`disan_pack::compress`). Textures are written as JPEG, or PNG where
+//! they are transparent (the browser decodes either for the viewer). The master stays as
 //! uploaded.
 
 use disan_types::admin::UpAxis;
@@ -450,7 +451,10 @@ fn write(model: &Model, meshes: &[Vec<Primitive>], up: UpAxis, budget: Budget) -
             doc[key] = json!(kept);
         }
     }
-    disan_assetgen::scan::glb(&doc, &w.bin)
+    let glb = disan_pack::glb(&doc, &w.bin);
+    // Quantised and meshopt-compressed as gltfpack would; our own plain GLB always compresses,
+    // but should it not, the plain one is a correct derivative.
+    disan_pack::compress(&glb).unwrap_or(glb)
 }
 
 /// The full model: what the viewer shows on a phone.

@@ -47,7 +47,12 @@ pub enum ModelError {
     Image { index: usize, reason: String },
     #[error("the model has no scene")]
     NoScene,
+    #[error("the model's compressed data could not be decoded: {0}")]
+    Compressed(String),
 }
+
+/// The most a model's compressed geometry may unpack to: twice a phone's GPU budget.
+const MAX_UNPACKED: u64 = 512 << 20;
 
 #[derive(TypePath)]
 struct GlbLoader;
@@ -65,6 +70,11 @@ impl AssetLoader for GlbLoader {
     ) -> Result<Model, ModelError> {
         let mut bytes = Vec::new();
         reader.read_to_end(&mut bytes).await?;
+        // Quantised and meshopt-compressed geometry (what the server ships) as plain floats.
+        let bytes = disan_pack::plain_glb(&bytes, MAX_UNPACKED).map_err(|p| {
+            let p: Vec<String> = p.iter().map(ToString::to_string).collect();
+            ModelError::Compressed(p.join("; "))
+        })?;
         let gltf = gltf::Gltf::from_slice(&bytes)?;
         let buffers = buffers(&gltf)?;
         let pixels = decode_images(&gltf, &buffers).await?;
