@@ -1,5 +1,5 @@
-//! Disan's benchmarks, run by `cargo xtask bench search|viewer|landing|relic` (see [`viewer`],
-//! [`landing`] and [`relic`] for the others).
+//! Disan's benchmarks, run by `cargo xtask bench search|viewer|landing|models|relic` (see
+//! [`viewer`], [`landing`], [`models`] and [`relic`] for the others).
 //!
 //! `cargo xtask bench search`: Disan's search (tantivy, [`SearchIndex`]) and SQLite FTS5
 //! (`unicode61 remove_diacritics 2`) side by side, on the same corpus and the same queries, in
@@ -12,6 +12,7 @@
 mod corpus;
 mod fts5;
 mod landing;
+mod models;
 mod relic;
 mod server;
 mod viewer;
@@ -53,13 +54,14 @@ fn main() -> anyhow::Result<()> {
             let bin = text("--bin").context("--bin is needed: the disan binary")?;
             landing::run(Path::new(&bin), &repo_root(), Path::new(&web))
         }
+        Some("models") => models::run(&repo_root()),
         Some("relic") => relic::run(
             &repo_root(),
             flag("--triangles").unwrap_or(2_000_000) as u64,
             flag("--texture").unwrap_or(8192) as u32,
         ),
         _ => bail!(
-            "usage: disan-bench search [--relics N] [--rounds R] | viewer --web-dir DIR --bin DISAN [--site SLUG] [--runs N] | landing --web-dir DIR --bin DISAN | relic [--triangles N] [--texture PX]"
+            "usage: disan-bench search [--relics N] [--rounds R] | viewer --web-dir DIR --bin DISAN [--site SLUG] [--runs N] | landing --web-dir DIR --bin DISAN | models | relic [--triangles N] [--texture PX]"
         ),
     }
 }

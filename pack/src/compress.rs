@@ -115,7 +115,7 @@ pub fn compress(bytes: &[u8]) -> Result<Vec<u8>, CompressError> {
     } else {
         1.0
     };
-    let bits = ((extent / 0.001).log2().ceil() as u32).clamp(14, 16);
+    let bits = position_bits(extent);
     let step = extent / ((1u32 << bits) - 1) as f32;
 
     // Views something other than a compressed accessor uses keep their bytes.
@@ -223,6 +223,12 @@ pub fn compress(bytes: &[u8]) -> Result<Vec<u8>, CompressError> {
         }
     }
     Ok(crate::glb(&root, &out))
+}
+
+/// The bits of the positions' grid for a model `extent` metres across (its longest side): 14,
+/// or enough for millimetre steps, up to 16.
+pub fn position_bits(extent: f32) -> u32 {
+    ((extent / 0.001).log2().ceil() as u32).clamp(14, 16)
 }
 
 fn align(out: &mut Vec<u8>) {

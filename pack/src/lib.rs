@@ -17,7 +17,7 @@ mod compress;
 mod glb;
 mod unpack;
 
-pub use compress::{CompressError, compress};
+pub use compress::{CompressError, compress, position_bits};
 pub use glb::{glb, split};
 pub use unpack::{Unpacker, plain_glb};
 

@@ -49,6 +49,25 @@ pub enum ModelError {
     NoScene,
     #[error("the model's compressed data could not be decoded: {0}")]
     Compressed(String),
+    #[error("the model needs {}, which this viewer cannot show", .0.join(", "))]
+    Unsupported(Vec<String>),
+}
+
+/// The extensions `glb` requires that the viewer cannot read (once `disan_pack` has decoded
+/// its own): the gltf crate would refuse the file with a validation error naming none.
+fn unsupported(glb: &[u8]) -> Vec<String> {
+    let Ok((json, _)) = disan_pack::split(glb) else {
+        return Vec::new();
+    };
+    let Ok(root) = serde_json::from_slice::<serde_json::Value>(json) else {
+        return Vec::new();
+    };
+    let required = root["extensionsRequired"].as_array().into_iter().flatten();
+    required
+        .filter_map(serde_json::Value::as_str)
+        .filter(|e| !gltf::json::extensions::ENABLED_EXTENSIONS.contains(e))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The most a model's compressed geometry may unpack to: twice a phone's GPU budget.
@@ -75,6 +94,10 @@ impl AssetLoader for GlbLoader {
             let p: Vec<String> = p.iter().map(ToString::to_string).collect();
             ModelError::Compressed(p.join("; "))
         })?;
+        let missing = unsupported(&bytes);
+        if !missing.is_empty() {
+            return Err(ModelError::Unsupported(missing));
+        }
         let gltf = gltf::Gltf::from_slice(&bytes)?;
         let buffers = buffers(&gltf)?;
         let pixels = decode_images(&gltf, &buffers).await?;
@@ -487,6 +510,35 @@ fn add_mipmaps(image: &mut Image) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn required_extensions_the_viewer_lacks_are_named() {
+        let glb = |required: serde_json::Value| {
+            disan_pack::glb(
+                &serde_json::json!({"asset": {"version": "2.0"},
+                    "extensionsUsed": required, "extensionsRequired": required}),
+                &[],
+            )
+        };
+        let needs = glb(serde_json::json!([
+            "KHR_materials_unlit",
+            "KHR_draco_mesh_compression",
+            "KHR_texture_basisu"
+        ]));
+        assert_eq!(
+            unsupported(&needs),
+            ["KHR_draco_mesh_compression", "KHR_texture_basisu"]
+        );
+        assert_eq!(
+            ModelError::Unsupported(unsupported(&needs)).to_string(),
+            "the model needs KHR_draco_mesh_compression, KHR_texture_basisu, which this viewer cannot show"
+        );
+        assert!(unsupported(&glb(serde_json::json!(["KHR_texture_transform"]))).is_empty());
+        // What the server ships is decoded before the check.
+        let meshopt = glb(serde_json::json!(["EXT_meshopt_compression"]));
+        let shipped = disan_pack::plain_glb(&meshopt, 1 << 20).unwrap();
+        assert!(unsupported(&shipped).is_empty());
+    }
 
     #[test]
     fn strips_and_fans_become_triangle_lists() {

@@ -44,6 +44,21 @@ pub enum Failure {
     UnknownSite,
     Network(String),
     Model(String),
+    /// The model needs these glTF extensions, which the viewer cannot read.
+    Unsupported(Vec<String>),
+}
+
+impl Failure {
+    /// What a failed load of a model says, as specific as the loader's error allows.
+    fn of_model(err: &bevy::asset::AssetLoadError) -> Failure {
+        if let bevy::asset::AssetLoadError::AssetLoaderError(e) = err
+            && let Some(crate::model::ModelError::Unsupported(list)) =
+                e.error().downcast_ref::<crate::model::ModelError>()
+        {
+            return Failure::Unsupported(list.clone());
+        }
+        Failure::Model(err.to_string())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -235,7 +250,7 @@ fn watch_model(mut commands: Commands, mut current: ResMut<CurrentSite>, models:
     if let Some(RecursiveDependencyLoadState::Failed(err)) =
         server.get_recursive_dependency_load_state(model)
     {
-        current.phase = Phase::Failed(Failure::Model(err.to_string()));
+        current.phase = Phase::Failed(Failure::of_model(&err));
     } else if server.is_loaded_with_dependencies(model) {
         current.root = models.spawn(&mut commands, model);
     }

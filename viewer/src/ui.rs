@@ -42,6 +42,16 @@ fn status(phase: &Phase) -> Localized {
             "Không tải được mô hình 3D của điểm này.",
             "The 3D model of this site could not be loaded.",
         ),
+        Phase::Failed(Failure::Unsupported(list)) => Localized {
+            vi: format!(
+                "Trình xem chưa hiển thị được mô hình này (cần {}). Hãy xem bản 2D hoặc ảnh.",
+                list.join(", ")
+            ),
+            en: format!(
+                "This viewer cannot show this model (it needs {}). See the 2D tour or the picture instead.",
+                list.join(", ")
+            ),
+        },
     }
 }
 
@@ -189,4 +199,23 @@ pub fn set_body_data(key: &str, value: &str) {
 #[cfg(not(target_arch = "wasm32"))]
 fn write(view: &View) {
     tracing::info!("{} {} {} {}", view.phase, view.slug, view.name, view.status);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_model_the_viewer_cannot_show_is_named_with_the_way_out() {
+        let phase = Phase::Failed(Failure::Unsupported(vec!["KHR_texture_basisu".into()]));
+        let line = status(&phase);
+        assert!(line.vi.contains("(cần KHR_texture_basisu)"), "{}", line.vi);
+        assert!(line.vi.contains("bản 2D"), "{}", line.vi);
+        assert!(
+            line.en.contains("(it needs KHR_texture_basisu)"),
+            "{}",
+            line.en
+        );
+        assert!(line.en.contains("2D tour"), "{}", line.en);
+    }
 }

@@ -13,6 +13,8 @@
 //!   Google's `<model-viewer>` over emulated Fast 4G in headless Chromium; wasm sizes.
 //! - `cargo xtask bench landing`: every site's landing page beside its tour page, cold, over
 //!   emulated Slow 4G and Regular 3G: bytes to the first view and first contentful paint.
+//! - `cargo xtask bench models`: the shipped models' and derivatives' bytes against gltfpack's
+//!   on the same input with matching settings.
 //! - `cargo xtask bench relic [--triangles N] [--texture PX]`: time and peak memory to check a
 //!   scan and make its derivatives, against the Khronos validator and gltfpack.
 //! - `cargo xtask fuzz [--iterations N] [--seed S]`: the mutation fuzzer of the model checks,
@@ -51,6 +53,7 @@ fn main() -> anyhow::Result<()> {
                  bench   search [--relics N] [--rounds R]: search vs SQLite FTS5\n\
                  \x20       viewer [--site SLUG] [--runs N]: first frame vs <model-viewer>\n\
                  \x20       landing: landing pages vs tour pages over Slow 4G and 3G\n\
+                 \x20       models: compressed models and derivatives vs gltfpack\n\
                  \x20       relic [--triangles N] [--texture PX]: checks and derivatives vs gltfpack\n\
                  fuzz    [--iterations N] [--seed S]: the model checks under mutated input"
             );
@@ -70,6 +73,13 @@ fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
             .cargo()
             .args(["run", "--release", "-p", "disan-bench", "--"])
             .args(args)),
+        Some("models") => {
+            tools::ensure_gltfpack(ws)?;
+            run(ws
+                .cargo()
+                .args(["run", "--release", "-p", "disan-bench", "--"])
+                .args(args))
+        }
         Some("relic") => {
             tools::ensure_gltf_validator(ws)?;
             tools::ensure_gltfpack(ws)?;
@@ -103,7 +113,7 @@ fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
             bench_with_server(ws, args)
         }
         _ => bail!(
-            "usage: cargo xtask bench search [--relics N] [--rounds R] | viewer [--site SLUG] [--runs N] | landing | relic [--triangles N] [--texture PX]"
+            "usage: cargo xtask bench search [--relics N] [--rounds R] | viewer [--site SLUG] [--runs N] | landing | models | relic [--triangles N] [--texture PX]"
         ),
     }
 }
