@@ -11,6 +11,10 @@
 //!   keep their precision, and no texture transform is needed.
 //! - Colours: normalised bytes. Indices: the codec's triangle mode, 16-bit below 65 535 vertices.
 //!
+//! Elements of one kind from every primitive share one view (accessors at offsets in it), and
+//! materials lose the properties that repeat the specification's defaults: less JSON, which is
+//! most of a light model.
+//!
 //! Meshes that share accessors, have morph targets, other primitive modes or attributes are
 //! copied as they are. Images and everything else keep their bytes.
 
@@ -177,12 +181,14 @@ pub fn compress(bytes: &[u8]) -> Result<Vec<u8>, CompressError> {
     let mut packer = Packer {
         out,
         views,
+        streams: Vec::new(),
         fallback: 0,
         workspace: Workspace::default(),
     };
     for p in prims {
         packer.primitive(&mut root, p, min, step)?;
     }
+    packer.finish()?;
     let Packer {
         out,
         views,
@@ -212,6 +218,9 @@ pub fn compress(bytes: &[u8]) -> Result<Vec<u8>, CompressError> {
         }
         push(&mut node["children"], json!(child));
     }
+    if let Some(materials) = root.get_mut("materials").and_then(Value::as_array_mut) {
+        materials.iter_mut().for_each(without_defaults);
+    }
     for key in ["extensionsUsed", "extensionsRequired"] {
         for ext in [MESHOPT, QUANTIZATION] {
             if !root[key]
@@ -223,6 +232,55 @@ pub fn compress(bytes: &[u8]) -> Result<Vec<u8>, CompressError> {
         }
     }
     Ok(crate::glb(&root, &out))
+}
+
+/// `material` without the properties that say what the specification's defaults say.
+fn without_defaults(material: &mut Value) {
+    let Some(m) = material.as_object_mut() else {
+        return;
+    };
+    let defaults = [
+        ("alphaMode", json!("OPAQUE")),
+        ("doubleSided", json!(false)),
+        ("emissiveFactor", json!([0.0, 0.0, 0.0])),
+    ];
+    for (key, value) in &defaults {
+        if m.get(*key) == Some(value) {
+            m.remove(*key);
+        }
+    }
+    if m.get("alphaMode").is_none() {
+        m.remove("alphaCutoff");
+    }
+    if let Some(pbr) = m
+        .get_mut("pbrMetallicRoughness")
+        .and_then(Value::as_object_mut)
+    {
+        for (key, value) in [
+            ("baseColorFactor", json!([1.0, 1.0, 1.0, 1.0])),
+            ("metallicFactor", json!(1.0)),
+            ("roughnessFactor", json!(1.0)),
+        ] {
+            if pbr.get(key) == Some(&value) {
+                pbr.remove(key);
+            }
+        }
+    }
+    let drop_tex_coord = |info: Option<&mut Value>| {
+        if let Some(o) = info.and_then(Value::as_object_mut)
+            && o.get("texCoord") == Some(&json!(0))
+        {
+            o.remove("texCoord");
+        }
+    };
+    for key in ["normalTexture", "occlusionTexture", "emissiveTexture"] {
+        drop_tex_coord(m.get_mut(key));
+    }
+    if let Some(pbr) = m.get_mut("pbrMetallicRoughness") {
+        for key in ["baseColorTexture", "metallicRoughnessTexture"] {
+            drop_tex_coord(pbr.get_mut(key));
+        }
+    }
 }
 
 /// The bits of the positions' grid for a model `extent` metres across (its longest side): 14,
@@ -338,16 +396,63 @@ fn packable<'b>(
     Ok(out)
 }
 
+/// Elements of one kind (mode, filter, stride) from every primitive, packed as one view: as
+/// gltfpack does, fewer views mean less JSON and longer streams for the codec.
+struct Stream {
+    mode: &'static str,
+    filter: &'static str,
+    stride: usize,
+    data: Vec<u8>,
+}
+
 struct Packer {
     /// The binary chunk: kept views, then the compressed streams.
     out: Vec<u8>,
     views: Vec<Value>,
+    streams: Vec<Stream>,
     /// Length of the fallback buffer: where the decoded views are placed.
     fallback: usize,
     workspace: Workspace,
 }
 
 impl Packer {
+    /// Adds `data` to the stream of its kind; returns the view that stream will be and the
+    /// data's offset in it.
+    fn stream(
+        &mut self,
+        data: &[u8],
+        stride: usize,
+        mode: &'static str,
+        filter: &'static str,
+    ) -> (usize, usize) {
+        let found = self
+            .streams
+            .iter()
+            .position(|s| s.mode == mode && s.filter == filter && s.stride == stride);
+        let i = found.unwrap_or_else(|| {
+            self.streams.push(Stream {
+                mode,
+                filter,
+                stride,
+                data: Vec::new(),
+            });
+            self.streams.len() - 1
+        });
+        let stream = &mut self.streams[i];
+        let offset = stream.data.len();
+        stream.data.extend_from_slice(data);
+        (self.views.len() + i, offset)
+    }
+
+    /// Packs every stream into its view, in order after the kept views.
+    fn finish(&mut self) -> Result<(), CompressError> {
+        for s in std::mem::take(&mut self.streams) {
+            let count = s.data.len() / s.stride;
+            self.view(&s.data, count, s.stride, s.mode, s.filter)?;
+        }
+        Ok(())
+    }
+
     /// A compressed view of `count` elements of `stride` bytes; returns its index.
     fn view(
         &mut self,
@@ -438,7 +543,7 @@ impl Packer {
         for (semantic, a, values, n) in &p.attributes {
             let values = reorder(values, *n);
             let acc = &mut root["accessors"][*a];
-            let (view, component, normalized, kind) = match semantic.as_str() {
+            let ((view, offset), component, normalized, kind) = match semantic.as_str() {
                 "POSITION" => {
                     let mut data = Vec::with_capacity(used * 8);
                     let mut lo = [u16::MAX; 3];
@@ -454,10 +559,12 @@ impl Packer {
                     }
                     acc["min"] = json!(lo);
                     acc["max"] = json!(hi);
-                    let view = self.view(&data, used, 8, "ATTRIBUTES", "NONE")?;
-                    let acc = &mut root["accessors"][*a];
-                    acc["byteOffset"] = json!(0);
-                    (view, 5123, false, "VEC3")
+                    (
+                        self.stream(&data, 8, "ATTRIBUTES", "NONE"),
+                        5123,
+                        false,
+                        "VEC3",
+                    )
                 }
                 "NORMAL" => {
                     let mut four = Vec::with_capacity(used * 4);
@@ -478,7 +585,7 @@ impl Packer {
                         &mut self.workspace,
                     )?;
                     (
-                        self.view(&data, used, 4, "ATTRIBUTES", "OCTAHEDRAL")?,
+                        self.stream(&data, 4, "ATTRIBUTES", "OCTAHEDRAL"),
                         5120,
                         true,
                         "VEC3",
@@ -494,7 +601,7 @@ impl Packer {
                         })
                         .collect();
                     (
-                        self.view(&data, used, 4, "ATTRIBUTES", "NONE")?,
+                        self.stream(&data, 4, "ATTRIBUTES", "NONE"),
                         5121,
                         true,
                         "VEC4",
@@ -513,7 +620,7 @@ impl Packer {
                         &mut self.workspace,
                     )?;
                     (
-                        self.view(&data, used, 8, "ATTRIBUTES", "EXPONENTIAL")?,
+                        self.stream(&data, 8, "ATTRIBUTES", "EXPONENTIAL"),
                         crate::FLOAT,
                         false,
                         "VEC2",
@@ -522,12 +629,15 @@ impl Packer {
             };
             let acc = &mut root["accessors"][*a];
             acc["bufferView"] = json!(view);
-            acc["byteOffset"] = json!(0);
             acc["componentType"] = json!(component);
             acc["count"] = json!(used);
             acc["type"] = json!(kind);
             if let Some(o) = acc.as_object_mut() {
-                o.remove("byteOffset");
+                if offset > 0 {
+                    o.insert("byteOffset".into(), json!(offset));
+                } else {
+                    o.remove("byteOffset");
+                }
                 if normalized {
                     o.insert("normalized".into(), json!(true));
                 } else {
@@ -549,9 +659,12 @@ impl Packer {
             let d: Vec<u8> = indices.iter().flat_map(|i| i.to_le_bytes()).collect();
             (d, 4, crate::UNSIGNED_INT)
         };
-        let view = self.view(&data, indices.len(), stride, "TRIANGLES", "NONE")?;
-        let accessor = json!({"bufferView": view, "componentType": component,
+        let (view, offset) = self.stream(&data, stride, "TRIANGLES", "NONE");
+        let mut accessor = json!({"bufferView": view, "componentType": component,
             "count": indices.len(), "type": "SCALAR"});
+        if offset > 0 {
+            accessor["byteOffset"] = json!(offset);
+        }
         let prim = &root["meshes"][p.mesh]["primitives"][p.primitive];
         match prim.get("indices").and_then(index) {
             Some(a) => root["accessors"][a] = accessor,
