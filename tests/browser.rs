@@ -3,7 +3,7 @@
 //!
 //! Needs the web build: `cargo xtask web` (`cargo xtask test` does it and sets `DISAN_WEB_DIR`).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -371,6 +371,12 @@ fn orbit_controls_turn_and_zoom_with_mouse_and_touch() {
             json!([]),
         )
         .unwrap();
+    let idle_meshes: usize = browser
+        .eval("return document.body.dataset.meshes;", json!([]))
+        .unwrap()
+        .as_str()
+        .and_then(|m| m.parse().ok())
+        .expect("the viewer reports its meshes");
     browser.click("a[data-slug='ham-do-cat']").unwrap();
     wait_shown(&browser, "ham-do-cat", 3);
     assert_eq!(
@@ -385,6 +391,38 @@ fn orbit_controls_turn_and_zoom_with_mouse_and_touch() {
         json!(["light", "full"]),
         "the light model shows first, then the full one"
     );
+    // Once the full model is on screen the light one is freed: the viewer holds the full
+    // model's meshes (one per primitive) and the hotspots' marker, no more.
+    let primitives = |file: &str| {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let glb = std::fs::read(root.join("assets/models").join(file)).unwrap();
+        let plain = disan_pack::plain_glb(&glb, 1 << 30).unwrap();
+        let gltf = gltf::Gltf::from_slice(&plain).unwrap();
+        gltf.meshes().map(|m| m.primitives().count()).sum::<usize>()
+    };
+    let (light, full) = (
+        primitives("ham-do-cat.light.glb"),
+        primitives("ham-do-cat.glb"),
+    );
+    let held = idle_meshes + full + 1;
+    let freed = browser.wait_for(
+        &format!("return document.body.dataset.meshes === '{held}';"),
+        LIMIT,
+    );
+    assert!(
+        freed.is_ok(),
+        "meshes held: {} (the full model's {full} + 1 marker; the light one had {light})",
+        browser
+            .eval("return document.body.dataset.meshes;", json!([]))
+            .unwrap()
+    );
+    let bytes: u64 = browser
+        .eval("return document.body.dataset.gpuBytes;", json!([]))
+        .unwrap()
+        .as_str()
+        .and_then(|b| b.parse().ok())
+        .unwrap();
+    assert!(bytes > 100_000, "{bytes} bytes held for a full model");
     let start_shot = canvas_shot(&browser, "ham-do-cat");
     assert_shows_a_model(&start_shot, "ham-do-cat");
 

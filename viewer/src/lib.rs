@@ -6,6 +6,7 @@ mod console;
 mod decode;
 mod hotspots;
 mod loading;
+mod memory;
 mod model;
 mod net;
 mod shading;
@@ -87,6 +88,7 @@ impl Plugin for AppPlugin {
             tour::plugin,
             hotspots::plugin,
             ui::plugin,
+            memory::plugin,
         ));
     }
 }

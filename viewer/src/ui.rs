@@ -10,7 +10,8 @@ use crate::loading::Progress;
 use crate::site::{CurrentSite, Failure, Phase};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Last, show);
+    // The page is written after the asset stores are counted, in the same frame.
+    app.add_systems(Last, (crate::memory::count, show).chain());
 }
 
 fn text(vi: &str, en: &str) -> Localized {
@@ -68,12 +69,14 @@ struct View {
     camera: String,
     /// `light` or `full`: which model is on screen.
     level: &'static str,
+    memory: crate::memory::Memory,
 }
 
 fn show(
     current: Res<CurrentSite>,
     progress: Res<Progress>,
     orbits: Query<&Orbit>,
+    memory: Res<crate::memory::Memory>,
     mut last: Local<Option<View>>,
     mut frames: Local<u64>,
 ) {
@@ -93,6 +96,7 @@ fn show(
             Some(disan_types::ModelLevel::Full) => "full",
             None => "",
         },
+        memory: *memory,
         camera: orbits
             .iter()
             .next()
@@ -157,6 +161,10 @@ fn write(view: &View) {
         data.set("viewer", view.phase).ok();
         data.set("site", &view.slug).ok();
         data.set("camera", &view.camera).ok();
+        // Before the level, so an observer of `data-level` reads the counts of that level.
+        data.set("meshes", &view.memory.meshes.to_string()).ok();
+        data.set("textures", &view.memory.textures.to_string()).ok();
+        data.set("gpuBytes", &view.memory.bytes.to_string()).ok();
         data.set("level", view.level).ok();
     }
     if let Some(el) = doc.get_element_by_id("site-name") {
