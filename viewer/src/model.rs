@@ -51,6 +51,58 @@ pub enum ModelError {
     Compressed(String),
     #[error("the model needs {}, which this viewer cannot show", .0.join(", "))]
     Unsupported(Vec<String>),
+    #[error(
+        "the model needs about {} MB of graphics memory, more than a phone's {} MB",
+        .needs >> 20, GPU_BUDGET >> 20
+    )]
+    TooBig { needs: u64 },
+}
+
+/// The graphics memory a model may take on an inexpensive phone: a level that needs more is
+/// not loaded (the light one stays on screen).
+pub const GPU_BUDGET: u64 = 256 << 20;
+
+/// The graphics memory a model takes once loaded, estimated before any texture is decoded: each
+/// primitive's vertices as the viewer uploads them (positions and normals, texture coordinates
+/// and colours when present: 12 + 12 + 8 + 16 bytes) and its 32-bit indices, and each texture
+/// a material shows as RGBA8 with its mipmaps (a third more).
+pub fn gpu_bytes(gltf: &gltf::Gltf, buffers: &[&[u8]]) -> u64 {
+    let mut bytes = 0u64;
+    for mesh in gltf.meshes() {
+        for p in mesh.primitives() {
+            let Some(positions) = p.get(&gltf::Semantic::Positions) else {
+                continue;
+            };
+            let vertices = positions.count() as u64;
+            let mut per_vertex = 24;
+            if p.get(&gltf::Semantic::TexCoords(0)).is_some() {
+                per_vertex += 8;
+            }
+            if p.get(&gltf::Semantic::Colors(0)).is_some() {
+                per_vertex += 16;
+            }
+            let indices = p.indices().map_or(vertices, |i| i.count() as u64);
+            bytes += vertices * per_vertex + indices * 4;
+        }
+    }
+    let mut shown = std::collections::BTreeSet::new();
+    for material in gltf.materials() {
+        if let Some(info) = material.pbr_metallic_roughness().base_color_texture() {
+            shown.insert(info.texture().source().index());
+        }
+    }
+    for image in gltf.images().filter(|i| shown.contains(&i.index())) {
+        let gltf::image::Source::View { view, .. } = image.source() else {
+            continue;
+        };
+        let data = buffers
+            .get(view.buffer().index())
+            .and_then(|b| b.get(view.offset()..view.offset() + view.length()));
+        if let Some((w, h)) = data.and_then(crate::decode::dimensions) {
+            bytes += u64::from(w) * u64::from(h) * 4 * 4 / 3;
+        }
+    }
+    bytes
 }
 
 /// The extensions `glb` requires that the viewer cannot read (once `disan_pack` has decoded
@@ -100,6 +152,10 @@ impl AssetLoader for GlbLoader {
         }
         let gltf = gltf::Gltf::from_slice(&bytes)?;
         let buffers = buffers(&gltf)?;
+        let needs = gpu_bytes(&gltf, &buffers);
+        if needs > GPU_BUDGET {
+            return Err(ModelError::TooBig { needs });
+        }
         let pixels = decode_images(&gltf, &buffers).await?;
         read(&gltf, &buffers, pixels, context)
     }
@@ -538,6 +594,43 @@ mod tests {
         let meshopt = glb(serde_json::json!(["EXT_meshopt_compression"]));
         let shipped = disan_pack::plain_glb(&meshopt, 1 << 20).unwrap();
         assert!(unsupported(&shipped).is_empty());
+    }
+
+    #[test]
+    fn graphics_memory_is_estimated_before_decoding() {
+        // One primitive of 1,000 vertices with UVs, 3,000 indices, showing a 2048² PNG.
+        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        png.extend(2048u32.to_be_bytes());
+        png.extend(2048u32.to_be_bytes());
+        let doc = serde_json::json!({
+            "asset": {"version": "2.0"},
+            "meshes": [{"primitives": [{"attributes": {"POSITION": 0, "TEXCOORD_0": 1},
+                "indices": 2, "material": 0}]}],
+            "materials": [{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}],
+            "textures": [{"source": 0}],
+            "images": [{"bufferView": 0, "mimeType": "image/png"}],
+            "accessors": [
+                {"bufferView": 1, "componentType": 5126, "count": 1000, "type": "VEC3",
+                 "min": [0, 0, 0], "max": [1, 1, 1]},
+                {"bufferView": 1, "componentType": 5126, "count": 1000, "type": "VEC2"},
+                {"bufferView": 1, "componentType": 5123, "count": 3000, "type": "SCALAR"}],
+            "bufferViews": [{"buffer": 0, "byteLength": png.len()},
+                {"buffer": 0, "byteOffset": 24, "byteLength": 12000}],
+            "buffers": [{"byteLength": 12024}],
+        });
+        let mut bin = png.clone();
+        bin.resize(12024, 0);
+        let glb = disan_pack::glb(&doc, &bin);
+        let gltf = gltf::Gltf::from_slice(&glb).unwrap();
+        let buffers = buffers(&gltf).unwrap();
+        let texture = 2048 * 2048 * 4 * 4 / 3;
+        assert_eq!(gpu_bytes(&gltf, &buffers), 1000 * 32 + 3000 * 4 + texture);
+        // Eleven such textures fit a phone, thirteen do not.
+        assert!(11 * texture < GPU_BUDGET && 13 * texture > GPU_BUDGET);
+        assert_eq!(
+            ModelError::TooBig { needs: 300 << 20 }.to_string(),
+            "the model needs about 300 MB of graphics memory, more than a phone's 256 MB"
+        );
     }
 
     #[test]

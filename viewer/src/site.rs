@@ -46,16 +46,20 @@ pub enum Failure {
     Model(String),
     /// The model needs these glTF extensions, which the viewer cannot read.
     Unsupported(Vec<String>),
+    /// The model needs this many MB of graphics memory, over the phone budget.
+    TooBig(u64),
 }
 
 impl Failure {
     /// What a failed load of a model says, as specific as the loader's error allows.
     fn of_model(err: &bevy::asset::AssetLoadError) -> Failure {
-        if let bevy::asset::AssetLoadError::AssetLoaderError(e) = err
-            && let Some(crate::model::ModelError::Unsupported(list)) =
-                e.error().downcast_ref::<crate::model::ModelError>()
-        {
-            return Failure::Unsupported(list.clone());
+        use crate::model::ModelError;
+        if let bevy::asset::AssetLoadError::AssetLoaderError(e) = err {
+            match e.error().downcast_ref::<ModelError>() {
+                Some(ModelError::Unsupported(list)) => return Failure::Unsupported(list.clone()),
+                Some(ModelError::TooBig { needs }) => return Failure::TooBig(needs >> 20),
+                _ => {}
+            }
         }
         Failure::Model(err.to_string())
     }

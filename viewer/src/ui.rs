@@ -43,6 +43,14 @@ fn status(phase: &Phase) -> Localized {
             "Không tải được mô hình 3D của điểm này.",
             "The 3D model of this site could not be loaded.",
         ),
+        Phase::Failed(Failure::TooBig(mb)) => Localized {
+            vi: format!(
+                "Mô hình 3D này cần khoảng {mb} MB bộ nhớ đồ hoạ, quá sức một điện thoại. Hãy xem bản 2D hoặc ảnh."
+            ),
+            en: format!(
+                "This 3D model needs about {mb} MB of graphics memory, more than a phone has. See the 2D tour or the picture instead."
+            ),
+        },
         Phase::Failed(Failure::Unsupported(list)) => Localized {
             vi: format!(
                 "Trình xem chưa hiển thị được mô hình này (cần {}). Hãy xem bản 2D hoặc ảnh.",
@@ -225,5 +233,16 @@ mod tests {
             line.en
         );
         assert!(line.en.contains("2D tour"), "{}", line.en);
+        let line = status(&Phase::Failed(Failure::TooBig(300)));
+        assert!(
+            line.vi.contains("300 MB") && line.vi.contains("bản 2D"),
+            "{}",
+            line.vi
+        );
+        assert!(
+            line.en.contains("300 MB") && line.en.contains("2D tour"),
+            "{}",
+            line.en
+        );
     }
 }

@@ -13,12 +13,16 @@ let viewerModule = null;
 // The site or relic on the page, for the viewer to read: `<script type="application/json">` is
 // data, never run, so the Content-Security-Policy has nothing to allow.
 // With `?light` in the URL (a landing page's choice on a slow or metered connection, and the
-// offline copy) the viewer gets the light model only.
+// offline copy), or when the browser says data is to be saved or the link is 2G, the viewer
+// gets the light model only. (The viewer itself skips a level over a phone's graphics memory.)
 function handOver(key, scene) {
   if (key !== sceneKey() || !scene) return;
   const el = $("site-data");
   if (el.dataset.slug === key) return;
-  if (new URLSearchParams(location.search).has("light") && scene.models.some((m) => m.level === "light")) {
+  const link = navigator.connection || {};
+  const lightOnly = new URLSearchParams(location.search).has("light") || link.saveData === true
+    || link.effectiveType === "slow-2g" || link.effectiveType === "2g";
+  if (lightOnly && scene.models.some((m) => m.level === "light")) {
     scene = { ...scene, models: scene.models.filter((m) => m.level === "light") };
   }
   el.textContent = JSON.stringify(scene);
