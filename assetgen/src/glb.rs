@@ -342,24 +342,11 @@ impl Model {
             extensions: None,
             extras: Default::default(),
         });
-        let mut json_bytes =
-            gj::serialize::to_vec(&root).expect("a glTF document always serialises");
-        while !json_bytes.len().is_multiple_of(4) {
-            json_bytes.push(b' ');
-        }
-
-        let total = 12 + 8 + json_bytes.len() + 8 + bin.len();
-        let mut out = Vec::with_capacity(total);
-        out.extend_from_slice(b"glTF");
-        out.extend_from_slice(&2u32.to_le_bytes());
-        out.extend_from_slice(&(total as u32).to_le_bytes());
-        out.extend_from_slice(&(json_bytes.len() as u32).to_le_bytes());
-        out.extend_from_slice(b"JSON");
-        out.extend_from_slice(&json_bytes);
-        out.extend_from_slice(&(bin.len() as u32).to_le_bytes());
-        out.extend_from_slice(b"BIN\0");
-        out.extend_from_slice(&bin);
-        out
+        // Through gltf-json's own writer, which writes each f32 in its shortest form (a
+        // `serde_json::Value` made from the struct would hold them widened to f64).
+        let text = gj::serialize::to_vec(&root).expect("a glTF document always serialises");
+        let json = serde_json::from_slice(&text).expect("gltf-json writes JSON");
+        disan_pack::glb(&json, &bin)
     }
 }
 

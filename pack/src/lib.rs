@@ -61,8 +61,8 @@ pub fn uses(root: &serde_json::Value, name: &str) -> bool {
         .is_some_and(|a| a.iter().any(|e| e == name))
 }
 
-/// Components per element of an accessor type.
-fn components(kind: &str) -> Option<usize> {
+/// Components per element of an accessor type (`VEC3`: 3).
+pub fn components(kind: &str) -> Option<usize> {
     Some(match kind {
         "SCALAR" => 1,
         "VEC2" => 2,
@@ -112,12 +112,13 @@ fn scalar(component: u64, normalized: bool, b: &[u8]) -> Option<f32> {
     })
 }
 
-fn index(v: &serde_json::Value) -> Option<usize> {
+/// A JSON number as an index into a glTF array.
+pub fn index(v: &serde_json::Value) -> Option<usize> {
     v.as_u64().and_then(|v| usize::try_from(v).ok())
 }
 
 /// Appends `item` to the array `list` (made one if it is not); returns its index.
-fn push(list: &mut serde_json::Value, item: serde_json::Value) -> usize {
+pub fn push(list: &mut serde_json::Value, item: serde_json::Value) -> usize {
     if !list.is_array() {
         *list = serde_json::json!([]);
     }

@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 
-use disan_pack::{Problem, Unpacker};
+use disan_pack::{Problem, Unpacker, components, index, push};
 use serde_json::{Value, json};
 
 use crate::document::Parts;
@@ -137,34 +137,6 @@ fn found(p: Problem) -> Found {
 
 fn problem(at: impl Into<String>, ext: &'static str, why: impl Into<String>) -> Problem {
     Problem::new(at, ext, why)
-}
-
-fn components(kind: &str) -> Option<usize> {
-    Some(match kind {
-        "SCALAR" => 1,
-        "VEC2" => 2,
-        "VEC3" => 3,
-        "VEC4" => 4,
-        _ => return None,
-    })
-}
-
-/// Appends `item` to the array `list` (made one if it is not); returns its index.
-fn push(list: &mut Value, item: Value) -> usize {
-    if !list.is_array() {
-        *list = json!([]);
-    }
-    match list.as_array_mut() {
-        Some(a) => {
-            a.push(item);
-            a.len() - 1
-        }
-        None => 0,
-    }
-}
-
-fn index(v: &Value) -> Option<usize> {
-    v.as_u64().and_then(|v| usize::try_from(v).ok())
 }
 
 /// The upload's buffers in order (`None` for meshopt's fallback buffers, which hold nothing);
