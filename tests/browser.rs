@@ -3,7 +3,7 @@
 //!
 //! Needs the web build: `cargo xtask web` (`cargo xtask test` does it and sets `DISAN_WEB_DIR`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -394,8 +394,7 @@ fn orbit_controls_turn_and_zoom_with_mouse_and_touch() {
     // Once the full model is on screen the light one is freed: the viewer holds the full
     // model's meshes (one per primitive) and the hotspots' marker, no more.
     let primitives = |file: &str| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-        let glb = std::fs::read(root.join("assets/models").join(file)).unwrap();
+        let glb = std::fs::read(repo_root().join("assets/models").join(file)).unwrap();
         let plain = disan_pack::plain_glb(&glb, 1 << 30).unwrap();
         let gltf = gltf::Gltf::from_slice(&plain).unwrap();
         gltf.meshes().map(|m| m.primitives().count()).sum::<usize>()
@@ -2147,5 +2146,88 @@ fn textures_show_their_colours_the_right_way_up() {
         let plain_green = plain[1].1;
         assert_eq!(tl.1 < tr.1, plain_red.1 < plain_green.1, "mirrored: {all}");
     }
+    assert_no_page_errors(&browser);
+}
+
+/// A georeferenced scan (1,000 km from the origin, as exporters of projected coordinates
+/// write it) of more than 65,535 vertices, under the full level's triangle budget: its
+/// derivative keeps every vertex with 32-bit indices, quantised and meshopt-compressed, and the
+/// viewer decodes and shows it whole, recentred.
+#[test]
+fn a_far_scan_of_more_than_65_535_vertices_shows_whole() {
+    let (_one, server, browser) = session();
+    server.add_user(
+        "lan",
+        disan_types::admin::Role::Editor,
+        "mật khẩu của Lan 2026",
+    );
+    let lan = disan_tests::Staff::with_token(&server, "lan");
+    let spec = disan_assetgen::scan::ScanSpec {
+        cells: 260,
+        tiles: 1,
+        texture_px: 256,
+        size_m: 40.0,
+        offset: [500_000.0, 120.0, -1_000_000.0],
+        ..Default::default()
+    };
+    assert!(spec.triangles() < 150_000);
+    let meta = json!({
+        "title": {"vi": "Mảnh đồi quét 3D", "en": "A scanned hillside"},
+        "description": {"vi": "Một bản quét dày.", "en": "A dense scan."},
+        "place": {"site": "doi-a1"},
+        "object_type": {"vi": "", "en": ""}, "period": {"vi": "", "en": ""},
+        "material": {"vi": "", "en": ""}, "dimensions": "", "credits": "", "licence": "CC BY 4.0",
+        "dublin_core": {"identifier": "", "creator": "", "date": "", "rights": "", "source": ""}
+    });
+    let id = lan.publish(&spec.generate().to_glb(), meta);
+    let relic: Value = server.get_json(&format!("/api/relics/{id}"));
+    let full = relic["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["level"] == "full")
+        .unwrap()["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, glb) = lan.bytes(&full);
+    assert_eq!(status, 200);
+    let plain = disan_pack::plain_glb(&glb, 1 << 30).unwrap();
+    let gltf = gltf::Gltf::from_slice(&plain).unwrap();
+    let prim = gltf.meshes().next().unwrap().primitives().next().unwrap();
+    let vertices = prim.get(&gltf::Semantic::Positions).unwrap().count();
+    assert!(vertices > 65_535, "{vertices} vertices");
+    assert_eq!(
+        prim.indices().unwrap().data_type(),
+        gltf::accessor::DataType::U32
+    );
+    assert!(glb.len() * 2 < plain.len(), "{} bytes shipped", glb.len());
+
+    browser.goto(&server.url(&format!("/relic/{id}"))).unwrap();
+    wait_shown(&browser, &format!("relic-{id}"), 3);
+    browser
+        .wait_for("return document.body.dataset.level === 'full';", LIMIT)
+        .unwrap();
+    browser
+        .eval(
+            "document.getElementById('relic-panel').hidden = true;",
+            json!([]),
+        )
+        .unwrap();
+    let frames = |b: &Browser| {
+        b.eval("return Number(document.body.dataset.frames);", json!([]))
+            .unwrap()
+            .as_u64()
+            .unwrap()
+    };
+    let after = frames(&browser) + 2;
+    browser
+        .wait_for(
+            &format!("return Number(document.body.dataset.frames) >= {after};"),
+            LIMIT,
+        )
+        .unwrap();
+    let shot = canvas_shot(&browser, "far-scan");
+    assert_shows_a_model(&shot, "far-scan");
     assert_no_page_errors(&browser);
 }
