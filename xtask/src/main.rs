@@ -101,6 +101,12 @@ fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
                 &js,
             )?;
             web::precompress(&js)?;
+            let decoder = mv.join("meshopt_decoder.js");
+            std::fs::copy(
+                peer.join("node_modules/meshoptimizer/meshopt_decoder.cjs"),
+                &decoder,
+            )?;
+            web::precompress(&decoder)?;
             for file in ["page.html", "page.js", "page.css"] {
                 std::fs::copy(peer.join(file), mv.join(file))?;
             }
