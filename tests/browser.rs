@@ -2231,3 +2231,87 @@ fn a_far_scan_of_more_than_65_535_vertices_shows_whole() {
     assert_shows_a_model(&shot, "far-scan");
     assert_no_page_errors(&browser);
 }
+
+/// The visitor's own choice of detail: the light model only (less data and graphics memory),
+/// remembered across pages, and back to the full one; a pressed toggle button, named in the
+/// page's language.
+#[test]
+fn the_light_model_only_is_the_visitors_choice() {
+    let (_one, server, browser) = session();
+    browser.goto(&server.url("/tour/doi-a1")).unwrap();
+    wait_shown(&browser, "doi-a1", 1);
+    browser
+        .wait_for("return document.body.dataset.level === 'full';", LIMIT)
+        .unwrap();
+    let pressed = |b: &Browser| {
+        b.eval(
+            "return document.getElementById('detail').getAttribute('aria-pressed');",
+            json!([]),
+        )
+        .unwrap()
+    };
+    assert_eq!(pressed(&browser), json!("false"));
+    let label = browser
+        .eval(
+            "return document.getElementById('detail').textContent;",
+            json!([]),
+        )
+        .unwrap();
+    let lang = browser
+        .eval("return document.documentElement.lang;", json!([]))
+        .unwrap();
+    let want = if lang == "en" {
+        "Light model (saves data)"
+    } else {
+        "Bản nhẹ (tiết kiệm dữ liệu)"
+    };
+    assert_eq!(label, json!(want), "in {lang}");
+    let light_shown = |b: &Browser, slug: &str| {
+        b.wait_for(
+            &format!(
+                "const d = document.body.dataset; \
+                 return d.viewer === 'ready' && d.site === '{slug}' && d.level === 'light';"
+            ),
+            LIMIT,
+        )
+        .unwrap();
+    };
+    browser.click("#detail").unwrap();
+    // The page starts again with the light model only, and keeps to it.
+    light_shown(&browser, "doi-a1");
+    assert_eq!(pressed(&browser), json!("true"));
+    let frames = |b: &Browser| {
+        b.eval("return Number(document.body.dataset.frames);", json!([]))
+            .unwrap()
+            .as_u64()
+            .unwrap()
+    };
+    let later = frames(&browser) + 4;
+    browser
+        .wait_for(
+            &format!("return Number(document.body.dataset.frames) >= {later};"),
+            LIMIT,
+        )
+        .unwrap();
+    let level = browser
+        .eval("return document.body.dataset.level;", json!([]))
+        .unwrap();
+    assert_eq!(level, json!("light"), "the full model stays unloaded");
+    // Remembered on the next site; and switched back.
+    browser.goto(&server.url("/tour/pu-vap")).unwrap();
+    light_shown(&browser, "pu-vap");
+    assert_eq!(pressed(&browser), json!("true"));
+    browser.click("#detail").unwrap();
+    wait_shown(&browser, "pu-vap", 1);
+    browser
+        .wait_for("return document.body.dataset.level === 'full';", LIMIT)
+        .unwrap();
+    assert_eq!(pressed(&browser), json!("false"));
+    browser
+        .eval(
+            "localStorage.removeItem('disan-detail'); return true;",
+            json!([]),
+        )
+        .unwrap();
+    assert_no_page_errors(&browser);
+}

@@ -8,7 +8,7 @@ import { renderRelic } from "./relic.js";
 import { loadSites, sites } from "./sites.js";
 import { renderTour } from "./tour.js";
 import { loadRules, onNavigate, openInPlace, relicFromPath, slugFromPath } from "./url.js";
-import { resetView, startViewer } from "./viewer.js";
+import { lightOnly, resetView, startViewer, toggleLightOnly } from "./viewer.js";
 import { $, status } from "./ui.js";
 
 
@@ -40,6 +40,8 @@ function render() {
   $("to-map").hidden = !shown;
   $("reset-view").hidden = !shown;
   $("share").hidden = !shown;
+  $("detail").hidden = !shown;
+  $("detail").setAttribute("aria-pressed", String(lightOnly()));
   if (!shown) showMap();
   renderRelic(relic);
   const link2d = $("tour-2d");
@@ -63,6 +65,8 @@ $("reset-view").addEventListener("click", () => {
   render();
   resetView();
 });
+// The visitor's choice of detail: the light model only (less data, less memory) or the full one.
+$("detail").addEventListener("click", toggleLightOnly);
 // Share this view: the system's share sheet where there is one, else copy the link.
 $("share").addEventListener("click", async () => {
   const url = location.href;

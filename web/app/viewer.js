@@ -15,14 +15,28 @@ let viewerModule = null;
 // With `?light` in the URL (a landing page's choice on a slow or metered connection, and the
 // offline copy), or when the browser says data is to be saved or the link is 2G, the viewer
 // gets the light model only. (The viewer itself skips a level over a phone's graphics memory.)
+// The visitor's own choice (the page's "light model" button, remembered) comes first.
+/** Whether the viewer is to show the light model only. */
+export function lightOnly() {
+  const choice = localStorage.getItem("disan-detail");
+  if (choice === "light" || choice === "full") return choice === "light";
+  const link = navigator.connection || {};
+  return new URLSearchParams(location.search).has("light") || link.saveData === true
+    || link.effectiveType === "slow-2g" || link.effectiveType === "2g";
+}
+/** Switches between the light model only and the full one, remembered; the page starts again. */
+export function toggleLightOnly() {
+  localStorage.setItem("disan-detail", lightOnly() ? "full" : "light");
+  const url = new URL(location.href);
+  url.searchParams.delete("light");
+  history.replaceState(history.state, "", url);
+  location.reload();
+}
 function handOver(key, scene) {
   if (key !== sceneKey() || !scene) return;
   const el = $("site-data");
   if (el.dataset.slug === key) return;
-  const link = navigator.connection || {};
-  const lightOnly = new URLSearchParams(location.search).has("light") || link.saveData === true
-    || link.effectiveType === "slow-2g" || link.effectiveType === "2g";
-  if (lightOnly && scene.models.some((m) => m.level === "light")) {
+  if (lightOnly() && scene.models.some((m) => m.level === "light")) {
     scene = { ...scene, models: scene.models.filter((m) => m.level === "light") };
   }
   el.textContent = JSON.stringify(scene);
