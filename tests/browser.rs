@@ -2061,7 +2061,7 @@ fn square_on_screen(
     server: &TestServer,
     browser: &Browser,
     lan: &disan_tests::Staff,
-    transform: Option<Value>,
+    model: &[u8],
     name: &str,
 ) -> Vec<([u8; 3], (f64, f64, f64))> {
     let meta = json!({
@@ -2072,7 +2072,7 @@ fn square_on_screen(
         "material": {"vi": "", "en": ""}, "dimensions": "", "credits": "", "licence": "CC BY 4.0",
         "dublin_core": {"identifier": "", "creator": "", "date": "", "rights": "", "source": ""}
     });
-    let id = lan.publish(&quartered_square(transform), meta);
+    let id = lan.publish(model, meta);
     // The derivative's texture is a JPEG now; the browser decodes it for the viewer.
     browser.goto(&server.url(&format!("/relic/{id}"))).unwrap();
     shot_of(
@@ -2115,12 +2115,14 @@ fn textures_show_their_colours_the_right_way_up() {
     // As drawn; then with the texture turned 90° clockwise (the extension's own example without
     // its scale): on screen, top left shows blue, top right red, bottom left yellow, bottom
     // right green. Turned the wrong way, they would not.
-    let plain = square_on_screen(&server, &browser, &lan, None, "plain");
+    let plain = square_on_screen(&server, &browser, &lan, &quartered_square(None), "plain");
     let turned = square_on_screen(
         &server,
         &browser,
         &lan,
-        Some(json!({"offset": [0.0, 1.0], "rotation": std::f64::consts::FRAC_PI_2})),
+        &quartered_square(Some(
+            json!({"offset": [0.0, 1.0], "rotation": std::f64::consts::FRAC_PI_2}),
+        )),
         "turned",
     );
     for (seen, [tl, tr, bl, br]) in [
@@ -2313,5 +2315,91 @@ fn the_light_model_only_is_the_visitors_choice() {
             json!([]),
         )
         .unwrap();
+    assert_no_page_errors(&browser);
+}
+
+/// The square of [`quartered_square`] with its colours in the vertices (`COLOR_0`, linear as
+/// glTF says) and no texture: four quads of one colour each, as scans without textures come.
+fn vertex_coloured_square() -> Vec<u8> {
+    let linear = |c: u8| {
+        let c = f32::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let (mut positions, mut normals, mut colours, mut indices) = (vec![], vec![], vec![], vec![]);
+    for (q, colour) in QUARTERS.iter().enumerate() {
+        // Quarters in reading order: top left, top right, bottom left, bottom right.
+        let (x0, y0) = ((q % 2) as f32 - 1.0, if q < 2 { 0.0 } else { -1.0 });
+        let base = (positions.len() / 3) as u16;
+        for (dx, dy) in [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)] {
+            positions.extend([x0 + dx, y0 + dy, 0.0]);
+            normals.extend([0.0, -1.0, 0.0]);
+            colours.extend(colour.map(linear));
+        }
+        indices.extend([base, base + 1, base + 2, base, base + 2, base + 3]);
+    }
+    let f = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+    let indices: Vec<u8> = indices.iter().flat_map(|i| i.to_le_bytes()).collect();
+    let mut bin = Vec::new();
+    let mut views = Vec::new();
+    for part in [f(&positions), f(&normals), f(&colours), indices] {
+        views.push(json!({"buffer": 0, "byteOffset": bin.len(), "byteLength": part.len()}));
+        bin.extend_from_slice(&part);
+    }
+    let doc = json!({
+        "asset": {"version": "2.0"},
+        "scene": 0,
+        "scenes": [{"nodes": [0]}],
+        "nodes": [{"mesh": 0}],
+        "meshes": [{"primitives": [{
+            "attributes": {"POSITION": 0, "NORMAL": 1, "COLOR_0": 2},
+            "indices": 3, "material": 0}]}],
+        "materials": [{"pbrMetallicRoughness": {"metallicFactor": 0.0}, "doubleSided": true,
+            "extensions": {"KHR_materials_unlit": {}}}],
+        "extensionsUsed": ["KHR_materials_unlit"],
+        "accessors": [
+            {"bufferView": 0, "componentType": 5126, "count": 16, "type": "VEC3",
+             "min": [-1.0, -1.0, 0.0], "max": [1.0, 1.0, 0.0]},
+            {"bufferView": 1, "componentType": 5126, "count": 16, "type": "VEC3"},
+            {"bufferView": 2, "componentType": 5126, "count": 16, "type": "VEC3"},
+            {"bufferView": 3, "componentType": 5123, "count": 24, "type": "SCALAR"}
+        ],
+        "bufferViews": views,
+        "buffers": [{"byteLength": bin.len()}]
+    });
+    disan_pack::glb(&doc, &bin)
+}
+
+/// Vertex colours (stored as bytes in the derivative) show as captured, each where it belongs.
+#[test]
+fn vertex_colours_show_as_captured() {
+    let (_one, server, browser) = session();
+    server.add_user(
+        "lan",
+        disan_types::admin::Role::Editor,
+        "mật khẩu của Lan 2026",
+    );
+    let lan = disan_tests::Staff::with_token(&server, "lan");
+    let seen = square_on_screen(
+        &server,
+        &browser,
+        &lan,
+        &vertex_coloured_square(),
+        "colours",
+    );
+    let all = format!("{seen:?}");
+    let [tl, tr, bl, br] = [0, 1, 2, 3].map(|q| seen[q].1);
+    for q in [tl, tr, bl, br] {
+        assert!(
+            q.0 > 0.003,
+            "a quarter at {:.2} % of the canvas; {all}",
+            q.0 * 100.0
+        );
+    }
+    assert!(tl.2 < bl.2 && tr.2 < br.2, "upside down: {all}");
+    assert_eq!(tl.1 < tr.1, bl.1 < br.1, "columns mixed: {all}");
     assert_no_page_errors(&browser);
 }
