@@ -106,7 +106,7 @@ pub fn gpu_bytes(gltf: &gltf::Gltf, buffers: &[&[u8]]) -> u64 {
 }
 
 /// The extensions `glb` requires that the viewer cannot read (once `disan_pack` has decoded
-/// its own): the gltf crate would refuse the file with a validation error naming none.
+/// its own): the gltf crate refuses such a file with a validation error naming none.
 fn unsupported(glb: &[u8]) -> Vec<String> {
     let Ok((json, _)) = disan_pack::split(glb) else {
         return Vec::new();
@@ -146,11 +146,11 @@ impl AssetLoader for GlbLoader {
             let p: Vec<String> = p.iter().map(ToString::to_string).collect();
             ModelError::Compressed(p.join("; "))
         })?;
-        let missing = unsupported(&bytes);
-        if !missing.is_empty() {
-            return Err(ModelError::Unsupported(missing));
-        }
-        let gltf = gltf::Gltf::from_slice(&bytes)?;
+        // A file the gltf crate refuses is looked at again only then, for what it needs.
+        let gltf = gltf::Gltf::from_slice(&bytes).map_err(|e| match unsupported(&bytes) {
+            missing if missing.is_empty() => ModelError::Gltf(e),
+            missing => ModelError::Unsupported(missing),
+        })?;
         let buffers = buffers(&gltf)?;
         let needs = gpu_bytes(&gltf, &buffers);
         if needs > GPU_BUDGET {

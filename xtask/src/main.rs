@@ -69,12 +69,10 @@ fn main() -> anyhow::Result<()> {
 /// `cargo xtask bench <what> [flags]`: runs the benchmark binary in release mode.
 fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
-        Some("search") => run(ws
-            .cargo()
-            .args(["run", "--release", "-p", "disan-bench", "--"])
-            .args(args)),
-        Some("models") => {
-            tools::ensure_gltfpack(ws)?;
+        Some(what @ ("search" | "models")) => {
+            if what == "models" {
+                tools::ensure_gltfpack(ws)?;
+            }
             run(ws
                 .cargo()
                 .args(["run", "--release", "-p", "disan-bench", "--"])
