@@ -85,7 +85,7 @@ fn wait_frames(browser: &Browser, frames: u32) {
 }
 
 /// An editor, Lan, with an API token, for tests that publish relics.
-fn editor(server: &TestServer) -> disan_tests::Staff {
+fn editor(server: &TestServer) -> disan_tests::Staff<'_> {
     server.add_user(
         "lan",
         disan_types::admin::Role::Editor,
