@@ -112,6 +112,35 @@ fn scalar(component: u64, normalized: bool, b: &[u8]) -> Option<f32> {
     })
 }
 
+/// glTF's primitive modes with triangles: `TRIANGLES`, `TRIANGLE_STRIP`, `TRIANGLE_FAN`.
+pub const TRIANGLES: u32 = 4;
+pub const TRIANGLE_STRIP: u32 = 5;
+pub const TRIANGLE_FAN: u32 = 6;
+
+/// A primitive's triangles (`mode` as glTF numbers it) as a list of corner indices: lists as
+/// they are, strips and fans unrolled with each triangle wound as glTF says (a strip's odd
+/// triangles turned back, a fan's `(i, i + 1, 0)`); `None` for points and lines.
+pub fn triangle_list(mode: u32, indices: Vec<u32>) -> Option<Vec<u32>> {
+    let n = indices.len();
+    match mode {
+        TRIANGLES => Some(indices),
+        TRIANGLE_STRIP => Some(
+            (0..n.saturating_sub(2))
+                .flat_map(|i| match i % 2 {
+                    0 => [indices[i], indices[i + 1], indices[i + 2]],
+                    _ => [indices[i + 1], indices[i], indices[i + 2]],
+                })
+                .collect(),
+        ),
+        TRIANGLE_FAN => Some(
+            (1..n.saturating_sub(1))
+                .flat_map(|i| [indices[i], indices[i + 1], indices[0]])
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
 /// A JSON number as an index into a glTF array.
 pub fn index(v: &serde_json::Value) -> Option<usize> {
     v.as_u64().and_then(|v| usize::try_from(v).ok())

@@ -9,7 +9,6 @@
 //! uploaded.
 
 use disan_types::admin::UpAxis;
-use gltf::mesh::Mode;
 use serde_json::{Map, Value, json};
 
 use crate::Model;
@@ -104,7 +103,6 @@ fn decode(model: &Model) -> Vec<Vec<Primitive>> {
         .meshes()
         .map(|mesh| {
             mesh.primitives()
-                .filter(|p| p.mode() == Mode::Triangles)
                 .filter_map(|p| {
                     let reader = p.reader(|b| model.buffers.get(b.index()).map(Vec::as_slice));
                     let positions: Vec<[f32; 3]> = reader.read_positions()?.collect();
@@ -112,6 +110,8 @@ fn decode(model: &Model) -> Vec<Vec<Primitive>> {
                         Some(i) => i.into_u32().collect(),
                         None => (0..positions.len() as u32).collect(),
                     };
+                    // Strips and fans as lists; points and lines have no surface to show.
+                    let indices = disan_pack::triangle_list(p.mode().as_gl_enum(), indices)?;
                     let mut prim = Primitive {
                         normals: reader.read_normals().map(Iterator::collect),
                         uv0: reader.read_tex_coords(0).map(|t| t.into_f32().collect()),

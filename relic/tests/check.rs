@@ -700,3 +700,34 @@ fn derivatives_keep_the_material_extensions_the_checks_support() {
         );
     }
 }
+
+#[test]
+fn strips_and_fans_are_kept_as_triangle_lists() {
+    use disan_relic::derive::full_glb;
+    // The scan's primitives drawn as a strip and as a fan of the same corners.
+    for mode in [5, 6] {
+        let scan = broken(|json, _| {
+            for mesh in json["meshes"].as_array_mut().unwrap() {
+                for prim in mesh["primitives"].as_array_mut().unwrap() {
+                    prim["mode"] = json!(mode);
+                }
+            }
+        });
+        let master = check(&scan, &Limits::default()).unwrap();
+        assert!(master.report.triangles > 0);
+        let full = full_glb(&master, disan_types::admin::UpAxis::Y);
+        let derived = check(&full, &Limits::default()).unwrap();
+        assert_eq!(
+            derived.report.triangles, master.report.triangles,
+            "mode {mode}: every triangle kept"
+        );
+        let plain = disan_pack::plain_glb(&full, 1 << 30).unwrap();
+        let doc = gltf::Gltf::from_slice(&plain).unwrap();
+        for prim in doc
+            .meshes()
+            .flat_map(|m| m.primitives().collect::<Vec<_>>())
+        {
+            assert_eq!(prim.mode(), gltf::mesh::Mode::Triangles);
+        }
+    }
+}
