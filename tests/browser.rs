@@ -1991,21 +1991,19 @@ fn a_saved_place_opens_offline_and_removing_it_frees_the_cache() {
 /// bottom right.
 const QUARTERS: [[u8; 3]; 4] = [[220, 40, 40], [40, 180, 60], [40, 70, 220], [230, 210, 40]];
 
-/// A 2 m square facing +Z whose texture (a PNG, 64 × 64) has one of [`QUARTERS`] in each
-/// quarter, unlit (`KHR_materials_unlit`, as photogrammetry is), its texture moved by
-/// `transform` (`KHR_texture_transform`) when given. As a GLB.
-fn quartered_square(transform: Option<Value>) -> Vec<u8> {
-    let mut texels = Vec::new();
-    for y in 0..64 {
-        for x in 0..64 {
-            texels.extend(QUARTERS[(y / 32) * 2 + x / 32]);
-        }
-    }
-    let mut png = Vec::new();
-    {
-        let mut e = png::Encoder::new(&mut png, 64, 64);
-        e.set_color(png::ColorType::Rgb);
-        e.write_header().unwrap().write_image_data(&texels).unwrap();
+/// A 2 m square facing +Z whose texture (64 × 64) has one of [`QUARTERS`] in each quarter,
+/// unlit (`KHR_materials_unlit`, as photogrammetry is), its texture moved by `transform`
+/// (`KHR_texture_transform`) when given. The texture is a PNG, or with `webp` a WebP named
+/// only through `EXT_texture_webp`. As a GLB.
+fn quartered_square(transform: Option<Value>, webp: bool) -> Vec<u8> {
+    let mut png = png_of(|x, y| QUARTERS[(y / 32) * 2 + x / 32]);
+    if webp {
+        let mut out = std::io::Cursor::new(Vec::new());
+        image::load_from_memory(&png)
+            .unwrap()
+            .write_to(&mut out, image::ImageFormat::WebP)
+            .unwrap();
+        png = out.into_inner();
     }
     let f = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
     let positions = f(&[-1., -1., 0., 1., -1., 0., 1., 1., 0., -1., 1., 0.]);
@@ -2055,6 +2053,12 @@ fn quartered_square(transform: Option<Value>) -> Vec<u8> {
             json!({ "KHR_texture_transform": t });
         doc["extensionsUsed"] = json!(["KHR_materials_unlit", "KHR_texture_transform"]);
     }
+    if webp {
+        doc["textures"] = json!([{"extensions": {"EXT_texture_webp": {"source": 0}}}]);
+        doc["images"][0]["mimeType"] = json!("image/webp");
+        disan_pack::push(&mut doc["extensionsUsed"], json!("EXT_texture_webp"));
+        doc["extensionsRequired"] = json!(["EXT_texture_webp"]);
+    }
     let mut json = serde_json::to_vec(&doc).unwrap();
     while !json.len().is_multiple_of(4) {
         json.push(b' ');
@@ -2100,7 +2104,7 @@ fn square_on_screen(
         ["Bốn màu, mỗi góc một màu.", "Four colours, one per corner."],
     );
     let id = lan.publish(model, meta);
-    // The derivative's texture is a JPEG now; the browser decodes it for the viewer.
+    // The derivative's texture is a WebP now; the browser decodes it for the viewer.
     browser.goto(&server.url(&format!("/relic/{id}"))).unwrap();
     shot_of(
         browser,
@@ -2121,7 +2125,7 @@ fn square_on_screen(
         "the poster is out of the picture"
     );
     assert_no_page_errors(browser);
-    // Unlit, each quarter shows its texels' own colour (within JPEG's error): decoded and
+    // Unlit, each quarter shows its texels' own colour (within lossy WebP's error): decoded and
     // kept in sRGB correctly, not darkened or washed out.
     QUARTERS
         .iter()
@@ -2137,18 +2141,34 @@ fn textures_show_their_colours_the_right_way_up() {
     // As drawn; then with the texture turned 90° clockwise (the extension's own example without
     // its scale): on screen, top left shows blue, top right red, bottom left yellow, bottom
     // right green. Turned the wrong way, they would not.
-    let plain = square_on_screen(&server, &browser, &lan, &quartered_square(None), "plain");
+    let plain = square_on_screen(
+        &server,
+        &browser,
+        &lan,
+        &quartered_square(None, false),
+        "plain",
+    );
+    // Uploaded with its texture as WebP (`EXT_texture_webp`), as some exporters write it.
+    let webp = square_on_screen(
+        &server,
+        &browser,
+        &lan,
+        &quartered_square(None, true),
+        "webp",
+    );
     let turned = square_on_screen(
         &server,
         &browser,
         &lan,
-        &quartered_square(Some(
-            json!({"offset": [0.0, 1.0], "rotation": std::f64::consts::FRAC_PI_2}),
-        )),
+        &quartered_square(
+            Some(json!({"offset": [0.0, 1.0], "rotation": std::f64::consts::FRAC_PI_2})),
+            false,
+        ),
         "turned",
     );
     for (seen, [tl, tr, bl, br]) in [
         (&plain, [red, green, blue, yellow]),
+        (&webp, [red, green, blue, yellow]),
         (&turned, [blue, red, yellow, green]),
     ] {
         let at = |c: [u8; 3]| seen.iter().find(|s| s.0 == c).unwrap().1;
@@ -2207,6 +2227,16 @@ fn a_far_scan_of_more_than_65_535_vertices_shows_whole() {
         .to_owned();
     let (status, glb) = lan.bytes(&full);
     assert_eq!(status, 200);
+    // The API tells the graphics memory it will take before it is downloaded.
+    let gpu = relic["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["level"] == "full")
+        .unwrap()["gpu_bytes"]
+        .as_u64();
+    assert_eq!(gpu, disan_pack::gpu_bytes(&glb));
+    assert!(gpu > Some(68_121 * 36));
     let plain = disan_pack::plain_glb(&glb, 1 << 30).unwrap();
     let gltf = gltf::Gltf::from_slice(&plain).unwrap();
     let prim = gltf.meshes().next().unwrap().primitives().next().unwrap();
@@ -2376,5 +2406,248 @@ fn vertex_colours_show_as_captured() {
     }
     assert!(tl.2 < bl.2 && tr.2 < br.2, "upside down: {all}");
     assert_eq!(tl.1 < tr.1, bl.1 < br.1, "columns mixed: {all}");
+    assert_no_page_errors(&browser);
+}
+
+/// The colours (sRGB) of the three upright bands of [`pbr_square`]'s base colour: red, yellow,
+/// green from left to right.
+const BANDS: [[u8; 3]; 3] = [[200, 30, 30], [200, 180, 30], [30, 180, 40]];
+
+/// A 64 × 64 RGB PNG whose texel at (x, y) is `texel(x, y)`.
+fn png_of(texel: impl Fn(usize, usize) -> [u8; 3]) -> Vec<u8> {
+    let texels: Vec<u8> = (0..64 * 64).flat_map(|i| texel(i % 64, i / 64)).collect();
+    let mut png = Vec::new();
+    {
+        let mut e = png::Encoder::new(&mut png, 64, 64);
+        e.set_color(png::ColorType::Rgb);
+        e.write_header().unwrap().write_image_data(&texels).unwrap();
+    }
+    png
+}
+
+/// A 2 m square facing +Z, lit (a PBR object, not a scan), its base colour texture in
+/// [`BANDS`]. With `maps`, a normal map turns the left band's normals 60° towards +X (the
+/// sun's side), keeps the middle band's and turns the right band's 60° towards −X; an
+/// occlusion map darkens the lower half to a quarter of the ambient light (texel 64: as data,
+/// 0.25; read as a colour it would be 0.05).
+fn pbr_square(maps: bool) -> Vec<u8> {
+    let band = |x: usize| x * 3 / 64;
+    let colour = png_of(|x, _| BANDS[band(x)]);
+    let normal = png_of(|x, _| [[238, 128, 191], [128, 128, 255], [17, 128, 191]][band(x)]);
+    let occlusion = png_of(|_, y| if y < 32 { [255; 3] } else { [64; 3] });
+    let f = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+    let positions = f(&[-1., -1., 0., 1., -1., 0., 1., 1., 0., -1., 1., 0.]);
+    let normals = f(&[0., 0., 1., 0., 0., 1., 0., 0., 1., 0., 0., 1.]);
+    let uvs = f(&[0., 1., 1., 1., 1., 0., 0., 0.]);
+    let indices: Vec<u8> = [0u16, 1, 2, 0, 2, 3]
+        .iter()
+        .flat_map(|i| i.to_le_bytes())
+        .collect();
+    let mut bin = Vec::new();
+    let mut views = Vec::new();
+    for part in [
+        &positions, &normals, &uvs, &indices, &colour, &normal, &occlusion,
+    ] {
+        views.push(json!({"buffer": 0, "byteOffset": bin.len(), "byteLength": part.len()}));
+        bin.extend_from_slice(part);
+        while !bin.len().is_multiple_of(4) {
+            bin.push(0);
+        }
+    }
+    let mut material = json!({"pbrMetallicRoughness": {"baseColorTexture": {"index": 0},
+        "metallicFactor": 0.0, "roughnessFactor": 1.0}});
+    if maps {
+        material["normalTexture"] = json!({"index": 1, "scale": 1.0});
+        material["occlusionTexture"] = json!({"index": 2, "strength": 1.0});
+    }
+    let doc = json!({
+        "asset": {"version": "2.0"},
+        "scene": 0,
+        "scenes": [{"nodes": [0]}],
+        "nodes": [{"mesh": 0}],
+        "meshes": [{"primitives": [{
+            "attributes": {"POSITION": 0, "NORMAL": 1, "TEXCOORD_0": 2},
+            "indices": 3, "material": 0}]}],
+        "materials": [material],
+        "textures": [{"source": 0}, {"source": 1}, {"source": 2}],
+        "images": [
+            {"bufferView": 4, "mimeType": "image/png"},
+            {"bufferView": 5, "mimeType": "image/png"},
+            {"bufferView": 6, "mimeType": "image/png"}
+        ],
+        "accessors": [
+            {"bufferView": 0, "componentType": 5126, "count": 4, "type": "VEC3",
+             "min": [-1.0, -1.0, 0.0], "max": [1.0, 1.0, 0.0]},
+            {"bufferView": 1, "componentType": 5126, "count": 4, "type": "VEC3"},
+            {"bufferView": 2, "componentType": 5126, "count": 4, "type": "VEC2"},
+            {"bufferView": 3, "componentType": 5123, "count": 6, "type": "SCALAR"}
+        ],
+        "bufferViews": views,
+        "buffers": [{"byteLength": bin.len()}]
+    });
+    disan_pack::glb(&doc, &bin)
+}
+
+/// Which of [`BANDS`] a lit pixel shows, by its hue; `None` for the sky and the edges.
+fn band_of(p: [u8; 3]) -> Option<usize> {
+    let [r, g, b] = p.map(i32::from);
+    if r > g + 60 && r > b + 60 {
+        Some(0)
+    } else if r > b + 60 && g > b + 60 && (r - g).abs() < 60 {
+        Some(1)
+    } else if g > r + 60 && g > b + 60 {
+        Some(2)
+    } else {
+        None
+    }
+}
+
+/// Publishes `model`, opens it in the viewer (its panel hidden), zooms out as far as the
+/// camera goes (the whole model in the picture) and returns the canvas.
+fn relic_canvas(
+    server: &TestServer,
+    browser: &Browser,
+    lan: &disan_tests::Staff,
+    model: &[u8],
+    name: &str,
+) -> Image {
+    let meta = relic_meta(
+        ["Tấm mẫu chiếu sáng", "Lighting sample"],
+        ["Ba dải màu.", "Three bands of colour."],
+    );
+    let id = lan.publish(model, meta);
+    browser.goto(&server.url(&format!("/relic/{id}"))).unwrap();
+    wait_shown(browser, &format!("relic-{id}"), 2);
+    browser
+        .eval(
+            "document.getElementById('relic-panel').hidden = true;",
+            json!([]),
+        )
+        .unwrap();
+    let (x, y) = canvas_point(browser, 0.5);
+    let before = camera(browser);
+    browser
+        .actions(json!([{"type": "wheel", "id": "wheel", "actions": [
+            {"type": "scroll", "x": x, "y": y, "deltaX": 0, "deltaY": 3000, "duration": 300,
+             "origin": "viewport"},
+        ]}]))
+        .unwrap();
+    wait_camera_moved(browser, before);
+    wait_frames(browser, 3);
+    canvas_shot(browser, name)
+}
+
+/// A PBR object's normal and occlusion maps are read as linear data and turn the light the
+/// way glTF means: the same square drawn with and without them, pixel by pixel.
+#[test]
+fn normal_and_occlusion_maps_shade_a_lit_object() {
+    let (_one, server, browser) = session();
+    let lan = editor(&server);
+    let plain = relic_canvas(&server, &browser, &lan, &pbr_square(false), "pbr-plain");
+    let mapped = relic_canvas(&server, &browser, &lan, &pbr_square(true), "pbr-mapped");
+    assert_eq!((plain.width, plain.height), (mapped.width, mapped.height));
+    // Each band's pixels (found by hue in the plain picture), their upper and lower thirds by
+    // height on screen: the brightest channel's mean in each picture.
+    let bright = |p: [u8; 3]| f64::from(*p.iter().max().unwrap());
+    let mut report = String::new();
+    let mut cells = Vec::new();
+    for band in 0..3 {
+        let mut at: Vec<usize> = (0..plain.rgb.len())
+            .filter(|&i| band_of(plain.rgb[i]) == Some(band))
+            .collect();
+        assert!(
+            at.len() as f64 > plain.rgb.len() as f64 * 0.003,
+            "band {band} shows in {} pixels",
+            at.len()
+        );
+        at.sort_by_key(|&i| i as u32 / plain.width);
+        let third = at.len() / 3;
+        let mean = |image: &Image, part: &[usize]| {
+            part.iter().map(|&i| bright(image.rgb[i])).sum::<f64>() / part.len() as f64
+        };
+        let (top, bottom) = (&at[..third], &at[at.len() - third..]);
+        let cell = [
+            mean(&plain, top),
+            mean(&mapped, top),
+            mean(&plain, bottom),
+            mean(&mapped, bottom),
+        ];
+        report += &format!(
+            "band {band}: plain/mapped top {:.0}/{:.0}, bottom {:.0}/{:.0}; ",
+            cell[0], cell[1], cell[2], cell[3]
+        );
+        cells.push(cell);
+    }
+    let [left, middle, right] = [cells[0], cells[1], cells[2]];
+    // Upper half (no occlusion): turned towards the sun, brighter; a flat texel, as before
+    // (read as a colour, it would turn the normal away); turned away, in shade.
+    assert!(left[1] > left[0] + 5.0, "{report}");
+    assert!((middle[1] - middle[0]).abs() <= 8.0, "{report}");
+    assert!(right[1] < right[0] - 25.0, "{report}");
+    // Lower half: the ambient light at a quarter. Where only the ambient light falls (the
+    // right band), a quarter of it still shows (as a colour, the map would black it out).
+    assert!(middle[3] < middle[1] - 4.0, "{report}");
+    assert!(right[3] < right[1] * 0.6 && right[3] > 40.0, "{report}");
+    // Without maps, both halves are lit alike.
+    assert!((middle[2] - middle[0]).abs() <= 8.0, "{report}");
+    assert_no_page_errors(&browser);
+}
+
+/// The page chooses a level before downloading it: on a device whose memory (as the browser
+/// tells it) leaves too little graphics memory for the full model (whose need the API gives),
+/// only the light one is downloaded.
+#[test]
+fn a_level_too_big_for_the_device_is_never_downloaded() {
+    use disan_types::ModelLevel;
+    let (_one, server, browser) = session();
+    let site = site_detail(&server, "doi-a1");
+    let model = |level| site.models.iter().find(|m| m.level == level).unwrap();
+    let (light, full) = (model(ModelLevel::Light), model(ModelLevel::Full));
+    assert!(
+        0 < light.gpu_bytes && light.gpu_bytes < full.gpu_bytes,
+        "{} {}",
+        light.gpu_bytes,
+        full.gpu_bytes
+    );
+    // A device whose budget (64 MB of graphics memory per GB) falls between the two levels.
+    let gb = (light.gpu_bytes + full.gpu_bytes) as f64 / 2.0 / (64u64 << 20) as f64;
+    browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": format!(
+                "Object.defineProperty(Navigator.prototype, 'deviceMemory', {{get: () => {gb}}});"
+            )}),
+        )
+        .unwrap();
+    browser.goto(&server.url("/tour/doi-a1")).unwrap();
+    browser
+        .wait_for(
+            "const d = document.body.dataset; \
+             return d.viewer === 'ready' && d.site === 'doi-a1' && d.level === 'light';",
+            LIMIT,
+        )
+        .unwrap();
+    wait_frames(&browser, 4);
+    let level = browser
+        .eval("return document.body.dataset.level;", json!([]))
+        .unwrap();
+    assert_eq!(level, json!("light"));
+    let asked = browser
+        .eval(
+            "return performance.getEntriesByType('resource').map((e) => e.name);",
+            json!([]),
+        )
+        .unwrap();
+    let asked: Vec<&str> = asked
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(asked.iter().any(|u| u.ends_with(&light.url)), "{asked:?}");
+    assert!(
+        !asked.iter().any(|u| u.ends_with(&full.url)),
+        "the full model was downloaded: {asked:?}"
+    );
     assert_no_page_errors(&browser);
 }

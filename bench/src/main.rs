@@ -13,6 +13,7 @@ mod corpus;
 mod fts5;
 mod landing;
 mod models;
+mod pictures;
 mod relic;
 mod server;
 mod viewer;
@@ -46,6 +47,7 @@ fn main() -> anyhow::Result<()> {
                 Path::new(&web),
                 &slug,
                 flag("--runs").unwrap_or(3),
+                args.iter().any(|a| a == "--scan"),
             )
         }
         Some("landing") => {
@@ -54,14 +56,20 @@ fn main() -> anyhow::Result<()> {
             let bin = text("--bin").context("--bin is needed: the disan binary")?;
             landing::run(Path::new(&bin), &repo_root(), Path::new(&web))
         }
-        Some("models") => models::run(&repo_root()),
+        Some("models") => {
+            let pictures = match (text("--bin"), text("--web-dir")) {
+                (Some(bin), Some(web)) => Some((PathBuf::from(bin), PathBuf::from(web))),
+                _ => None,
+            };
+            models::run(&repo_root(), pictures)
+        }
         Some("relic") => relic::run(
             &repo_root(),
             flag("--triangles").unwrap_or(2_000_000) as u64,
             flag("--texture").unwrap_or(8192) as u32,
         ),
         _ => bail!(
-            "usage: disan-bench search [--relics N] [--rounds R] | viewer --web-dir DIR --bin DISAN [--site SLUG] [--runs N] | landing --web-dir DIR --bin DISAN | models | relic [--triangles N] [--texture PX]"
+            "usage: disan-bench search [--relics N] [--rounds R] | viewer --web-dir DIR --bin DISAN [--site SLUG | --scan] [--runs N] | landing --web-dir DIR --bin DISAN | models [--web-dir DIR --bin DISAN] | relic [--triangles N] [--texture PX]"
         ),
     }
 }

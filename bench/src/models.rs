@@ -5,9 +5,13 @@
 //! when it re-encodes to KTX2/WebP). For each of the 14 site models (full and light: Disan's
 //! `disan_pack::compress` on the generator's plain GLB) and for scan-like models (Disan's light
 //! and full derivatives, `disan_relic::derive`, from the scan as uploaded): bytes, bytes
-//! without images (the geometry each tool wrote), triangles; and the ratio to gltfpack.
+//! without images (the geometry each tool wrote), triangles; and the ratio to gltfpack. Then
+//! each scan's derivatives and the largest site's models are drawn beside their source by
+//! `<model-viewer>` from the same camera (`pictures.rs`): how far each tool's picture is from
+//! the source's. gltfpack's npm build cannot write WebP, so it keeps the scan's JPEG where
+//! Disan writes WebP.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, bail};
@@ -50,6 +54,8 @@ struct Row {
     name: String,
     ours: Vec<u8>,
     theirs: Vec<u8>,
+    /// What both were made from, when the row's pictures are compared.
+    source: Option<std::rc::Rc<Vec<u8>>>,
 }
 
 fn gltfpack(root: &Path, input: &[u8], bits: u32, ratio: f64) -> anyhow::Result<Vec<u8>> {
@@ -70,7 +76,12 @@ fn gltfpack(root: &Path, input: &[u8], bits: u32, ratio: f64) -> anyhow::Result<
     Ok(std::fs::read(&o)?)
 }
 
-pub fn run(root: &Path) -> anyhow::Result<()> {
+/// The site whose models' pictures are compared (the largest).
+const PICTURED_SITE: &str = "doi-a1";
+
+/// `pictures`: the `disan` binary and a web folder with model-viewer's files, to draw the
+/// models (`cargo xtask bench models` passes them).
+pub fn run(root: &Path, pictures: Option<(PathBuf, PathBuf)>) -> anyhow::Result<()> {
     let mut rows = Vec::new();
     for detail in [Detail::Full, Detail::Light] {
         for (slug, model) in disan_assetgen::models(detail) {
@@ -84,6 +95,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
                 name: format!("{slug}{level}"),
                 ours,
                 theirs,
+                source: (slug == PICTURED_SITE).then(|| std::rc::Rc::new(plain)),
             });
         }
     }
@@ -96,7 +108,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         ..ScanSpec::default()
     };
     eprintln!("generating a scan of {} triangles…", spec.triangles());
-    let scan = spec.generate().to_glb();
+    let scan = std::rc::Rc::new(spec.generate().to_glb());
     let model = check(&scan, &Limits::default()).map_err(|e| anyhow::anyhow!("{e}"))?;
     let bits = disan_pack::position_bits(extent(&scan)?);
     for (name, budget) in [("scan full", Budget::FULL), ("scan light", Budget::LIGHT)] {
@@ -107,6 +119,7 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
             name: format!("{name} ({}k tris)", budget.triangles / 1000),
             ours,
             theirs,
+            source: Some(scan.clone()),
         });
     }
 
@@ -137,5 +150,45 @@ pub fn run(root: &Path) -> anyhow::Result<()> {
         geo_ours as f64 / geo_theirs as f64
     );
     println!("\ngoal: ≤ 1.10 × gltfpack's bytes at the same triangles and texture size");
+    if let Some((bin, web)) = pictures {
+        print_pictures(root, &bin, &web, &rows)?;
+    }
+    Ok(())
+}
+
+fn print_pictures(root: &Path, bin: &Path, web: &Path, rows: &[Row]) -> anyhow::Result<()> {
+    use crate::pictures::{Stills, VISIBLE, difference};
+    let mut stills = Stills::start(bin, root, web)?;
+    println!(
+        "\n| model | PSNR Disan (dB) | PSNR gltfpack (dB) | pixels visibly off, Disan | gltfpack |"
+    );
+    println!("|---|---:|---:|---:|---:|");
+    for r in rows {
+        let Some(source) = &r.source else {
+            continue;
+        };
+        eprintln!("drawing {} …", r.name);
+        let before = stills.picture(&format!("{} source", r.name), source)?;
+        let ours = difference(
+            &before,
+            &stills.picture(&format!("{} disan", r.name), &r.ours)?,
+        );
+        let theirs = difference(
+            &before,
+            &stills.picture(&format!("{} gltfpack", r.name), &r.theirs)?,
+        );
+        println!(
+            "| {} | {:.1} | {:.1} | {:.2} % | {:.2} % |",
+            r.name,
+            ours.psnr,
+            theirs.psnr,
+            ours.visible * 100.0,
+            theirs.visible * 100.0
+        );
+    }
+    println!(
+        "\nDrawn by <model-viewer> in headless Chromium, {VISIBLE}/255 a visible difference; \
+         pictures in target/bench-models/."
+    );
     Ok(())
 }

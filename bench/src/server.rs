@@ -17,7 +17,18 @@ impl ServerProcess {
     /// Starts `bin` (the `disan` binary; `cargo xtask bench` passes it in `DISAN_BIN`) on the
     /// repository's content and assets and the web build in `web_dir`.
     pub fn start(bin: &Path, root: &Path, web_dir: &Path) -> anyhow::Result<ServerProcess> {
+        ServerProcess::start_with(bin, root, web_dir, &[])
+    }
+
+    /// [`ServerProcess::start`] with more flags (a database and relic store, say).
+    pub fn start_with(
+        bin: &Path,
+        root: &Path,
+        web_dir: &Path,
+        flags: &[std::ffi::OsString],
+    ) -> anyhow::Result<ServerProcess> {
         let mut child = Command::new(bin)
+            .args(flags)
             .args(["--bind", "127.0.0.1:0"])
             .arg("--content-dir")
             .arg(root.join("content"))

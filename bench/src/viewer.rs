@@ -2,7 +2,10 @@
 //! (three.js) in the same headless Chromium run, over emulated "Fast 4G" (Chrome DevTools'
 //! preset: 9 Mbit/s down, 1.5 Mbit/s up, 60 ms × 2.75 latency), cold cache, loading the same
 //! site's model from the same server. Measures the time from navigation to the first frame
-//! with the model on screen, and the bytes transferred.
+//! with the model on screen, and the bytes transferred. With `--scan`, the model is a
+//! scan-like relic instead (150 k triangles, a 2048² JPEG texture, published with
+//! `disan import`): Disan's relic page (light level first) against model-viewer on the same
+//! relic's full and light derivatives.
 
 use std::path::Path;
 use std::time::Duration;
@@ -70,7 +73,72 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-pub fn run(bin: &Path, root: &Path, web_dir: &Path, slug: &str, runs: usize) -> anyhow::Result<()> {
+/// Publishes a scan-like relic of 150 k triangles with a 2048² JPEG into a fresh data folder
+/// (`disan user add`, `disan import`), and returns the server flags that use it.
+fn scan_relic(bin: &Path, root: &Path) -> anyhow::Result<Vec<std::ffi::OsString>> {
+    use std::io::Write;
+    let data = root.join("target/bench-viewer-data");
+    std::fs::remove_dir_all(&data).ok();
+    let folder = data.join("import");
+    std::fs::create_dir_all(&folder)?;
+    let spec = disan_assetgen::scan::ScanSpec {
+        cells: 274,
+        tiles: 1,
+        texture_px: 2048,
+        size_m: 20.0,
+        ..Default::default()
+    };
+    eprintln!("publishing a scan of {} triangles…", spec.triangles());
+    std::fs::write(folder.join("scan.glb"), spec.generate().to_glb())?;
+    std::fs::write(
+        folder.join("scan.toml"),
+        "model = \"scan.glb\"\n[title]\nvi = \"Bản quét\"\nen = \"A scan\"\n\
+         [description]\nvi = \"Bản quét dày.\"\nen = \"A dense scan.\"\n\
+         [place]\nsite = \"doi-a1\"\n",
+    )?;
+    let flags: Vec<std::ffi::OsString> = vec![
+        "--database".into(),
+        format!("sqlite://{}/disan.db", data.display()).into(),
+        "--relics-dir".into(),
+        data.join("relics").into(),
+        "--uploads-dir".into(),
+        data.join("uploads").into(),
+    ];
+    let mut add = std::process::Command::new(bin)
+        .args(["user", "add", "bench", "--role", "editor"])
+        .args(&flags)
+        .stdin(std::process::Stdio::piped())
+        .spawn()?;
+    add.stdin
+        .take()
+        .context("stdin")?
+        .write_all(b"a bench password\n")?;
+    if !add.wait()?.success() {
+        bail!("disan user add failed");
+    }
+    let import = std::process::Command::new(bin)
+        .arg("import")
+        .arg(&folder)
+        .args(["--user", "bench"])
+        .args(&flags)
+        .status()?;
+    if !import.success() {
+        bail!("disan import failed");
+    }
+    Ok(flags)
+}
+
+pub fn run(
+    bin: &Path,
+    root: &Path,
+    web_dir: &Path,
+    slug: &str,
+    runs: usize,
+    scan: bool,
+) -> anyhow::Result<()> {
+    if scan {
+        return run_scan(bin, root, web_dir, runs);
+    }
     // The repository's content and assets, the given web build, the shipped binary.
     let server = ServerProcess::start(bin, root, web_dir)?;
     let cases = [
@@ -87,12 +155,66 @@ pub fn run(bin: &Path, root: &Path, web_dir: &Path, slug: &str, runs: usize) -> 
             format!("/viewer/mv/page.html?src=/assets/models/{slug}.light.glb"),
         ),
     ];
+    measure(&server, web_dir, slug, runs, &cases)
+}
+
+/// The scan-like relic (see [`scan_relic`]) in Disan's viewer and in model-viewer.
+fn run_scan(bin: &Path, root: &Path, web_dir: &Path, runs: usize) -> anyhow::Result<()> {
+    let flags = scan_relic(bin, root)?;
+    let server = ServerProcess::start_with(bin, root, web_dir, &flags)?;
+    let relic: Value = json_at(&server.url("/api/relics/1"))?;
+    let url = |level: &str| -> anyhow::Result<String> {
+        let models = relic["models"].as_array().context("the relic's models")?;
+        let m = models.iter().find(|m| m["level"] == level);
+        Ok(m.and_then(|m| m["url"].as_str())
+            .context("a model of that level")?
+            .to_owned())
+    };
+    let cases = [
+        (
+            "Disan viewer (light model first)".to_owned(),
+            "/relic/1".to_owned(),
+        ),
+        (
+            "model-viewer, full model".to_owned(),
+            format!("/viewer/mv/page.html?src={}", url("full")?),
+        ),
+        (
+            "model-viewer, light model".to_owned(),
+            format!("/viewer/mv/page.html?src={}", url("light")?),
+        ),
+    ];
+    measure(
+        &server,
+        web_dir,
+        "scan relic (150k triangles, 2048² JPEG)",
+        runs,
+        &cases,
+    )
+}
+
+/// The JSON at `url`, read in a browser (the bench links no HTTP client of its own).
+fn json_at(url: &str) -> anyhow::Result<Value> {
+    let browser = Browser::start(320, 240)?;
+    browser.goto(url)?;
+    let text = browser.eval("return document.body.innerText;", json!([]))?;
+    Ok(serde_json::from_str(text.as_str().unwrap_or_default())?)
+}
+
+/// Loads each case `runs` times and prints the table.
+fn measure(
+    server: &ServerProcess,
+    web_dir: &Path,
+    slug: &str,
+    runs: usize,
+    cases: &[(String, String)],
+) -> anyhow::Result<()> {
     let mut rows = Vec::new();
-    for (name, path) in &cases {
+    for (name, path) in cases {
         let mut times = Vec::new();
         let mut bytes = 0;
         for i in 0..runs {
-            let l = load(&server, path)?;
+            let l = load(server, path)?;
             eprintln!(
                 "{name} run {}: {:.0} ms, {} bytes",
                 i + 1,

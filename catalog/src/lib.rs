@@ -204,15 +204,21 @@ impl Inputs {
                     if !meta.is_file() {
                         continue;
                     }
-                    let model = (full.as_deref() == Some(path.as_str())).then(|| {
-                        std::fs::read(&file)
-                            .map_err(|e| ModelError::NotGltf(e.to_string()))
-                            .and_then(|b| ModelFacts::read(&b))
+                    let glb = path.ends_with(".glb").then(|| std::fs::read(&file));
+                    let model = (full.as_deref() == Some(path.as_str())).then(|| match &glb {
+                        Some(Ok(b)) => ModelFacts::read(b),
+                        Some(Err(e)) => Err(ModelError::NotGltf(e.to_string())),
+                        None => Err(ModelError::NotGltf("not a .glb file".into())),
                     });
+                    let gpu_bytes = match &glb {
+                        Some(Ok(b)) => disan_pack::gpu_bytes(b),
+                        _ => None,
+                    };
                     inputs.assets.files.insert(
                         path,
                         AssetInfo {
                             bytes: meta.len(),
+                            gpu_bytes,
                             model,
                         },
                     );

@@ -98,6 +98,8 @@ impl SiteFile {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssetInfo {
     pub bytes: u64,
+    /// For a model: the graphics memory it takes once shown (`disan_pack::gpu_bytes`).
+    pub gpu_bytes: Option<u64>,
     /// For a site's full model: the facts read from its bytes.
     pub model: Option<Result<ModelFacts, ModelError>>,
 }
@@ -284,6 +286,7 @@ fn check_models(
                 url: rules::asset_url(&model.path),
                 path: model.path.clone(),
                 bytes: info.bytes,
+                gpu_bytes: info.gpu_bytes.unwrap_or(0),
             }),
         }
     }

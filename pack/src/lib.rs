@@ -15,14 +15,18 @@
 
 mod compress;
 mod glb;
+pub mod image;
+mod memory;
 mod unpack;
 
 pub use compress::{CompressError, compress, position_bits};
 pub use glb::{glb, split};
+pub use memory::gpu_bytes;
 pub use unpack::{Unpacker, plain_glb};
 
 pub const MESHOPT: &str = "EXT_meshopt_compression";
 pub const QUANTIZATION: &str = "KHR_mesh_quantization";
+pub const WEBP: &str = "EXT_texture_webp";
 
 /// A part of a file that could not be made plain: where (a JSON path such as
 /// `bufferViews[3]`), by which extension, and why.
@@ -138,6 +142,43 @@ pub fn triangle_list(mode: u32, indices: Vec<u32>) -> Option<Vec<u32>> {
                 .collect(),
         ),
         _ => None,
+    }
+}
+
+/// Textures that name their image through `EXT_texture_webp` read it as their own `source`
+/// (the image's bytes and type say it is WebP), and the extension leaves the document, so a
+/// glTF reader without it (the gltf crate) reads the file; the browser or an image library
+/// decodes the WebP. Returns whether the document used it.
+pub fn webp_sources(root: &mut serde_json::Value) -> bool {
+    if !uses(root, WEBP) {
+        return false;
+    }
+    let textures = root
+        .get_mut("textures")
+        .and_then(serde_json::Value::as_array_mut);
+    for texture in textures.into_iter().flatten() {
+        let webp = texture.get("extensions").and_then(|e| e.get(WEBP));
+        if let Some(source) = webp.and_then(|w| w.get("source")).cloned() {
+            texture["source"] = source;
+        }
+        unpack::remove_extension(texture, WEBP);
+    }
+    drop_extensions(root, &[WEBP]);
+    true
+}
+
+/// Takes `names` off the document's `extensionsUsed` and `extensionsRequired` (a list left
+/// empty goes too).
+pub(crate) fn drop_extensions(root: &mut serde_json::Value, names: &[&str]) {
+    for key in ["extensionsUsed", "extensionsRequired"] {
+        if let Some(list) = root.get_mut(key).and_then(serde_json::Value::as_array_mut) {
+            list.retain(|e| !e.as_str().is_some_and(|e| names.contains(&e)));
+            if list.is_empty()
+                && let Some(o) = root.as_object_mut()
+            {
+                o.remove(key);
+            }
+        }
     }
 }
 

@@ -330,9 +330,19 @@ pub(crate) fn read<'b>(
 }
 
 /// `bytes` (a GLB) as an ordinary GLB with one binary chunk when it uses
-/// `EXT_meshopt_compression` or `KHR_mesh_quantization`; as it is otherwise. At most
+/// `EXT_meshopt_compression` or `KHR_mesh_quantization`, its WebP textures read as plain ones
+/// ([`crate::webp_sources`]); as it is otherwise. At most
 /// `max_unpacked` bytes are decoded. Buffers outside the file are a problem.
 pub fn plain_glb(bytes: &[u8], max_unpacked: u64) -> Result<Cow<'_, [u8]>, Vec<Problem>> {
+    unpack_glb(bytes, max_unpacked, true)
+}
+
+/// [`plain_glb`], WebP textures left as they are unless `webp` (compressing keeps them).
+pub(crate) fn unpack_glb(
+    bytes: &[u8],
+    max_unpacked: u64,
+    webp: bool,
+) -> Result<Cow<'_, [u8]>, Vec<Problem>> {
     let glb_problem = |why: String| vec![Problem::new("file", MESHOPT, why)];
     let (json, bin) = crate::split(bytes).map_err(glb_problem)?;
     let mut root: Value = match serde_json::from_slice(json) {
@@ -340,10 +350,14 @@ pub fn plain_glb(bytes: &[u8], max_unpacked: u64) -> Result<Cow<'_, [u8]>, Vec<P
         // Not for this function to judge: the glTF reader reports it.
         _ => return Ok(Cow::Borrowed(bytes)),
     };
-    if !crate::uses(&root, MESHOPT) && !crate::uses(&root, QUANTIZATION) {
-        return Ok(Cow::Borrowed(bytes));
-    }
+    let webp = webp && crate::webp_sources(&mut root);
     let bin = bin.unwrap_or_default();
+    if !crate::uses(&root, MESHOPT) && !crate::uses(&root, QUANTIZATION) {
+        return Ok(match webp {
+            true => Cow::Owned(crate::glb(&root, bin)),
+            false => Cow::Borrowed(bytes),
+        });
+    }
     let mut buffers = Vec::new();
     let mut fallback = Vec::new();
     for (i, b) in root["buffers"].as_array().into_iter().flatten().enumerate() {
@@ -394,15 +408,6 @@ pub fn plain_glb(bytes: &[u8], max_unpacked: u64) -> Result<Cow<'_, [u8]>, Vec<P
         view["buffer"] = json!(0);
     }
     root["buffers"] = json!([{"byteLength": all.len()}]);
-    for key in ["extensionsUsed", "extensionsRequired"] {
-        if let Some(list) = root.get_mut(key).and_then(Value::as_array_mut) {
-            list.retain(|e| e != MESHOPT && e != QUANTIZATION);
-            if list.is_empty()
-                && let Some(o) = root.as_object_mut()
-            {
-                o.remove(key);
-            }
-        }
-    }
+    crate::drop_extensions(&mut root, &[MESHOPT, QUANTIZATION]);
     Ok(Cow::Owned(crate::glb(&root, &all)))
 }

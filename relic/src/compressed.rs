@@ -5,7 +5,8 @@
 //! indices, and the JSON is rewritten to point at it, so the checks and the derivatives see
 //! an ordinary glTF. What the scanning tools write this way (gltfpack, glTF Transform, Draco's
 //! encoder) is accepted; a stream that does not decode is a problem like any other, named by
-//! the buffer view or primitive it came from.
+//! the buffer view or primitive it came from. Textures given as WebP through
+//! `EXT_texture_webp` are read as plain textures.
 //!
 //! Every size comes from the file, so each is checked before it is read or allocated: the
 //! compressed range against its buffer, the decoded size against [`Limits::max_unpacked`]
@@ -20,7 +21,7 @@ use crate::document::Parts;
 use crate::problem::{Found, Issue};
 use crate::{Limits, UPLOAD};
 
-pub use disan_pack::{MESHOPT, QUANTIZATION};
+pub use disan_pack::{MESHOPT, QUANTIZATION, WEBP};
 pub const DRACO: &str = "KHR_draco_mesh_compression";
 
 /// The extensions decoded here.
@@ -50,11 +51,23 @@ pub(crate) fn plain<'a>(
             .and_then(Value::as_array)
             .is_some_and(|a| a.iter().any(|e| e == name))
     };
-    let decoded: Vec<String> = DECODED
+    let mut decoded: Vec<String> = DECODED
         .iter()
         .filter(|e| uses(e))
         .map(|e| (*e).to_owned())
         .collect();
+    // WebP textures (`EXT_texture_webp`) are read as plain ones: the image checks know WebP.
+    if disan_pack::webp_sources(&mut root) {
+        decoded.push(WEBP.to_owned());
+        if decoded.len() == 1 {
+            let json = to_json(&root)?;
+            let parts = Parts {
+                json: Cow::Owned(json),
+                ..parts
+            };
+            return Ok((parts, decoded));
+        }
+    }
     if decoded.is_empty() {
         return Ok((parts, decoded));
     }
@@ -98,15 +111,7 @@ pub(crate) fn plain<'a>(
             list.retain(|e| !e.as_str().is_some_and(|e| DECODED.contains(&e)));
         }
     }
-    let json = serde_json::to_vec(&root).map_err(|e| {
-        vec![Found::new(
-            UPLOAD,
-            Issue::Compressed {
-                ext: "glTF",
-                why: e.to_string(),
-            },
-        )]
-    })?;
+    let json = to_json(&root)?;
     let mut files = parts.files.unwrap_or_default();
     let base = parts.base;
     files.insert(format!("{base}{DECODED_URI}"), bytes);
@@ -123,6 +128,18 @@ pub(crate) fn plain<'a>(
         base,
     };
     Ok((parts, decoded))
+}
+
+fn to_json(root: &Value) -> Result<Vec<u8>, Vec<Found>> {
+    serde_json::to_vec(root).map_err(|e| {
+        vec![Found::new(
+            UPLOAD,
+            Issue::Compressed {
+                ext: "glTF",
+                why: e.to_string(),
+            },
+        )]
+    })
 }
 
 fn found(p: Problem) -> Found {

@@ -4,9 +4,9 @@
 //! model for the viewer on a phone (at most 150 000 triangles, textures at most 2048²), both
 //! simplified by meshoptimizer's simplifier (`meshoptimizer-rs`, a pure-Rust port) when the
 //! scan has more, recentred on the origin and turned Y-up, then quantised and packed with
-//! meshoptimizer's codec (`disan_pack::compress`). Textures are written as JPEG, or PNG where
-//! they are transparent (the browser decodes either for the viewer). The master stays as
-//! uploaded.
+//! meshoptimizer's codec (`disan_pack::compress`). Textures are written as lossy WebP
+//! (`EXT_texture_webp`, alpha kept where a texel is transparent; the browser decodes it for
+//! the viewer). The master stays as uploaded.
 
 use disan_types::admin::UpAxis;
 use serde_json::{Map, Value, json};
@@ -231,6 +231,9 @@ pub(crate) fn meshes_within(model: &Model, budget: Budget) -> Vec<Vec<Primitive>
 pub struct Derivatives {
     pub full: Vec<u8>,
     pub light: Vec<u8>,
+    /// The graphics memory each takes once shown (`disan_pack::gpu_bytes`).
+    pub full_gpu_bytes: u64,
+    pub light_gpu_bytes: u64,
     /// An 800 × 500 JPEG still of the model (empty if it could not be drawn).
     pub poster: Vec<u8>,
     /// The poster's other forms: half width, WebP (`disan_types::picture::VARIANTS[1..]`).
@@ -252,6 +255,8 @@ pub fn all(model: &Model, up: UpAxis, progress: &mut dyn FnMut(Step)) -> Derivat
     progress(Step::Light);
     let light = derive(model, up, Budget::LIGHT);
     Derivatives {
+        full_gpu_bytes: disan_pack::gpu_bytes(&full).unwrap_or(0),
+        light_gpu_bytes: disan_pack::gpu_bytes(&light).unwrap_or(0),
         full,
         light,
         poster,
@@ -354,13 +359,19 @@ fn write(model: &Model, meshes: &[Vec<Primitive>], up: UpAxis, budget: Budget) -
         mesh_index.push(Some(out_meshes.len()));
         out_meshes.push(mesh);
     }
-    // Textures, resized to the budget, as JPEG (PNG where transparent).
+    // Textures, resized to the budget, as WebP (`EXT_texture_webp`); data textures (normal,
+    // occlusion, metal and roughness maps) at a higher quality than colours.
+    let data = data_images(&source);
     let mut images = Vec::new();
+    let mut webp = Vec::new();
     for (n, image) in model.document.images().enumerate() {
         let json = &model.document.as_json().images[n];
         let bytes = image_bytes(model, n);
-        let (bytes, mime) = match texture(bytes, budget.texture) {
-            Some((encoded, mime)) => (encoded, mime.to_owned()),
+        let (bytes, mime) = match texture(bytes, budget.texture, data.contains(&n)) {
+            Some(encoded) => {
+                webp.push(n);
+                (encoded, WEBP_MIME.to_owned())
+            }
             None => (
                 bytes.to_vec(),
                 json.mime_type
@@ -451,6 +462,26 @@ fn write(model: &Model, meshes: &[Vec<Primitive>], up: UpAxis, budget: Budget) -
             doc[key] = json!(kept);
         }
     }
+    // Textures of WebP images name them through the extension, which is then required (the
+    // readers this is for, the viewer and model-viewer among them, all have it).
+    let mut uses_webp = false;
+    let textures = doc.get_mut("textures").and_then(Value::as_array_mut);
+    for texture in textures.into_iter().flatten() {
+        let source = texture.get("source").and_then(disan_pack::index);
+        if let (Some(source), Some(t)) =
+            (source.filter(|s| webp.contains(s)), texture.as_object_mut())
+        {
+            t.remove("source");
+            let ext = t.entry("extensions").or_insert_with(|| json!({}));
+            ext[disan_pack::WEBP] = json!({ "source": source });
+            uses_webp = true;
+        }
+    }
+    if uses_webp {
+        for key in ["extensionsUsed", "extensionsRequired"] {
+            disan_pack::push(&mut doc[key], json!(disan_pack::WEBP));
+        }
+    }
     let glb = disan_pack::glb(&doc, &w.bin);
     // Quantised and meshopt-compressed as gltfpack would; our own plain GLB always compresses,
     // but should it not, the plain one is a correct derivative.
@@ -467,12 +498,48 @@ pub fn light_glb(model: &Model, up: UpAxis) -> Vec<u8> {
     derive(model, up, Budget::LIGHT)
 }
 
-/// JPEG quality of the derivatives' textures.
-pub const TEXTURE_JPEG_QUALITY: u8 = 85;
+/// WebP quality of the derivatives' colour textures: libwebp's files at this setting are about
+/// a third smaller than JPEGs at quality 85, with no loss a picture difference shows.
+pub const TEXTURE_WEBP_QUALITY: f32 = 80.0;
+/// WebP quality of data textures (normal, occlusion, metal and roughness maps), whose
+/// channels are vectors and factors, not colours.
+pub const DATA_WEBP_QUALITY: f32 = 92.0;
 
-/// A texture at most `max_side` pixels on a side, as JPEG, or as RGBA PNG when any texel is
-/// transparent; with its MIME type. `None` if it does not decode.
-pub fn texture(bytes: &[u8], max_side: u32) -> Option<(Vec<u8>, &'static str)> {
+const WEBP_MIME: &str = "image/webp";
+
+/// The images that only data textures show (normal, occlusion, metallic-roughness maps).
+fn data_images(source: &Value) -> std::collections::BTreeSet<usize> {
+    let textures = &source["textures"];
+    let image = |info: &Value| {
+        let t = info.get("index").and_then(disan_pack::index)?;
+        textures[t].get("source").and_then(disan_pack::index)
+    };
+    let (mut data, mut colour) = (std::collections::BTreeSet::new(), Vec::new());
+    for m in source["materials"].as_array().into_iter().flatten() {
+        let pbr = &m["pbrMetallicRoughness"];
+        data.extend(
+            [
+                &m["normalTexture"],
+                &m["occlusionTexture"],
+                &pbr["metallicRoughnessTexture"],
+            ]
+            .into_iter()
+            .filter_map(image),
+        );
+        colour.extend(
+            [&pbr["baseColorTexture"], &m["emissiveTexture"]]
+                .into_iter()
+                .filter_map(image),
+        );
+    }
+    data.retain(|i| !colour.contains(i));
+    data
+}
+
+/// A texture at most `max_side` pixels on a side, as lossy WebP (with its alpha when any texel
+/// is transparent), at the quality for data textures when `data`. `None` if it does not
+/// decode.
+pub fn texture(bytes: &[u8], max_side: u32, data: bool) -> Option<Vec<u8>> {
     let image = image::load_from_memory(bytes).ok()?;
     let (w, h) = (image.width(), image.height());
     let image = if w.max(h) > max_side {
@@ -485,17 +552,18 @@ pub fn texture(bytes: &[u8], max_side: u32) -> Option<(Vec<u8>, &'static str)> {
     } else {
         image
     };
-    let mut out = std::io::Cursor::new(Vec::new());
+    let quality = match data {
+        true => DATA_WEBP_QUALITY,
+        false => TEXTURE_WEBP_QUALITY,
+    };
+    let (w, h) = (image.width(), image.height());
     let rgba = image.color().has_alpha().then(|| image.to_rgba8());
-    if let Some(rgba) = rgba.filter(|i| i.pixels().any(|p| p[3] < 255)) {
-        image::DynamicImage::ImageRgba8(rgba)
-            .write_to(&mut out, image::ImageFormat::Png)
-            .ok()?;
-        return Some((out.into_inner(), "image/png"));
-    }
-    let rgb = image.to_rgb8();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, TEXTURE_JPEG_QUALITY)
-        .encode_image(&rgb)
-        .ok()?;
-    Some((out.into_inner(), "image/jpeg"))
+    let encoded = match rgba.filter(|i| i.pixels().any(|p| p[3] < 255)) {
+        Some(rgba) => webp::Encoder::from_rgba(rgba.as_raw(), w, h).encode_simple(false, quality),
+        None => {
+            let rgb = image.to_rgb8();
+            webp::Encoder::from_rgb(rgb.as_raw(), w, h).encode_simple(false, quality)
+        }
+    };
+    Some(encoded.ok()?.to_vec())
 }

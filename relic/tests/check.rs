@@ -497,9 +497,9 @@ fn dense_scans_are_simplified_for_the_light_and_full_models() {
     let t = light.report.triangles;
     assert!((1_000..=4_000).contains(&t), "light: {t} triangles");
     assert!(light.report.textures.iter().all(|x| x.width <= 128));
-    // Opaque textures come out as JPEG (a fraction of PNG's bytes), which the browser decodes.
+    // Textures come out as WebP (a third smaller than JPEG), which the browser decodes.
     for t in full.report.textures.iter().chain(&light.report.textures) {
-        assert_eq!(t.mime, "image/jpeg", "{t:?}");
+        assert_eq!(t.mime, "image/webp", "{t:?}");
     }
     // The simplified surfaces keep the scan's shape: the same box, within a few centimetres.
     for (a, b) in master.report.size.iter().zip(light.report.size) {
@@ -549,14 +549,18 @@ fn compressed_scans_are_read_as_plain_ones() {
                 reference.size
             );
         }
-        // The derivative is quantised and meshopt-compressed (never Draco) and reads back as
-        // an upload of its own.
+        // The derivative is quantised and meshopt-compressed (never Draco), its textures WebP,
+        // and reads back as an upload of its own.
         let full = disan_relic::derive::full_glb(&model, disan_types::admin::UpAxis::Y);
         let again = check(&full, &Limits::default()).unwrap_or_else(|e| panic!("{file}: {e}"));
         assert_eq!(again.report.triangles, 288, "{file}");
         assert_eq!(
             again.report.extensions,
-            ["EXT_meshopt_compression", "KHR_mesh_quantization"],
+            [
+                "EXT_meshopt_compression",
+                "KHR_mesh_quantization",
+                "EXT_texture_webp"
+            ],
             "{file}"
         );
         for k in 0..3 {
@@ -637,31 +641,49 @@ fn the_poster_is_a_still_of_the_textured_model() {
 }
 
 #[test]
-fn textures_are_jpeg_unless_transparent() {
+fn textures_are_lossy_webp_with_their_alpha() {
     use disan_relic::derive::texture;
     let encode = |img: image::DynamicImage| {
         let mut out = std::io::Cursor::new(Vec::new());
         img.write_to(&mut out, image::ImageFormat::Png).unwrap();
         out.into_inner()
     };
-    // An RGBA PNG whose every texel is opaque: a JPEG.
+    // An RGBA PNG whose every texel is opaque: a WebP without alpha, a fraction of the PNG.
     let opaque = image::RgbaImage::from_fn(64, 32, |x, y| {
         image::Rgba([x as u8 * 4, y as u8 * 8, 90, 255])
     });
-    let (bytes, mime) = texture(&encode(opaque.into()), 2048).unwrap();
-    assert_eq!(mime, "image/jpeg");
-    let back = image::load_from_memory_with_format(&bytes, image::ImageFormat::Jpeg).unwrap();
+    let png = encode(opaque.into());
+    let bytes = texture(&png, 2048, false).unwrap();
+    assert!(bytes.len() < png.len(), "{} vs {}", bytes.len(), png.len());
+    let back = image::load_from_memory_with_format(&bytes, image::ImageFormat::WebP).unwrap();
     assert_eq!((back.width(), back.height()), (64, 32));
-    // One transparent texel keeps it a PNG with its alpha; the size budget still applies.
+    assert!(!back.color().has_alpha());
+    // One transparent texel keeps the alpha; the size budget still applies.
     let mut clear = image::RgbaImage::from_pixel(256, 128, image::Rgba([200, 30, 30, 255]));
     clear.put_pixel(3, 3, image::Rgba([0, 0, 0, 0]));
-    let (bytes, mime) = texture(&encode(clear.into()), 128).unwrap();
-    assert_eq!(mime, "image/png");
-    let back = image::load_from_memory_with_format(&bytes, image::ImageFormat::Png).unwrap();
+    let bytes = texture(&encode(clear.into()), 128, false).unwrap();
+    let back = image::load_from_memory_with_format(&bytes, image::ImageFormat::WebP).unwrap();
     assert_eq!((back.width(), back.height()), (128, 64));
     assert!(back.color().has_alpha());
+    // Data textures at a higher quality: more bytes for the same texels.
+    let noisy = image::RgbImage::from_fn(128, 128, |x, y| {
+        image::Rgb([
+            (x * 37 % 251) as u8,
+            (y * 53 % 241) as u8,
+            ((x ^ y) * 7) as u8,
+        ])
+    });
+    let png = encode(noisy.into());
+    let colour = texture(&png, 2048, false).unwrap();
+    let data = texture(&png, 2048, true).unwrap();
+    assert!(
+        data.len() > colour.len(),
+        "{} vs {}",
+        data.len(),
+        colour.len()
+    );
     // Bytes that are no image: none.
-    assert!(texture(b"not an image", 128).is_none());
+    assert!(texture(b"not an image", 128, false).is_none());
 }
 
 #[test]
@@ -694,6 +716,7 @@ fn derivatives_keep_the_material_extensions_the_checks_support() {
             json!([
                 "KHR_materials_unlit",
                 "KHR_texture_transform",
+                "EXT_texture_webp",
                 "EXT_meshopt_compression",
                 "KHR_mesh_quantization"
             ])
@@ -729,5 +752,67 @@ fn strips_and_fans_are_kept_as_triangle_lists() {
         {
             assert_eq!(prim.mode(), gltf::mesh::Mode::Triangles);
         }
+    }
+}
+
+#[test]
+fn webp_textures_named_by_their_extension_are_read() {
+    use disan_relic::derive::full_glb;
+    // The scan's first image as a WebP that its textures name only through
+    // `EXT_texture_webp` (required: no fallback image), as exporters write it.
+    let scan = broken(|json, bin| {
+        let mut webp = std::io::Cursor::new(Vec::new());
+        image::RgbImage::from_pixel(32, 32, image::Rgb([40, 180, 60]))
+            .write_to(&mut webp, image::ImageFormat::WebP)
+            .unwrap();
+        while !bin.len().is_multiple_of(4) {
+            bin.push(0);
+        }
+        let view = json!({"buffer": 0, "byteOffset": bin.len(),
+            "byteLength": webp.get_ref().len()});
+        bin.extend(webp.into_inner());
+        json["buffers"][0]["byteLength"] = json!(bin.len());
+        let views = json["bufferViews"].as_array_mut().unwrap();
+        views.push(view);
+        let v = views.len() - 1;
+        json["images"][0] = json!({"bufferView": v, "mimeType": "image/webp"});
+        for texture in json["textures"].as_array_mut().unwrap() {
+            if texture["source"] == 0 {
+                texture.as_object_mut().unwrap().remove("source");
+                texture["extensions"] = json!({"EXT_texture_webp": {"source": 0}});
+            }
+        }
+        json["extensionsUsed"] = json!(["EXT_texture_webp"]);
+        json["extensionsRequired"] = json!(["EXT_texture_webp"]);
+    });
+    let master = check(&scan, &Limits::default()).unwrap();
+    assert!(
+        master
+            .report
+            .extensions
+            .contains(&"EXT_texture_webp".to_owned()),
+        "{:?}",
+        master.report.extensions
+    );
+    assert!(
+        master
+            .report
+            .textures
+            .iter()
+            .any(|t| t.mime == "image/webp")
+    );
+    // The derivative names its WebP textures the same way; read plain, they decode.
+    let full = full_glb(&master, disan_types::admin::UpAxis::Y);
+    let plain = disan_pack::plain_glb(&full, 1 << 30).unwrap();
+    let doc = gltf::Gltf::from_slice(&plain).unwrap();
+    let blob = doc.blob.as_deref().unwrap();
+    assert!(doc.textures().count() > 0);
+    for texture in doc.textures() {
+        let gltf::image::Source::View { view, mime_type } = texture.source().source() else {
+            panic!("an image outside the file");
+        };
+        assert_eq!(mime_type, "image/webp");
+        let bytes = &blob[view.offset()..view.offset() + view.length()];
+        image::load_from_memory_with_format(bytes, image::ImageFormat::WebP).unwrap();
     }
 }

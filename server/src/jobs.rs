@@ -144,6 +144,7 @@ async fn make(
     // Each file hashed once: its name in the store and in the row.
     let hashes = [&d.full, &d.light, &d.poster].map(|b| sha256_hex(b));
     let sizes = [&d.full, &d.light, &d.poster].map(|b| b.len() as i64);
+    let gpu = [d.full_gpu_bytes, d.light_gpu_bytes].map(|b| b as i64);
     let files = &state.relic_files;
     files.put_new(&model_path(&hashes[0]), d.full).await?;
     files.put_new(&model_path(&hashes[1]), d.light).await?;
@@ -161,7 +162,7 @@ async fn make(
     sqlx::query(
         "UPDATE relic_models SET full_model = $1, full_bytes = $2, light_model = $3, \
          light_bytes = $4, poster = $5, poster_bytes = $6, status = 'ready', steps_done = $7, \
-         step = '', poster_variant_bytes = $10 \
+         step = '', poster_variant_bytes = $10, full_gpu_bytes = $11, light_gpu_bytes = $12 \
          WHERE relic_id = $8 AND version = $9 AND status = 'processing'",
     )
     .bind(&hashes[0])
@@ -174,6 +175,8 @@ async fn make(
     .bind(relic)
     .bind(version)
     .bind(variant_bytes)
+    .bind(gpu[0])
+    .bind(gpu[1])
     .execute(&mut *tx)
     .await
     .map_err(DbError::from)?;

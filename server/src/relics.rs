@@ -319,13 +319,27 @@ async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
         .collect()
 }
 
-type PublishedRow = (i64, i64, String, String, i64, String, i64, String, i64, i64);
+type PublishedRow = (
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+);
 
 /// Every published relic that is not deleted, as the public sees it.
 pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
     let rows: Vec<PublishedRow> = sqlx::query_as(
         "SELECT r.id, r.model_version, d.body, m.full_model, m.full_bytes, m.light_model, \
-         m.light_bytes, m.poster, m.poster_bytes, m.poster_variant_bytes FROM relics r \
+         m.light_bytes, m.poster, m.poster_bytes, m.poster_variant_bytes, m.full_gpu_bytes, \
+         m.light_gpu_bytes FROM relics r \
          JOIN relic_metadata d ON d.relic_id = r.id AND d.version = r.meta_version \
          JOIN relic_models m ON m.relic_id = r.id AND m.version = r.model_version \
          WHERE r.state = 'published' AND r.deleted = 0 AND m.status = 'ready' ORDER BY r.id",
@@ -347,23 +361,26 @@ pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
                 poster,
                 poster_bytes,
                 variant_bytes,
+                full_gpu,
+                light_gpu,
             )| {
                 let meta: RelicMeta = serde_json::from_str(&body)
                     .inspect_err(|e| log::error!("relic {id}: unreadable metadata: {e}"))
                     .ok()?;
-                let model = |level, hash: &str, bytes: i64| {
+                let model = |level, hash: &str, bytes: i64, gpu: i64| {
                     let path = model_path(hash);
                     ModelRef {
                         level,
                         url: file_url(&path),
                         path,
                         bytes: bytes as u64,
+                        gpu_bytes: gpu as u64,
                     }
                 };
-                let mut models = vec![model(ModelLevel::Full, &full, full_bytes)];
+                let mut models = vec![model(ModelLevel::Full, &full, full_bytes, full_gpu)];
                 // A small model is its own light model: then there is one file.
                 if !light.is_empty() && light != full {
-                    models.insert(0, model(ModelLevel::Light, &light, light_bytes));
+                    models.insert(0, model(ModelLevel::Light, &light, light_bytes, light_gpu));
                 }
                 Some(PublicRelic {
                     id,

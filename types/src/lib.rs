@@ -170,6 +170,10 @@ pub struct ModelRef {
     /// Path relative to the assets root, e.g. `models/doi-a1.glb`.
     pub path: String,
     pub bytes: u64,
+    /// The graphics memory the model takes once shown (`disan_pack::gpu_bytes`), so a page can
+    /// choose a level before downloading it; 0 when not known.
+    #[serde(default)]
+    pub gpu_bytes: u64,
 }
 
 /// Where the camera looks from: a point on the model, angles in radians and a distance in

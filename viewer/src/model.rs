@@ -62,49 +62,6 @@ pub enum ModelError {
 /// not loaded (the light one stays on screen).
 pub const GPU_BUDGET: u64 = 256 << 20;
 
-/// The graphics memory a model takes once loaded, estimated before any texture is decoded: each
-/// primitive's vertices as the viewer uploads them (positions and normals, texture coordinates
-/// and colours when present: 12 + 12 + 8 + 16 bytes) and its 32-bit indices, and each texture
-/// a material shows as RGBA8 with its mipmaps (a third more).
-pub fn gpu_bytes(gltf: &gltf::Gltf, buffers: &[&[u8]]) -> u64 {
-    let mut bytes = 0u64;
-    for mesh in gltf.meshes() {
-        for p in mesh.primitives() {
-            let Some(positions) = p.get(&gltf::Semantic::Positions) else {
-                continue;
-            };
-            let vertices = positions.count() as u64;
-            let mut per_vertex = 24;
-            if p.get(&gltf::Semantic::TexCoords(0)).is_some() {
-                per_vertex += 8;
-            }
-            if p.get(&gltf::Semantic::Colors(0)).is_some() {
-                per_vertex += 16;
-            }
-            let indices = p.indices().map_or(vertices, |i| i.count() as u64);
-            bytes += vertices * per_vertex + indices * 4;
-        }
-    }
-    let mut shown = std::collections::BTreeSet::new();
-    for material in gltf.materials() {
-        if let Some(info) = material.pbr_metallic_roughness().base_color_texture() {
-            shown.insert(info.texture().source().index());
-        }
-    }
-    for image in gltf.images().filter(|i| shown.contains(&i.index())) {
-        let gltf::image::Source::View { view, .. } = image.source() else {
-            continue;
-        };
-        let data = buffers
-            .get(view.buffer().index())
-            .and_then(|b| b.get(view.offset()..view.offset() + view.length()));
-        if let Some((w, h)) = data.and_then(crate::decode::dimensions) {
-            bytes += u64::from(w) * u64::from(h) * 4 * 4 / 3;
-        }
-    }
-    bytes
-}
-
 /// The extensions `glb` requires that the viewer cannot read (once `disan_pack` has decoded
 /// its own): the gltf crate refuses such a file with a validation error naming none.
 fn unsupported(glb: &[u8]) -> Vec<String> {
@@ -152,7 +109,9 @@ impl AssetLoader for GlbLoader {
             missing => ModelError::Unsupported(missing),
         })?;
         let buffers = buffers(&gltf)?;
-        let needs = gpu_bytes(&gltf, &buffers);
+        // Before any texture is decoded (the shipped file would do as well: the estimate
+        // reads only the JSON and the images' headers).
+        let needs = disan_pack::gpu_bytes(&bytes).unwrap_or(0);
         if needs > GPU_BUDGET {
             return Err(ModelError::TooBig { needs });
         }
@@ -177,6 +136,24 @@ fn buffers(gltf: &gltf::Gltf) -> Result<Vec<&[u8]>, ModelError> {
     Ok(buffers)
 }
 
+/// The textures a material shows, each with whether it holds colours (sRGB: the base colour)
+/// or data (linear: normal and occlusion maps, which an unlit surface does not use).
+fn textures_of<'a>(material: &gltf::Material<'a>) -> Vec<(gltf::Texture<'a>, bool)> {
+    let mut textures = Vec::new();
+    if let Some(info) = material.pbr_metallic_roughness().base_color_texture() {
+        textures.push((info.texture(), true));
+    }
+    if !material.unlit() {
+        if let Some(normal) = material.normal_texture() {
+            textures.push((normal.texture(), false));
+        }
+        if let Some(occlusion) = material.occlusion_texture() {
+            textures.push((occlusion.texture(), false));
+        }
+    }
+    textures
+}
+
 /// The pixels of every image a material shows, by image index, decoded before the model is
 /// built (in the browser, decoding is asynchronous).
 async fn decode_images(
@@ -184,11 +161,8 @@ async fn decode_images(
     buffers: &[&[u8]],
 ) -> Result<HashMap<usize, crate::decode::Rgba>, ModelError> {
     let mut pixels = HashMap::new();
-    for material in gltf.materials() {
-        let Some(info) = material.pbr_metallic_roughness().base_color_texture() else {
-            continue;
-        };
-        let source = info.texture().source();
+    for (texture, _) in gltf.materials().flat_map(|m| textures_of(&m)) {
+        let source = texture.source();
         let index = source.index();
         if pixels.contains_key(&index) {
             continue;
@@ -203,7 +177,7 @@ async fn decode_images(
                 index,
                 reason: "its bytes are outside the buffer".into(),
             })?;
-        let mime = crate::decode::sniff(bytes).unwrap_or(mime_type);
+        let mime = disan_pack::image::kind(bytes).unwrap_or(mime_type);
         let rgba = crate::decode::rgba(bytes, mime)
             .await
             .map_err(|reason| ModelError::Image { index, reason })?;
@@ -223,7 +197,10 @@ fn read(
         .or_else(|| gltf.scenes().next())
         .ok_or(ModelError::NoScene)?;
 
-    let mut images: HashMap<usize, Handle<Image>> = HashMap::new();
+    let mut images = Images {
+        made: HashMap::new(),
+        both: both_ways(gltf),
+    };
     let mut surfaces: HashMap<Option<usize>, Handle<Surface>> = HashMap::new();
     let mut meshes: HashMap<(usize, usize), Handle<Mesh>> = HashMap::new();
     let mut nodes = Vec::new();
@@ -247,8 +224,10 @@ fn read(
                 let handle = match meshes.get(&key) {
                     Some(h) => h.clone(),
                     None => {
-                        let uv = UvMap::of(&primitive.material());
-                        let Some(m) = read_mesh(&primitive, buffers, uv) else {
+                        let material = primitive.material();
+                        let uv = UvMap::of(&material);
+                        let Some(m) = read_mesh(&primitive, buffers, uv, second_set(&material, uv))
+                        else {
                             continue;
                         };
                         let label = format!("Mesh{}/{}", key.0, key.1);
@@ -284,8 +263,6 @@ fn read(
     Ok(Model { nodes })
 }
 
-/// A triangle primitive as a bevy mesh (positions, normals, texture coordinates, colours);
-/// other topologies (points, lines) are left out.
 /// Which texture coordinates a primitive's base colour texture reads, and how
 /// `KHR_texture_transform` moves them (applied to the coordinates once, at load).
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -297,10 +274,17 @@ struct UvMap {
 }
 
 impl UvMap {
+    /// The base colour texture's; without one, the set the normal or occlusion map reads.
     fn of(material: &gltf::Material) -> UvMap {
         let info = material.pbr_metallic_roughness().base_color_texture();
+        let data_set = || {
+            let normal = material.normal_texture().map(|t| t.tex_coord());
+            normal.or_else(|| material.occlusion_texture().map(|t| t.tex_coord()))
+        };
         let mut map = UvMap {
-            set: info.as_ref().map_or(0, |i| i.tex_coord()),
+            set: info
+                .as_ref()
+                .map_or_else(|| data_set().unwrap_or(0), |i| i.tex_coord()),
             offset: [0.0; 2],
             rotation: 0.0,
             scale: [1.0; 2],
@@ -328,39 +312,36 @@ impl UvMap {
     }
 }
 
-/// A primitive's triangles as a list of corner indices: triangle lists as they are, strips and
-/// fans unrolled (each triangle wound as the strip or fan means it); `None` for points and
-/// lines, which a scan's surface never is.
-fn triangle_list(mode: gltf::mesh::Mode, indices: Vec<u32>) -> Option<Vec<u32>> {
-    use gltf::mesh::Mode;
-    let n = indices.len();
-    match mode {
-        Mode::Triangles => Some(indices),
-        Mode::TriangleStrip => Some(
-            (0..n.saturating_sub(2))
-                .flat_map(|i| match i % 2 {
-                    0 => [indices[i], indices[i + 1], indices[i + 2]],
-                    _ => [indices[i + 1], indices[i], indices[i + 2]],
-                })
-                .collect(),
-        ),
-        Mode::TriangleFan => Some(
-            (1..n.saturating_sub(1))
-                .flat_map(|i| [indices[i], indices[i + 1], indices[0]])
-                .collect(),
-        ),
-        _ => None,
+/// The other set of texture coordinates a material's normal or occlusion map reads, when it is
+/// not the base colour's (`uv.set`): occlusion baked on a second set is common.
+fn second_set(material: &gltf::Material, uv: UvMap) -> Option<u32> {
+    if material.unlit() {
+        return None;
     }
+    let normal = material.normal_texture().map(|t| t.tex_coord());
+    let occlusion = material.occlusion_texture().map(|t| t.tex_coord());
+    [normal, occlusion]
+        .into_iter()
+        .flatten()
+        .find(|&set| set != uv.set)
 }
 
-fn read_mesh(primitive: &gltf::Primitive, buffers: &[&[u8]], uv: UvMap) -> Option<Mesh> {
+/// A triangle primitive as a bevy mesh: positions, normals (computed when missing), the base
+/// colour's texture coordinates moved by its transform (`UV_0`), the maps' other set (`UV_1`,
+/// when `second` names one), colours. Points and lines are left out.
+fn read_mesh(
+    primitive: &gltf::Primitive,
+    buffers: &[&[u8]],
+    uv: UvMap,
+    second: Option<u32>,
+) -> Option<Mesh> {
     let reader = primitive.reader(|b| buffers.get(b.index()).copied());
     let positions: Vec<[f32; 3]> = reader.read_positions()?.collect();
     let indices = match reader.read_indices() {
         Some(indices) => indices.into_u32().collect(),
         None => (0..positions.len() as u32).collect(),
     };
-    let indices = triangle_list(primitive.mode(), indices)?;
+    let indices = disan_pack::triangle_list(primitive.mode().as_gl_enum(), indices)?;
     let mut mesh = Mesh::new(
         PrimitiveTopology::TriangleList,
         RenderAssetUsages::default(),
@@ -373,6 +354,10 @@ fn read_mesh(primitive: &gltf::Primitive, buffers: &[&[u8]], uv: UvMap) -> Optio
             false => coords.map(|c| uv.apply(c)).collect(),
         };
         mesh.insert_attribute(Mesh::ATTRIBUTE_UV_0, coords);
+    }
+    if let Some(coords) = second.and_then(|set| reader.read_tex_coords(set)) {
+        let coords: Vec<[f32; 2]> = coords.into_f32().collect();
+        mesh.insert_attribute(Mesh::ATTRIBUTE_UV_1, coords);
     }
     if let Some(colors) = reader.read_colors(0) {
         mesh.insert_attribute(
@@ -388,25 +373,53 @@ fn read_mesh(primitive: &gltf::Primitive, buffers: &[&[u8]], uv: UvMap) -> Optio
     Some(mesh)
 }
 
-/// A glTF material as a [`Surface`]: base colour (factor and texture), emissive, alpha mode,
-/// double-sidedness, `KHR_materials_unlit`. Metallic and roughness are left out: the viewer's
-/// light has no highlights.
+/// A glTF material as a [`Surface`]: base colour (factor and texture), normal and occlusion
+/// maps (linear data) with their scale and strength, emissive, alpha mode, double-sidedness,
+/// `KHR_materials_unlit`. Metallic and roughness are left out: the viewer's light has no
+/// highlights.
 fn read_material(
     material: &gltf::Material,
     pixels: &mut HashMap<usize, crate::decode::Rgba>,
-    images: &mut HashMap<usize, Handle<Image>>,
+    images: &mut Images,
     context: &mut LoadContext<'_>,
 ) -> Result<Surface, ModelError> {
     let pbr = material.pbr_metallic_roughness();
     let texture = match pbr.base_color_texture() {
-        Some(info) => Some(read_image(&info.texture(), pixels, images, context)?),
+        Some(info) => Some(read_image(&info.texture(), true, pixels, images, context)?),
         None => None,
     };
+    let unlit = material.unlit();
+    let uv = UvMap::of(material);
+    let mut surface = Surface {
+        texture,
+        ..Surface::default()
+    };
+    if let Some(normal) = material.normal_texture().filter(|_| !unlit) {
+        surface.normal_map = Some(read_image(
+            &normal.texture(),
+            false,
+            pixels,
+            images,
+            context,
+        )?);
+        surface.maps.normal_scale = normal.scale();
+        surface.maps.normal_second_set = normal.tex_coord() != uv.set;
+    }
+    if let Some(occlusion) = material.occlusion_texture().filter(|_| !unlit) {
+        surface.occlusion_map = Some(read_image(
+            &occlusion.texture(),
+            false,
+            pixels,
+            images,
+            context,
+        )?);
+        surface.maps.occlusion_strength = occlusion.strength();
+        surface.maps.occlusion_second_set = occlusion.tex_coord() != uv.set;
+    }
     let [r, g, b, a] = pbr.base_color_factor();
     let [er, eg, eb] = material.emissive_factor();
     Ok(Surface {
         color: LinearRgba::new(r, g, b, a),
-        texture,
         emissive: LinearRgba::rgb(er, eg, eb),
         alpha: match material.alpha_mode() {
             gltf::material::AlphaMode::Opaque => Alpha::Opaque,
@@ -415,23 +428,51 @@ fn read_material(
         },
         double_sided: material.double_sided(),
         // Photogrammetry is usually lit already: shown exactly as captured.
-        unlit: material.unlit(),
+        unlit,
+        ..surface
     })
 }
 
+/// The textures made so far, by image and colour space, and the images some material shows
+/// both as colours and as data (their pixels are kept until both are made).
+struct Images {
+    made: HashMap<(usize, bool), Handle<Image>>,
+    both: std::collections::HashSet<usize>,
+}
+
+/// The images shown both as colours (sRGB) and as data (linear).
+fn both_ways(gltf: &gltf::Gltf) -> std::collections::HashSet<usize> {
+    let uses: std::collections::HashSet<(usize, bool)> = gltf
+        .materials()
+        .flat_map(|m| textures_of(&m))
+        .map(|(t, srgb)| (t.source().index(), srgb))
+        .collect();
+    uses.iter()
+        .filter(|(i, srgb)| *srgb && uses.contains(&(*i, false)))
+        .map(|(i, _)| *i)
+        .collect()
+}
+
 /// A texture's image (decoded by [`decode_images`]) as a bevy image with mipmaps, made once
-/// per image, with the texture's wrapping.
+/// per image and colour space (`srgb` for colours, linear for data), with the texture's
+/// wrapping.
 fn read_image(
     texture: &gltf::Texture,
+    srgb: bool,
     pixels: &mut HashMap<usize, crate::decode::Rgba>,
-    images: &mut HashMap<usize, Handle<Image>>,
+    images: &mut Images,
     context: &mut LoadContext<'_>,
 ) -> Result<Handle<Image>, ModelError> {
     let index = texture.source().index();
-    if let Some(h) = images.get(&index) {
+    if let Some(h) = images.made.get(&(index, srgb)) {
         return Ok(h.clone());
     }
-    let rgba = pixels.remove(&index).ok_or_else(|| ModelError::Image {
+    let rgba = match images.both.remove(&index) {
+        // The other colour space still needs these pixels.
+        true => pixels.get(&index).cloned(),
+        false => pixels.remove(&index),
+    };
+    let rgba = rgba.ok_or_else(|| ModelError::Image {
         index,
         reason: "it was not decoded".into(),
     })?;
@@ -463,13 +504,20 @@ fn read_image(
         },
         TextureDimension::D2,
         rgba.data,
-        TextureFormat::Rgba8UnormSrgb,
+        match srgb {
+            true => TextureFormat::Rgba8UnormSrgb,
+            false => TextureFormat::Rgba8Unorm,
+        },
         RenderAssetUsages::default(),
     );
     image.sampler = ImageSampler::Descriptor(descriptor);
     add_mipmaps(&mut image);
-    let handle = context.add_labeled_asset(format!("Image{index}"), image);
-    images.insert(index, handle.clone());
+    let label = match srgb {
+        true => format!("Image{index}"),
+        false => format!("Image{index}/linear"),
+    };
+    let handle = context.add_labeled_asset(label, image);
+    images.made.insert((index, srgb), handle.clone());
     Ok(handle)
 }
 
@@ -597,61 +645,11 @@ mod tests {
     }
 
     #[test]
-    fn graphics_memory_is_estimated_before_decoding() {
-        // One primitive of 1,000 vertices with UVs, 3,000 indices, showing a 2048² PNG.
-        let mut png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
-        png.extend(2048u32.to_be_bytes());
-        png.extend(2048u32.to_be_bytes());
-        let doc = serde_json::json!({
-            "asset": {"version": "2.0"},
-            "meshes": [{"primitives": [{"attributes": {"POSITION": 0, "TEXCOORD_0": 1},
-                "indices": 2, "material": 0}]}],
-            "materials": [{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}],
-            "textures": [{"source": 0}],
-            "images": [{"bufferView": 0, "mimeType": "image/png"}],
-            "accessors": [
-                {"bufferView": 1, "componentType": 5126, "count": 1000, "type": "VEC3",
-                 "min": [0, 0, 0], "max": [1, 1, 1]},
-                {"bufferView": 1, "componentType": 5126, "count": 1000, "type": "VEC2"},
-                {"bufferView": 1, "componentType": 5123, "count": 3000, "type": "SCALAR"}],
-            "bufferViews": [{"buffer": 0, "byteLength": png.len()},
-                {"buffer": 0, "byteOffset": 24, "byteLength": 12000}],
-            "buffers": [{"byteLength": 12024}],
-        });
-        let mut bin = png.clone();
-        bin.resize(12024, 0);
-        let glb = disan_pack::glb(&doc, &bin);
-        let gltf = gltf::Gltf::from_slice(&glb).unwrap();
-        let buffers = buffers(&gltf).unwrap();
-        let texture = 2048 * 2048 * 4 * 4 / 3;
-        assert_eq!(gpu_bytes(&gltf, &buffers), 1000 * 32 + 3000 * 4 + texture);
-        // Eleven such textures fit a phone, thirteen do not.
-        assert!(11 * texture < GPU_BUDGET && 13 * texture > GPU_BUDGET);
+    fn a_model_over_the_budget_names_its_need() {
         assert_eq!(
             ModelError::TooBig { needs: 300 << 20 }.to_string(),
             "the model needs about 300 MB of graphics memory, more than a phone's 256 MB"
         );
-    }
-
-    #[test]
-    fn strips_and_fans_become_triangle_lists() {
-        use gltf::mesh::Mode;
-        // A strip of four corners: two triangles, the second's winding turned back.
-        assert_eq!(
-            triangle_list(Mode::TriangleStrip, vec![0, 1, 2, 3]),
-            Some(vec![0, 1, 2, 2, 1, 3])
-        );
-        // A fan around corner 0, wound as glTF says: (i, i+1, 0).
-        assert_eq!(
-            triangle_list(Mode::TriangleFan, vec![0, 1, 2, 3]),
-            Some(vec![1, 2, 0, 2, 3, 0])
-        );
-        assert_eq!(
-            triangle_list(Mode::Triangles, vec![0, 1, 2]),
-            Some(vec![0, 1, 2])
-        );
-        assert_eq!(triangle_list(Mode::TriangleStrip, vec![0, 1]), Some(vec![]));
-        assert_eq!(triangle_list(Mode::Lines, vec![0, 1]), None);
     }
 
     #[test]

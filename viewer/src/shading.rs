@@ -1,7 +1,7 @@
 //! How meshes look: the viewer's own small renderer, in place of bevy's PBR plugin (which was a
 //! third of the wasm file). A mesh entity with a [`MeshSurface`] is drawn in bevy's 3D pass with
-//! one shader (`shading.wgsl`): base colour, texture and vertex colours, lit by sky, ground and
-//! sun, alpha masks and blending, back faces culled or shown.
+//! one shader (`shading.wgsl`): base colour, texture and vertex colours, normal and occlusion
+//! maps, lit by sky, ground and sun, alpha masks and blending, back faces culled or shown.
 
 use bevy::asset::{embedded_asset, load_embedded_asset};
 use bevy::core_pipeline::core_3d::{CORE_3D_DEPTH_FORMAT, Transparent3d, TransparentSortingInfo3d};
@@ -78,6 +78,37 @@ pub struct Surface {
     pub double_sided: bool,
     /// Shown in its own colour, without light and shade (the hotspot markers).
     pub unlit: bool,
+    /// A tangent-space normal map (linear).
+    #[dependency]
+    pub normal_map: Option<Handle<Image>>,
+    /// An ambient occlusion map (its red channel, linear).
+    #[dependency]
+    pub occlusion_map: Option<Handle<Image>>,
+    pub maps: MapSettings,
+}
+
+/// How a surface's data textures are read.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MapSettings {
+    /// glTF's normal map `scale`.
+    pub normal_scale: f32,
+    /// glTF's occlusion `strength`.
+    pub occlusion_strength: f32,
+    /// The normal map reads the mesh's second set of texture coordinates (`UV_1`), not the
+    /// base colour's (`UV_0`).
+    pub normal_second_set: bool,
+    pub occlusion_second_set: bool,
+}
+
+impl Default for MapSettings {
+    fn default() -> Self {
+        MapSettings {
+            normal_scale: 1.0,
+            occlusion_strength: 1.0,
+            normal_second_set: false,
+            occlusion_second_set: false,
+        }
+    }
 }
 
 impl Default for Surface {
@@ -89,6 +120,9 @@ impl Default for Surface {
             alpha: Alpha::Opaque,
             double_sided: false,
             unlit: false,
+            normal_map: None,
+            occlusion_map: None,
+            maps: MapSettings::default(),
         }
     }
 }
@@ -112,17 +146,30 @@ impl SyncComponent for MeshSurface {
     type Target = ExtractedPart;
 }
 
-/// A surface on the GPU: its uniform, texture and sampler in one bind group.
+/// A surface on the GPU: its uniform, textures and samplers in one bind group.
 struct GpuSurface {
     bind_group: BindGroup,
     double_sided: bool,
     blend: bool,
+    maps: Maps,
+}
+
+/// Which data textures a surface samples: a shader variant each, so surfaces without them
+/// (every site model) cost nothing more.
+#[derive(Clone, Copy, Debug, Default, Hash, PartialEq, Eq)]
+struct Maps {
+    normal: bool,
+    occlusion: bool,
 }
 
 /// [`SurfaceUniform::flags`]: shown without light and shade.
 const UNLIT: u32 = 1;
 /// [`SurfaceUniform::flags`]: both faces shown, each lit from its own side.
 const DOUBLE_SIDED: u32 = 2;
+/// [`SurfaceUniform::flags`]: the normal map reads `UV_1`.
+const NORMAL_SECOND_SET: u32 = 4;
+/// [`SurfaceUniform::flags`]: the occlusion map reads `UV_1`.
+const OCCLUSION_SECOND_SET: u32 = 8;
 
 #[derive(ShaderType)]
 struct SurfaceUniform {
@@ -130,6 +177,8 @@ struct SurfaceUniform {
     emissive: Vec4,
     alpha_cutoff: f32,
     flags: u32,
+    normal_scale: f32,
+    occlusion_strength: f32,
 }
 
 impl RenderAsset for GpuSurface {
@@ -149,14 +198,18 @@ impl RenderAsset for GpuSurface {
         (device, queue, cache, pipeline, images, fallback): &mut SystemParamItem<Self::Param>,
         _: Option<&Self>,
     ) -> Result<Self, PrepareAssetError<Surface>> {
-        let image = match &surface.texture {
-            Some(texture) => match images.get(texture) {
-                Some(image) => image,
-                // Still on its way to the GPU. (One that failed to load fails the whole model:
-                // `site.rs` reports it.)
-                None => return Err(PrepareAssetError::RetryNextUpdate(surface)),
-            },
-            None => &fallback.d2,
+        // A texture still on its way to the GPU waits. (One that failed to load fails the
+        // whole model: `site.rs` reports it.)
+        let gpu = |handle: Option<&Handle<Image>>| match handle {
+            Some(handle) => images.get(handle),
+            None => Some(&fallback.d2),
+        };
+        let (Some(image), Some(normal), Some(occlusion)) = (
+            gpu(surface.texture.as_ref()),
+            gpu(surface.normal_map.as_ref()),
+            gpu(surface.occlusion_map.as_ref()),
+        ) else {
+            return Err(PrepareAssetError::RetryNextUpdate(surface));
         };
         let mut uniform = UniformBuffer::from(SurfaceUniform {
             color: surface.color.to_vec4(),
@@ -166,7 +219,11 @@ impl RenderAsset for GpuSurface {
                 Alpha::Opaque | Alpha::Blend => -1.0,
             },
             flags: u32::from(surface.unlit) * UNLIT
-                + u32::from(surface.double_sided) * DOUBLE_SIDED,
+                + u32::from(surface.double_sided) * DOUBLE_SIDED
+                + u32::from(surface.maps.normal_second_set) * NORMAL_SECOND_SET
+                + u32::from(surface.maps.occlusion_second_set) * OCCLUSION_SECOND_SET,
+            normal_scale: surface.maps.normal_scale,
+            occlusion_strength: surface.maps.occlusion_strength,
         });
         uniform.write_buffer(device, queue);
         let Some(binding) = uniform.binding() else {
@@ -175,12 +232,24 @@ impl RenderAsset for GpuSurface {
         let bind_group = device.create_bind_group(
             "surface",
             &cache.get_bind_group_layout(&pipeline.surface_layout),
-            &BindGroupEntries::sequential((binding, &image.texture_view, &image.sampler)),
+            &BindGroupEntries::sequential((
+                binding,
+                &image.texture_view,
+                &image.sampler,
+                &normal.texture_view,
+                &normal.sampler,
+                &occlusion.texture_view,
+                &occlusion.sampler,
+            )),
         );
         Ok(GpuSurface {
             bind_group,
             double_sided: surface.double_sided,
             blend: surface.alpha == Alpha::Blend,
+            maps: Maps {
+                normal: surface.normal_map.is_some() && !surface.unlit,
+                occlusion: surface.occlusion_map.is_some() && !surface.unlit,
+            },
         })
     }
 }
@@ -266,6 +335,11 @@ impl FromWorld for ShadingPipeline {
                     ShaderStages::FRAGMENT,
                     (
                         uniform_buffer::<SurfaceUniform>(false),
+                        // Base colour, normal map, occlusion map.
+                        texture_2d(TextureSampleType::Float { filterable: true }),
+                        sampler(SamplerBindingType::Filtering),
+                        texture_2d(TextureSampleType::Float { filterable: true }),
+                        sampler(SamplerBindingType::Filtering),
                         texture_2d(TextureSampleType::Float { filterable: true }),
                         sampler(SamplerBindingType::Filtering),
                     ),
@@ -283,6 +357,7 @@ struct PipelineKey {
     topology: PrimitiveTopology,
     cull: Option<Face>,
     blend: bool,
+    maps: Maps,
 }
 
 impl SpecializedMeshPipeline for ShadingPipeline {
@@ -308,6 +383,16 @@ impl SpecializedMeshPipeline for ShadingPipeline {
         if layout.0.contains(Mesh::ATTRIBUTE_COLOR) {
             attributes.push(Mesh::ATTRIBUTE_COLOR.at_shader_location(3));
             shader_defs.push("VERTEX_COLORS".into());
+        }
+        if layout.0.contains(Mesh::ATTRIBUTE_UV_1) {
+            attributes.push(Mesh::ATTRIBUTE_UV_1.at_shader_location(4));
+            shader_defs.push("VERTEX_UVS_B".into());
+        }
+        if key.maps.normal {
+            shader_defs.push("NORMAL_MAP".into());
+        }
+        if key.maps.occlusion {
+            shader_defs.push("OCCLUSION_MAP".into());
         }
         let vertex_layout = layout.0.get_layout(&attributes)?;
         Ok(RenderPipelineDescriptor {
@@ -366,6 +451,7 @@ struct ReadyPart<'a> {
     center: Vec3,
     cull: Option<Face>,
     blend: bool,
+    maps: Maps,
 }
 
 /// Puts every visible part into each 3D view's sorted phase (which sorts far to near by the
@@ -417,6 +503,7 @@ fn queue_parts(
             cull,
             mesh,
             blend: surface.blend,
+            maps: surface.maps,
         });
     }
     for (view, msaa) in &views {
@@ -431,6 +518,7 @@ fn queue_parts(
                 topology: part.mesh.primitive_topology(),
                 cull: part.cull,
                 blend: part.blend,
+                maps: part.maps,
             };
             let pipeline = match pipelines.specialize(&cache, &pipeline, key, &part.mesh.layout) {
                 Ok(id) => id,

@@ -32,13 +32,31 @@ export function toggleLightOnly() {
   history.replaceState(history.state, "", url);
   location.reload();
 }
+const MB = 1024 * 1024;
+/**
+ * The graphics memory a model may take on this device: a phone's 256 MB (the viewer's own
+ * limit), less where the browser says the device has little memory (`navigator.deviceMemory`,
+ * in GB: 64 MB per GB), unless the visitor chose the full model.
+ */
+function gpuBudget() {
+  const gb = Number(navigator.deviceMemory);
+  if (localStorage.getItem("disan-detail") === "full" || !(gb > 0)) return 256 * MB;
+  return Math.min(256, gb * 64) * MB;
+}
+/** The levels the viewer gets: the light one only by choice, or those that fit the budget. */
+function levels(models) {
+  const light = models.filter((m) => m.level === "light");
+  if (lightOnly() && light.length) return light;
+  // A level's graphics memory comes with it (0: not known), so one that would not fit is
+  // never downloaded.
+  const fits = models.filter((m) => !m.gpu_bytes || m.gpu_bytes <= gpuBudget());
+  return fits.length ? fits : light.length ? light : models;
+}
 function handOver(key, scene) {
   if (key !== sceneKey() || !scene) return;
   const el = $("site-data");
   if (el.dataset.slug === key) return;
-  if (lightOnly() && scene.models.some((m) => m.level === "light")) {
-    scene = { ...scene, models: scene.models.filter((m) => m.level === "light") };
-  }
+  scene = { ...scene, models: levels(scene.models) };
   el.textContent = JSON.stringify(scene);
   el.dataset.slug = key;
 }

@@ -9,7 +9,7 @@
 //! - `cargo xtask assets`: regenerates the site models in `assets/models/`.
 //! - `cargo xtask bench search [--relics N] [--rounds R]`: Disan's search against SQLite FTS5
 //!   on the same corpus and queries (release build; prints tables). Not part of `test`.
-//! - `cargo xtask bench viewer [--site SLUG] [--runs N]`: the viewer's first frame against
+//! - `cargo xtask bench viewer [--site SLUG | --scan] [--runs N]`: the viewer's first frame against
 //!   Google's `<model-viewer>` over emulated Fast 4G in headless Chromium; wasm sizes.
 //! - `cargo xtask bench landing`: every site's landing page beside its tour page, cold, over
 //!   emulated Slow 4G and Regular 3G: bytes to the first view and first contentful paint.
@@ -51,7 +51,7 @@ fn main() -> anyhow::Result<()> {
                  web     build the wasm viewer into target/web (--dev: faster, bigger)\n\
                  assets  regenerate the site models in assets/models\n\
                  bench   search [--relics N] [--rounds R]: search vs SQLite FTS5\n\
-                 \x20       viewer [--site SLUG] [--runs N]: first frame vs <model-viewer>\n\
+                 \x20       viewer [--site SLUG | --scan] [--runs N]: first frame vs <model-viewer>\n\
                  \x20       landing: landing pages vs tour pages over Slow 4G and 3G\n\
                  \x20       models: compressed models and derivatives vs gltfpack\n\
                  \x20       relic [--triangles N] [--texture PX]: checks and derivatives vs gltfpack\n\
@@ -69,14 +69,28 @@ fn main() -> anyhow::Result<()> {
 /// `cargo xtask bench <what> [flags]`: runs the benchmark binary in release mode.
 fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
-        Some(what @ ("search" | "models")) => {
-            if what == "models" {
-                tools::ensure_gltfpack(ws)?;
-            }
+        Some("search") => run(ws
+            .cargo()
+            .args(["run", "--release", "-p", "disan-bench", "--"])
+            .args(args)),
+        Some("models") => {
+            tools::ensure_gltfpack(ws)?;
+            tools::ensure_chromium()?;
+            // The pictures are drawn by model-viewer, served from a folder of its own (no
+            // viewer build needed).
+            let web = ws.target.join("bench-models-web");
+            model_viewer_files(ws, &web.join("viewer/mv"))?;
+            run(ws
+                .cargo()
+                .args(["build", "--release", "-p", "disan-server", "--bin", "disan"]))?;
             run(ws
                 .cargo()
                 .args(["run", "--release", "-p", "disan-bench", "--"])
-                .args(args))
+                .args(args)
+                .arg("--web-dir")
+                .arg(&web)
+                .arg("--bin")
+                .arg(ws.target.join("release/disan")))
         }
         Some("relic") => {
             tools::ensure_gltf_validator(ws)?;
@@ -88,26 +102,9 @@ fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
         }
         Some("viewer") => {
             tools::ensure_chromium()?;
-            let peer = tools::ensure_model_viewer(ws)?;
             web::build(ws, false)?;
             // The peer is served by the same server, precompressed like the viewer.
-            let mv = ws.web_dir().join("viewer/mv");
-            std::fs::create_dir_all(&mv)?;
-            let js = mv.join("model-viewer.min.js");
-            std::fs::copy(
-                peer.join("node_modules/@google/model-viewer/dist/model-viewer.min.js"),
-                &js,
-            )?;
-            web::precompress(&js)?;
-            let decoder = mv.join("meshopt_decoder.js");
-            std::fs::copy(
-                peer.join("node_modules/meshoptimizer/meshopt_decoder.cjs"),
-                &decoder,
-            )?;
-            web::precompress(&decoder)?;
-            for file in ["page.html", "page.js", "page.css"] {
-                std::fs::copy(peer.join(file), mv.join(file))?;
-            }
+            model_viewer_files(ws, &ws.web_dir().join("viewer/mv"))?;
             bench_with_server(ws, args)
         }
         Some("landing") => {
@@ -117,9 +114,32 @@ fn bench(ws: &Workspace, args: &[String]) -> anyhow::Result<()> {
             bench_with_server(ws, args)
         }
         _ => bail!(
-            "usage: cargo xtask bench search [--relics N] [--rounds R] | viewer [--site SLUG] [--runs N] | landing | models | relic [--triangles N] [--texture PX]"
+            "usage: cargo xtask bench search [--relics N] [--rounds R] | viewer [--site SLUG | --scan] [--runs N] | landing | models | relic [--triangles N] [--texture PX]"
         ),
     }
+}
+
+/// Google's `<model-viewer>` with meshoptimizer's decoder and the bench's pages, in `mv`
+/// (served as `/viewer/mv/`), the scripts precompressed like the viewer's.
+fn model_viewer_files(ws: &Workspace, mv: &Path) -> anyhow::Result<()> {
+    let peer = tools::ensure_model_viewer(ws)?;
+    std::fs::create_dir_all(mv)?;
+    let js = mv.join("model-viewer.min.js");
+    std::fs::copy(
+        peer.join("node_modules/@google/model-viewer/dist/model-viewer.min.js"),
+        &js,
+    )?;
+    web::precompress(&js)?;
+    let decoder = mv.join("meshopt_decoder.js");
+    std::fs::copy(
+        peer.join("node_modules/meshoptimizer/meshopt_decoder.cjs"),
+        &decoder,
+    )?;
+    web::precompress(&decoder)?;
+    for file in ["page.html", "page.js", "page.css", "still.html", "still.js"] {
+        std::fs::copy(peer.join(file), mv.join(file))?;
+    }
+    Ok(())
 }
 
 /// A benchmark that runs the shipped binary (release) as a child process, on the web build.
