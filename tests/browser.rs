@@ -2141,31 +2141,12 @@ fn textures_show_their_colours_the_right_way_up() {
     // As drawn; then with the texture turned 90° clockwise (the extension's own example without
     // its scale): on screen, top left shows blue, top right red, bottom left yellow, bottom
     // right green. Turned the wrong way, they would not.
-    let plain = square_on_screen(
-        &server,
-        &browser,
-        &lan,
-        &quartered_square(None, false),
-        "plain",
-    );
+    let show = |model: Vec<u8>, name| square_on_screen(&server, &browser, &lan, &model, name);
+    let plain = show(quartered_square(None, false), "plain");
     // Uploaded with its texture as WebP (`EXT_texture_webp`), as some exporters write it.
-    let webp = square_on_screen(
-        &server,
-        &browser,
-        &lan,
-        &quartered_square(None, true),
-        "webp",
-    );
-    let turned = square_on_screen(
-        &server,
-        &browser,
-        &lan,
-        &quartered_square(
-            Some(json!({"offset": [0.0, 1.0], "rotation": std::f64::consts::FRAC_PI_2})),
-            false,
-        ),
-        "turned",
-    );
+    let webp = show(quartered_square(None, true), "webp");
+    let turn = json!({"offset": [0.0, 1.0], "rotation": std::f64::consts::FRAC_PI_2});
+    let turned = show(quartered_square(Some(turn), false), "turned");
     for (seen, [tl, tr, bl, br]) in [
         (&plain, [red, green, blue, yellow]),
         (&webp, [red, green, blue, yellow]),
@@ -2237,7 +2218,7 @@ fn a_far_scan_of_more_than_65_535_vertices_shows_whole() {
         .as_u64();
     assert_eq!(gpu, disan_pack::gpu_bytes(&glb));
     assert!(gpu > Some(68_121 * 36));
-    let plain = disan_pack::plain_glb(&glb, 1 << 30).unwrap();
+    let plain = disan_pack::readable_glb(&glb, 1 << 30).unwrap();
     let gltf = gltf::Gltf::from_slice(&plain).unwrap();
     let prim = gltf.meshes().next().unwrap().primitives().next().unwrap();
     let vertices = prim.get(&gltf::Semantic::Positions).unwrap().count();

@@ -67,7 +67,7 @@ impl ModelFacts {
     /// Quantised and meshopt-compressed models (what `cargo xtask assets` writes) are decoded
     /// first.
     pub fn read(bytes: &[u8]) -> Result<ModelFacts, ModelError> {
-        let plain = disan_pack::plain_glb(bytes, MAX_UNPACKED).map_err(|p| {
+        let plain = disan_pack::readable_glb(bytes, MAX_UNPACKED).map_err(|p| {
             let p: Vec<String> = p.iter().map(ToString::to_string).collect();
             ModelError::NotGltf(p.join("; "))
         })?;

@@ -58,7 +58,7 @@ struct Prim {
 /// meshopt-compressed. Input that is already compressed is made plain first; a model with no
 /// mesh that can be compressed comes back as it was.
 pub fn compress(bytes: &[u8]) -> Result<Vec<u8>, CompressError> {
-    let plain = crate::unpack::unpack_glb(bytes, u64::MAX, false).map_err(|p| {
+    let plain = crate::plain_glb(bytes, u64::MAX).map_err(|p| {
         CompressError(
             p.iter()
                 .map(ToString::to_string)

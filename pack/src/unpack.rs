@@ -330,14 +330,20 @@ pub(crate) fn read<'b>(
 }
 
 /// `bytes` (a GLB) as an ordinary GLB with one binary chunk when it uses
-/// `EXT_meshopt_compression` or `KHR_mesh_quantization`, its WebP textures read as plain ones
-/// ([`crate::webp_sources`]); as it is otherwise. At most
+/// `EXT_meshopt_compression` or `KHR_mesh_quantization`; as it is otherwise. At most
 /// `max_unpacked` bytes are decoded. Buffers outside the file are a problem.
 pub fn plain_glb(bytes: &[u8], max_unpacked: u64) -> Result<Cow<'_, [u8]>, Vec<Problem>> {
+    unpack_glb(bytes, max_unpacked, false)
+}
+
+/// [`plain_glb`], its WebP textures also read as plain ones ([`crate::webp_sources`]): what a
+/// glTF reader without `EXT_texture_webp` (the gltf crate: the viewer, `ModelFacts`) reads.
+/// Not a valid glTF for validators (a plain texture may not be WebP).
+pub fn readable_glb(bytes: &[u8], max_unpacked: u64) -> Result<Cow<'_, [u8]>, Vec<Problem>> {
     unpack_glb(bytes, max_unpacked, true)
 }
 
-/// [`plain_glb`], WebP textures left as they are unless `webp` (compressing keeps them).
+/// [`plain_glb`], with WebP textures read as plain ones when `webp`.
 pub(crate) fn unpack_glb(
     bytes: &[u8],
     max_unpacked: u64,

@@ -744,7 +744,7 @@ fn strips_and_fans_are_kept_as_triangle_lists() {
             derived.report.triangles, master.report.triangles,
             "mode {mode}: every triangle kept"
         );
-        let plain = disan_pack::plain_glb(&full, 1 << 30).unwrap();
+        let plain = disan_pack::readable_glb(&full, 1 << 30).unwrap();
         let doc = gltf::Gltf::from_slice(&plain).unwrap();
         for prim in doc
             .meshes()
@@ -803,7 +803,7 @@ fn webp_textures_named_by_their_extension_are_read() {
     );
     // The derivative names its WebP textures the same way; read plain, they decode.
     let full = full_glb(&master, disan_types::admin::UpAxis::Y);
-    let plain = disan_pack::plain_glb(&full, 1 << 30).unwrap();
+    let plain = disan_pack::readable_glb(&full, 1 << 30).unwrap();
     let doc = gltf::Gltf::from_slice(&plain).unwrap();
     let blob = doc.blob.as_deref().unwrap();
     assert!(doc.textures().count() > 0);

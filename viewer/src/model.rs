@@ -99,7 +99,7 @@ impl AssetLoader for GlbLoader {
         let mut bytes = Vec::new();
         reader.read_to_end(&mut bytes).await?;
         // Quantised and meshopt-compressed geometry (what the server ships) as plain floats.
-        let bytes = disan_pack::plain_glb(&bytes, MAX_UNPACKED).map_err(|p| {
+        let bytes = disan_pack::readable_glb(&bytes, MAX_UNPACKED).map_err(|p| {
             let p: Vec<String> = p.iter().map(ToString::to_string).collect();
             ModelError::Compressed(p.join("; "))
         })?;
