@@ -15,9 +15,11 @@ use crate::storage::FileError;
 
 /// The Content-Security-Policy of every response: scripts, styles and everything else only
 /// from this origin, no inline script or style; `'wasm-unsafe-eval'` lets the viewer's
-/// WebAssembly compile.
+/// WebAssembly compile; `blob:` lets a model loader read back the images it unpacked from a
+/// GLB (three.js fetches them: without it `<model-viewer>`, the benchmarks' peer, shows
+/// textured models white).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self' blob:; \
+style-src 'self'; img-src 'self' data: blob:; connect-src 'self' blob:; worker-src 'self' blob:; \
 object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// The Content-Security-Policy of a page with one inline stylesheet, `css`: the policy above,

@@ -57,8 +57,13 @@ struct Fragment {
     @location(0) normal: vec3<f32>,
     @location(1) uv: vec2<f32>,
     @location(2) color: vec4<f32>,
+    // Only what the maps need, so surfaces without them are drawn as before.
+#ifdef NORMAL_MAP
     @location(3) world_position: vec3<f32>,
+#endif
+#ifdef VERTEX_UVS_B
     @location(4) uv_b: vec2<f32>,
+#endif
 };
 
 @vertex
@@ -66,14 +71,14 @@ fn vertex(v: Vertex) -> Fragment {
     var out: Fragment;
     let world = part.world_from_local * vec4(v.position, 1.0);
     out.clip_position = view.clip_from_world * world;
+#ifdef NORMAL_MAP
     out.world_position = world.xyz;
+#endif
     out.normal = (part.normal_from_local * vec4(v.normal, 0.0)).xyz;
     out.uv = vec2(0.0);
-    out.uv_b = vec2(0.0);
     out.color = vec4(1.0);
 #ifdef VERTEX_UVS
     out.uv = v.uv;
-    out.uv_b = v.uv;
 #endif
 #ifdef VERTEX_UVS_B
     out.uv_b = v.uv_b;
@@ -108,7 +113,11 @@ fn with_alpha(rgb: vec3<f32>, a: f32) -> vec4<f32> {
 
 // The texture coordinates a map reads: the base colour's, or the second set.
 fn map_uv(in: Fragment, flag: u32) -> vec2<f32> {
+#ifdef VERTEX_UVS_B
     return select(in.uv, in.uv_b, (surface.flags & flag) != 0u);
+#else
+    return in.uv;
+#endif
 }
 
 // The normal `n` turned by a tangent-space normal map's texel `m` (0–1 per channel), with the
