@@ -2632,3 +2632,55 @@ fn a_level_too_big_for_the_device_is_never_downloaded() {
     );
     assert_no_page_errors(&browser);
 }
+
+/// [`quartered_square`] with its right half transparent (alpha 0 in an RGBA PNG) and the
+/// material's `alphaMode` `MASK`: the left quarters show, the right ones are cut away.
+fn masked_square() -> Vec<u8> {
+    let texels: Vec<u8> = (0..64 * 64)
+        .flat_map(|i| {
+            let (x, y) = (i % 64, i / 64);
+            let [r, g, b] = QUARTERS[(y / 32) * 2 + x / 32];
+            [r, g, b, if x < 32 { 255 } else { 0 }]
+        })
+        .collect();
+    let mut png = Vec::new();
+    {
+        let mut e = png::Encoder::new(&mut png, 64, 64);
+        e.set_color(png::ColorType::Rgba);
+        e.write_header().unwrap().write_image_data(&texels).unwrap();
+    }
+    let square = quartered_square(None, false);
+    let (json, bin) = disan_pack::split(&square).unwrap();
+    let mut doc: Value = serde_json::from_slice(json).unwrap();
+    let mut bin = bin.unwrap().to_vec();
+    while !bin.len().is_multiple_of(4) {
+        bin.push(0);
+    }
+    let view = disan_pack::push(
+        &mut doc["bufferViews"],
+        json!({"buffer": 0, "byteOffset": bin.len(), "byteLength": png.len()}),
+    );
+    bin.extend(png);
+    doc["buffers"][0]["byteLength"] = json!(bin.len());
+    doc["images"][0]["bufferView"] = json!(view);
+    doc["materials"][0]["alphaMode"] = json!("MASK");
+    disan_pack::glb(&doc, &bin)
+}
+
+/// An alpha-masked texture (the derivative keeps its alpha in WebP) cuts the surface away
+/// where it is transparent.
+#[test]
+fn alpha_masks_cut_the_surface_away() {
+    let (_one, server, browser) = session();
+    let lan = editor(&server);
+    let seen = square_on_screen(&server, &browser, &lan, &masked_square(), "masked");
+    let all = format!("{seen:?}");
+    let [tl, tr, bl, br] = [0, 1, 2, 3].map(|q| seen[q].1);
+    for q in [tl, bl] {
+        assert!(q.0 > 0.003, "a kept quarter at {:.2} %; {all}", q.0 * 100.0);
+    }
+    for q in [tr, br] {
+        assert!(q.0 < 0.0005, "a cut quarter at {:.2} %; {all}", q.0 * 100.0);
+    }
+    assert_no_page_errors(&browser);
+}
