@@ -2005,11 +2005,35 @@ fn quartered_square(transform: Option<Value>, webp: bool) -> Vec<u8> {
             .unwrap();
         png = out.into_inner();
     }
+    let mime = if webp { "image/webp" } else { "image/png" };
+    let mut base = json!({"index": 0});
+    if let Some(t) = transform {
+        base["extensions"] = json!({ "KHR_texture_transform": t });
+    }
+    // Pointing down, away from any light: lit, the square would be dark; unlit, it is not.
+    let material = json!({"pbrMetallicRoughness": {"baseColorTexture": base,
+        "metallicFactor": 0.0}, "doubleSided": true,
+        "extensions": {"KHR_materials_unlit": {}}});
+    let mut glb = square_glb([0.0, -1.0, 0.0], material, &[(png, mime)]);
+    if webp {
+        // The texture names its image only through the extension, as some exporters write it.
+        let (json, bin) = disan_pack::split(&glb).unwrap();
+        let mut doc: Value = serde_json::from_slice(json).unwrap();
+        doc["textures"] = json!([{"extensions": {"EXT_texture_webp": {"source": 0}}}]);
+        disan_pack::push(&mut doc["extensionsUsed"], json!("EXT_texture_webp"));
+        doc["extensionsRequired"] = json!(["EXT_texture_webp"]);
+        glb = disan_pack::glb(&doc, bin.unwrap());
+    }
+    glb
+}
+
+/// A 2 m square facing +Z (its vertex normals `normal`), its texture coordinates with glTF's
+/// origin at the image's top left, drawn with `material`; `images` (bytes and type), texture
+/// `i` showing image `i`. The extensions the material names are listed as used. As a GLB.
+fn square_glb(normal: [f32; 3], material: Value, images: &[(Vec<u8>, &str)]) -> Vec<u8> {
     let f = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
     let positions = f(&[-1., -1., 0., 1., -1., 0., 1., 1., 0., -1., 1., 0.]);
-    // Pointing down, away from any light: lit, the square would be dark; unlit, it is not.
-    let normals = f(&[0., -1., 0., 0., -1., 0., 0., -1., 0., 0., -1., 0.]);
-    // glTF's UV origin is the image's top left corner.
+    let normals = f(&normal.repeat(4));
     let uvs = f(&[0., 1., 1., 1., 1., 0., 0., 0.]);
     let indices: Vec<u8> = [0u16, 1, 2, 0, 2, 3]
         .iter()
@@ -2017,13 +2041,21 @@ fn quartered_square(transform: Option<Value>, webp: bool) -> Vec<u8> {
         .collect();
     let mut bin = Vec::new();
     let mut views = Vec::new();
-    for part in [&positions, &normals, &uvs, &indices, &png] {
+    let parts = [&positions, &normals, &uvs, &indices];
+    for part in parts
+        .into_iter()
+        .chain(images.iter().map(|(bytes, _)| bytes))
+    {
         views.push(json!({"buffer": 0, "byteOffset": bin.len(), "byteLength": part.len()}));
         bin.extend_from_slice(part);
         while !bin.len().is_multiple_of(4) {
             bin.push(0);
         }
     }
+    let used: Vec<&str> = ["KHR_materials_unlit", "KHR_texture_transform"]
+        .into_iter()
+        .filter(|e| material.to_string().contains(e))
+        .collect();
     let mut doc = json!({
         "asset": {"version": "2.0"},
         "scene": 0,
@@ -2032,12 +2064,11 @@ fn quartered_square(transform: Option<Value>, webp: bool) -> Vec<u8> {
         "meshes": [{"primitives": [{
             "attributes": {"POSITION": 0, "NORMAL": 1, "TEXCOORD_0": 2},
             "indices": 3, "material": 0}]}],
-        "materials": [{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0},
-            "metallicFactor": 0.0}, "doubleSided": true,
-            "extensions": {"KHR_materials_unlit": {}}}],
-        "extensionsUsed": ["KHR_materials_unlit"],
-        "textures": [{"source": 0}],
-        "images": [{"bufferView": 4, "mimeType": "image/png"}],
+        "materials": [material],
+        "textures": (0..images.len()).map(|i| json!({"source": i})).collect::<Vec<_>>(),
+        "images": images.iter().enumerate()
+            .map(|(i, (_, mime))| json!({"bufferView": 4 + i, "mimeType": mime}))
+            .collect::<Vec<_>>(),
         "accessors": [
             {"bufferView": 0, "componentType": 5126, "count": 4, "type": "VEC3",
              "min": [-1.0, -1.0, 0.0], "max": [1.0, 1.0, 0.0]},
@@ -2048,32 +2079,10 @@ fn quartered_square(transform: Option<Value>, webp: bool) -> Vec<u8> {
         "bufferViews": views,
         "buffers": [{"byteLength": bin.len()}]
     });
-    if let Some(t) = transform {
-        doc["materials"][0]["pbrMetallicRoughness"]["baseColorTexture"]["extensions"] =
-            json!({ "KHR_texture_transform": t });
-        doc["extensionsUsed"] = json!(["KHR_materials_unlit", "KHR_texture_transform"]);
+    if !used.is_empty() {
+        doc["extensionsUsed"] = json!(used);
     }
-    if webp {
-        doc["textures"] = json!([{"extensions": {"EXT_texture_webp": {"source": 0}}}]);
-        doc["images"][0]["mimeType"] = json!("image/webp");
-        disan_pack::push(&mut doc["extensionsUsed"], json!("EXT_texture_webp"));
-        doc["extensionsRequired"] = json!(["EXT_texture_webp"]);
-    }
-    let mut json = serde_json::to_vec(&doc).unwrap();
-    while !json.len().is_multiple_of(4) {
-        json.push(b' ');
-    }
-    let mut glb = Vec::new();
-    glb.extend(b"glTF");
-    glb.extend(2u32.to_le_bytes());
-    glb.extend(((12 + 8 + json.len() + 8 + bin.len()) as u32).to_le_bytes());
-    glb.extend((json.len() as u32).to_le_bytes());
-    glb.extend(b"JSON");
-    glb.extend(json);
-    glb.extend((bin.len() as u32).to_le_bytes());
-    glb.extend(b"BIN\0");
-    glb.extend(bin);
-    glb
+    disan_pack::glb(&doc, &bin)
 }
 
 /// Where a colour shows on `canvas`: its share of the pixels and their mean position (0–1).
@@ -2397,11 +2406,16 @@ const BANDS: [[u8; 3]; 3] = [[200, 30, 30], [200, 180, 30], [30, 180, 40]];
 /// A 64 × 64 RGB PNG whose texel at (x, y) is `texel(x, y)`.
 fn png_of(texel: impl Fn(usize, usize) -> [u8; 3]) -> Vec<u8> {
     let texels: Vec<u8> = (0..64 * 64).flat_map(|i| texel(i % 64, i / 64)).collect();
+    png_bytes(&texels, png::ColorType::Rgb)
+}
+
+/// 64 × 64 `texels` of `color` as a PNG.
+fn png_bytes(texels: &[u8], color: png::ColorType) -> Vec<u8> {
     let mut png = Vec::new();
     {
         let mut e = png::Encoder::new(&mut png, 64, 64);
-        e.set_color(png::ColorType::Rgb);
-        e.write_header().unwrap().write_image_data(&texels).unwrap();
+        e.set_color(color);
+        e.write_header().unwrap().write_image_data(texels).unwrap();
     }
     png
 }
@@ -2416,57 +2430,18 @@ fn pbr_square(maps: bool) -> Vec<u8> {
     let colour = png_of(|x, _| BANDS[band(x)]);
     let normal = png_of(|x, _| [[238, 128, 191], [128, 128, 255], [17, 128, 191]][band(x)]);
     let occlusion = png_of(|_, y| if y < 32 { [255; 3] } else { [64; 3] });
-    let f = |v: &[f32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
-    let positions = f(&[-1., -1., 0., 1., -1., 0., 1., 1., 0., -1., 1., 0.]);
-    let normals = f(&[0., 0., 1., 0., 0., 1., 0., 0., 1., 0., 0., 1.]);
-    let uvs = f(&[0., 1., 1., 1., 1., 0., 0., 0.]);
-    let indices: Vec<u8> = [0u16, 1, 2, 0, 2, 3]
-        .iter()
-        .flat_map(|i| i.to_le_bytes())
-        .collect();
-    let mut bin = Vec::new();
-    let mut views = Vec::new();
-    for part in [
-        &positions, &normals, &uvs, &indices, &colour, &normal, &occlusion,
-    ] {
-        views.push(json!({"buffer": 0, "byteOffset": bin.len(), "byteLength": part.len()}));
-        bin.extend_from_slice(part);
-        while !bin.len().is_multiple_of(4) {
-            bin.push(0);
-        }
-    }
     let mut material = json!({"pbrMetallicRoughness": {"baseColorTexture": {"index": 0},
         "metallicFactor": 0.0, "roughnessFactor": 1.0}});
     if maps {
         material["normalTexture"] = json!({"index": 1, "scale": 1.0});
         material["occlusionTexture"] = json!({"index": 2, "strength": 1.0});
     }
-    let doc = json!({
-        "asset": {"version": "2.0"},
-        "scene": 0,
-        "scenes": [{"nodes": [0]}],
-        "nodes": [{"mesh": 0}],
-        "meshes": [{"primitives": [{
-            "attributes": {"POSITION": 0, "NORMAL": 1, "TEXCOORD_0": 2},
-            "indices": 3, "material": 0}]}],
-        "materials": [material],
-        "textures": [{"source": 0}, {"source": 1}, {"source": 2}],
-        "images": [
-            {"bufferView": 4, "mimeType": "image/png"},
-            {"bufferView": 5, "mimeType": "image/png"},
-            {"bufferView": 6, "mimeType": "image/png"}
-        ],
-        "accessors": [
-            {"bufferView": 0, "componentType": 5126, "count": 4, "type": "VEC3",
-             "min": [-1.0, -1.0, 0.0], "max": [1.0, 1.0, 0.0]},
-            {"bufferView": 1, "componentType": 5126, "count": 4, "type": "VEC3"},
-            {"bufferView": 2, "componentType": 5126, "count": 4, "type": "VEC2"},
-            {"bufferView": 3, "componentType": 5123, "count": 6, "type": "SCALAR"}
-        ],
-        "bufferViews": views,
-        "buffers": [{"byteLength": bin.len()}]
-    });
-    disan_pack::glb(&doc, &bin)
+    let png = "image/png";
+    square_glb(
+        [0.0, 0.0, 1.0],
+        material,
+        &[(colour, png), (normal, png), (occlusion, png)],
+    )
 }
 
 /// Which of [`BANDS`] a lit pixel shows, by its hue; `None` for the sky and the edges.
@@ -2643,28 +2618,11 @@ fn masked_square() -> Vec<u8> {
             [r, g, b, if x < 32 { 255 } else { 0 }]
         })
         .collect();
-    let mut png = Vec::new();
-    {
-        let mut e = png::Encoder::new(&mut png, 64, 64);
-        e.set_color(png::ColorType::Rgba);
-        e.write_header().unwrap().write_image_data(&texels).unwrap();
-    }
-    let square = quartered_square(None, false);
-    let (json, bin) = disan_pack::split(&square).unwrap();
-    let mut doc: Value = serde_json::from_slice(json).unwrap();
-    let mut bin = bin.unwrap().to_vec();
-    while !bin.len().is_multiple_of(4) {
-        bin.push(0);
-    }
-    let view = disan_pack::push(
-        &mut doc["bufferViews"],
-        json!({"buffer": 0, "byteOffset": bin.len(), "byteLength": png.len()}),
-    );
-    bin.extend(png);
-    doc["buffers"][0]["byteLength"] = json!(bin.len());
-    doc["images"][0]["bufferView"] = json!(view);
-    doc["materials"][0]["alphaMode"] = json!("MASK");
-    disan_pack::glb(&doc, &bin)
+    let material = json!({"pbrMetallicRoughness": {"baseColorTexture": {"index": 0},
+        "metallicFactor": 0.0}, "doubleSided": true, "alphaMode": "MASK",
+        "extensions": {"KHR_materials_unlit": {}}});
+    let png = png_bytes(&texels, png::ColorType::Rgba);
+    square_glb([0.0, -1.0, 0.0], material, &[(png, "image/png")])
 }
 
 /// An alpha-masked texture (the derivative keeps its alpha in WebP) cuts the surface away

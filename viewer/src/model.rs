@@ -394,25 +394,15 @@ fn read_material(
         texture,
         ..Surface::default()
     };
+    // Data textures: linear.
+    let mut data = |t: gltf::Texture| read_image(&t, false, pixels, images, context);
     if let Some(normal) = material.normal_texture().filter(|_| !unlit) {
-        surface.normal_map = Some(read_image(
-            &normal.texture(),
-            false,
-            pixels,
-            images,
-            context,
-        )?);
+        surface.normal_map = Some(data(normal.texture())?);
         surface.maps.normal_scale = normal.scale();
         surface.maps.normal_second_set = normal.tex_coord() != uv.set;
     }
     if let Some(occlusion) = material.occlusion_texture().filter(|_| !unlit) {
-        surface.occlusion_map = Some(read_image(
-            &occlusion.texture(),
-            false,
-            pixels,
-            images,
-            context,
-        )?);
+        surface.occlusion_map = Some(data(occlusion.texture())?);
         surface.maps.occlusion_strength = occlusion.strength();
         surface.maps.occlusion_second_set = occlusion.tex_coord() != uv.set;
     }
