@@ -870,7 +870,7 @@ fn derivatives_are_made_in_the_background_and_publishing_waits_for_them() {
     let relic: AdminRelic = serde_json::from_value(body).unwrap();
     let answered = started.elapsed();
     assert_eq!(relic.model.status, ModelStatus::Processing);
-    assert_eq!(relic.model.progress.of, 3);
+    assert_eq!(relic.model.progress.of, 4);
     assert_eq!(relic.model.report.triangles, 160 * 160 * 2 * 4);
     assert!(relic.model.full_url.is_empty(), "no derivative yet");
     // Not publishable until its derivatives are ready.

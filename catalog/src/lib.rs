@@ -210,15 +210,15 @@ impl Inputs {
                         Some(Err(e)) => Err(ModelError::NotGltf(e.to_string())),
                         None => Err(ModelError::NotGltf("not a .glb file".into())),
                     });
-                    let gpu_bytes = match &glb {
-                        Some(Ok(b)) => disan_pack::gpu_bytes(b),
+                    let footprint = match &glb {
+                        Some(Ok(b)) => disan_pack::footprint(b),
                         _ => None,
                     };
                     inputs.assets.files.insert(
                         path,
                         AssetInfo {
                             bytes: meta.len(),
-                            gpu_bytes,
+                            footprint,
                             model,
                         },
                     );

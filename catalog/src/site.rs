@@ -98,8 +98,8 @@ impl SiteFile {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AssetInfo {
     pub bytes: u64,
-    /// For a model: the graphics memory it takes once shown (`disan_pack::gpu_bytes`).
-    pub gpu_bytes: Option<u64>,
+    /// For a model: what it asks of the graphics device once shown (`disan_pack::footprint`).
+    pub footprint: Option<disan_pack::Footprint>,
     /// For a site's full model: the facts read from its bytes.
     pub model: Option<Result<ModelFacts, ModelError>>,
 }
@@ -286,7 +286,8 @@ fn check_models(
                 url: rules::asset_url(&model.path),
                 path: model.path.clone(),
                 bytes: info.bytes,
-                gpu_bytes: info.gpu_bytes.unwrap_or(0),
+                gpu_bytes: info.footprint.unwrap_or_default().gpu_bytes,
+                texture_side: info.footprint.unwrap_or_default().texture_side,
             }),
         }
     }

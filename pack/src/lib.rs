@@ -21,7 +21,7 @@ mod unpack;
 
 pub use compress::{CompressError, compress, position_bits};
 pub use glb::{glb, split};
-pub use memory::gpu_bytes;
+pub use memory::{Footprint, footprint, gpu_bytes};
 pub use unpack::{Unpacker, plain_glb, readable_glb};
 
 pub const MESHOPT: &str = "EXT_meshopt_compression";

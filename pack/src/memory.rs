@@ -14,6 +14,21 @@ use crate::index;
 /// counted twice. `None` when the file is no GLB or an image's size cannot be read from its
 /// header.
 pub fn gpu_bytes(glb: &[u8]) -> Option<u64> {
+    footprint(glb).map(|f| f.gpu_bytes)
+}
+
+/// What a model asks of the graphics device once shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Footprint {
+    /// Its graphics memory ([`gpu_bytes`]).
+    pub gpu_bytes: u64,
+    /// The longest side of any texture it shows, in pixels (0: none): a device whose largest
+    /// texture is smaller shows it smaller.
+    pub texture_side: u32,
+}
+
+/// The model's [`Footprint`], read as [`gpu_bytes`] reads it.
+pub fn footprint(glb: &[u8]) -> Option<Footprint> {
     let (json, bin) = crate::split(glb).ok()?;
     let mut root: Value = serde_json::from_slice(json).ok()?;
     crate::webp_sources(&mut root);
@@ -61,6 +76,7 @@ pub fn gpu_bytes(glb: &[u8]) -> Option<u64> {
             }
         }
     }
+    let mut texture_side = 0;
     for (image, _) in shown {
         let view = &root["bufferViews"][root["images"][image]["bufferView"].as_u64()? as usize];
         let start = view.get("byteOffset").and_then(index).unwrap_or(0);
@@ -68,6 +84,10 @@ pub fn gpu_bytes(glb: &[u8]) -> Option<u64> {
         let header = bin.get(start..start.checked_add(length)?)?;
         let (w, h) = crate::image::size(header)?;
         bytes += u64::from(w) * u64::from(h) * 4 * 4 / 3;
+        texture_side = texture_side.max(w).max(h);
     }
-    Some(bytes)
+    Some(Footprint {
+        gpu_bytes: bytes,
+        texture_side,
+    })
 }

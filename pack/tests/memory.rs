@@ -1,6 +1,6 @@
 //! The graphics memory a model will take, estimated from its JSON and its images' headers.
 
-use disan_pack::gpu_bytes;
+use disan_pack::{Footprint, footprint, gpu_bytes};
 use disan_pack::image::size;
 use serde_json::{Value, json};
 
@@ -80,6 +80,34 @@ fn graphics_memory_is_estimated_before_decoding() {
     // Eleven 2048² textures fit a phone's 256 MB, thirteen do not.
     const { assert!(11 * BIG < 256 << 20 && 13 * BIG > 256 << 20) };
     assert_eq!(gpu_bytes(b"not a model"), None);
+}
+
+#[test]
+fn the_longest_texture_side_is_read_with_the_memory() {
+    let textures = json!([{"source": 0}, {"source": 1}]);
+    let small = json!({"pbrMetallicRoughness": {"baseColorTexture": {"index": 1}}});
+    assert_eq!(
+        footprint(&model(small, textures.clone())),
+        Some(Footprint {
+            gpu_bytes: GEOMETRY + SMALL,
+            texture_side: 1024
+        })
+    );
+    let maps = json!({"pbrMetallicRoughness": {"baseColorTexture": {"index": 1}},
+        "normalTexture": {"index": 0}});
+    assert_eq!(
+        footprint(&model(maps.clone(), textures.clone())).map(|f| f.texture_side),
+        Some(2048)
+    );
+    // An image no material shows asks nothing of the device.
+    let plain = json!({"pbrMetallicRoughness": {"baseColorFactor": [1, 1, 1, 1]}});
+    assert_eq!(
+        footprint(&model(plain, textures)),
+        Some(Footprint {
+            gpu_bytes: GEOMETRY,
+            texture_side: 0
+        })
+    );
 }
 
 #[test]

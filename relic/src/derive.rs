@@ -1,13 +1,15 @@
 //! Derivatives of an accepted model, each one self-contained GLB written anew from the model's
 //! decoded data (so compressed or quantised input comes out as plain floats): the **light**
-//! model for the first view (a few thousand triangles, thumbnail textures) and the **full**
-//! model for the viewer on a phone (at most 150 000 triangles, textures at most 2048²), both
-//! simplified by meshoptimizer's simplifier (`meshoptimizer-rs`, a pure-Rust port) when the
-//! scan has more, recentred on the origin and turned Y-up, then quantised and packed with
+//! model for the first view (a few thousand triangles, thumbnail textures), the **full**
+//! model for the viewer on a phone (at most 150 000 triangles, textures at most 2048²) and,
+//! when the scan holds more, the **high** one a visitor may ask for (at most a million
+//! triangles, textures at most 4096²), each simplified by meshoptimizer's simplifier
+//! (`meshoptimizer-rs`, a pure-Rust port) when the scan has more, recentred on the origin and turned Y-up, then quantised and packed with
 //! meshoptimizer's codec (`disan_pack::compress`). Textures are written as lossy WebP
 //! (`EXT_texture_webp`, alpha kept where a texel is transparent; the browser decodes it for
 //! the viewer). The master stays as uploaded.
 
+pub use disan_pack::Footprint;
 use disan_types::admin::UpAxis;
 use serde_json::{Map, Value, json};
 
@@ -33,6 +35,12 @@ impl Budget {
     pub const FULL: Budget = Budget {
         triangles: 150_000,
         texture: 2048,
+    };
+    /// What a visitor may ask for on a computer or a strong phone: the scan's own detail, up
+    /// to a million triangles and 4096² textures.
+    pub const HIGH: Budget = Budget {
+        triangles: 1_000_000,
+        texture: 4096,
     };
 }
 
@@ -231,13 +239,26 @@ pub(crate) fn meshes_within(model: &Model, budget: Budget) -> Vec<Vec<Primitive>
 pub struct Derivatives {
     pub full: Vec<u8>,
     pub light: Vec<u8>,
-    /// The graphics memory each takes once shown (`disan_pack::gpu_bytes`).
-    pub full_gpu_bytes: u64,
-    pub light_gpu_bytes: u64,
+    /// The high level, when the master holds more than the full one keeps (more triangles,
+    /// larger textures).
+    pub high: Option<Vec<u8>>,
+    /// What each asks of the graphics device once shown (`disan_pack::footprint`).
+    pub full_footprint: Footprint,
+    pub light_footprint: Footprint,
+    pub high_footprint: Footprint,
     /// An 800 × 500 JPEG still of the model (empty if it could not be drawn).
     pub poster: Vec<u8>,
     /// The poster's other forms: half width, WebP (`disan_types::picture::VARIANTS[1..]`).
     pub poster_variants: Vec<disan_assetgen::picture::Variant>,
+}
+
+/// Whether the master holds more than `budget` keeps: more triangles, or a texture larger.
+pub fn exceeds(model: &Model, budget: Budget) -> bool {
+    model.report.triangles > budget.triangles
+        || (0..model.document.images().len()).any(|n| {
+            disan_pack::image::size(image_bytes(model, n))
+                .is_some_and(|(w, h)| w.max(h) > budget.texture)
+        })
 }
 
 /// Makes every derivative, reporting each step done (out of [`STEPS`]) to `progress`.
@@ -254,11 +275,16 @@ pub fn all(model: &Model, up: UpAxis, progress: &mut dyn FnMut(Step)) -> Derivat
     drop(full_meshes);
     progress(Step::Light);
     let light = derive(model, up, Budget::LIGHT);
+    progress(Step::High);
+    let high = exceeds(model, Budget::FULL).then(|| derive(model, up, Budget::HIGH));
+    let footprint = |glb: &[u8]| disan_pack::footprint(glb).unwrap_or_default();
     Derivatives {
-        full_gpu_bytes: disan_pack::gpu_bytes(&full).unwrap_or(0),
-        light_gpu_bytes: disan_pack::gpu_bytes(&light).unwrap_or(0),
+        full_footprint: footprint(&full),
+        light_footprint: footprint(&light),
+        high_footprint: high.as_deref().map(footprint).unwrap_or_default(),
         full,
         light,
+        high,
         poster,
         poster_variants,
     }
@@ -270,10 +296,11 @@ pub enum Step {
     Full,
     Poster,
     Light,
+    High,
 }
 
 /// How many steps [`all`] takes.
-pub const STEPS: u32 = 3;
+pub const STEPS: u32 = 4;
 
 impl Step {
     /// Steps done before this one.
@@ -282,6 +309,7 @@ impl Step {
             Step::Full => 0,
             Step::Poster => 1,
             Step::Light => 2,
+            Step::High => 3,
         }
     }
 
@@ -290,6 +318,7 @@ impl Step {
             Step::Full => "full",
             Step::Poster => "poster",
             Step::Light => "light",
+            Step::High => "high",
         }
     }
 }

@@ -483,6 +483,9 @@ fn dense_scans_are_simplified_for_the_light_and_full_models() {
     };
     let master = check(&spec.generate().to_glb(), &Limits::default()).unwrap();
     assert_eq!(master.report.triangles, 320_000);
+    // More than the full model keeps, all of it within the high level's budget.
+    use disan_relic::derive::{Budget, exceeds};
+    assert!(exceeds(&master, Budget::FULL) && !exceeds(&master, Budget::HIGH));
     let full = full_glb(&master, UpAxis::Y);
     let full = check(&full, &Limits::default()).unwrap();
     let t = full.report.triangles;
@@ -610,7 +613,7 @@ fn the_poster_is_a_still_of_the_textured_model() {
     let d = disan_relic::derive::all(&model, disan_types::admin::UpAxis::Z, &mut |s| {
         steps.push(s.code())
     });
-    assert_eq!(steps, ["full", "poster", "light"]);
+    assert_eq!(steps, ["full", "poster", "light", "high"]);
     let img = image::load_from_memory_with_format(&d.poster, image::ImageFormat::Jpeg)
         .unwrap()
         .to_rgb8();
@@ -635,9 +638,40 @@ fn the_poster_is_a_still_of_the_textured_model() {
         "the model fills the frame: {earth} of {all}"
     );
     assert!(sky > all / 20, "with sky around it: {sky} of {all}");
-    // Both derivatives come with it.
+    // Both derivatives come with it; the full one keeps all there is, so there is no high one.
     assert_eq!(&d.full[..4], b"glTF");
     assert_eq!(&d.light[..4], b"glTF");
+    assert!(d.high.is_none());
+}
+
+#[test]
+fn scans_with_more_than_the_full_model_keeps_get_a_high_level() {
+    use disan_relic::derive::{Budget, exceeds};
+    // One tile with a 4096² texture: the full model's is shrunk to 2048², the high one keeps it.
+    let scan = ScanSpec {
+        cells: 60,
+        tiles: 1,
+        texture_px: 4096,
+        ..ScanSpec::default()
+    }
+    .generate();
+    let model = check(&scan.to_glb(), &Limits::default()).unwrap();
+    assert!(exceeds(&model, Budget::FULL) && !exceeds(&model, Budget::HIGH));
+    let d = disan_relic::derive::all(&model, disan_types::admin::UpAxis::Y, &mut |_| {});
+    let high = d.high.as_deref().expect("a high level");
+    let sides = [&d.light_footprint, &d.full_footprint, &d.high_footprint].map(|f| f.texture_side);
+    assert_eq!(sides, [128, 2048, 4096]);
+    let gpu = [&d.light_footprint, &d.full_footprint, &d.high_footprint].map(|f| f.gpu_bytes);
+    assert!(gpu[0] < gpu[1] && gpu[1] < gpu[2], "{gpu:?}");
+    // Each footprint is the one its file tells.
+    assert_eq!(disan_pack::footprint(high), Some(d.high_footprint));
+    assert_eq!(disan_pack::footprint(&d.full), Some(d.full_footprint));
+    assert!(d.full.len() < high.len());
+    // A valid model of its own, with every triangle of the scan (within the high budget).
+    let high = check(high, &Limits::default()).unwrap();
+    assert_eq!(high.report.triangles, model.report.triangles);
+    assert_eq!(high.report.textures[0].width, 4096);
+    assert_eq!(high.report.textures[0].mime, "image/webp");
 }
 
 #[test]

@@ -144,10 +144,13 @@ async fn make(
     // Each file hashed once: its name in the store and in the row.
     let hashes = [&d.full, &d.light, &d.poster].map(|b| sha256_hex(b));
     let sizes = [&d.full, &d.light, &d.poster].map(|b| b.len() as i64);
-    let gpu = [d.full_gpu_bytes, d.light_gpu_bytes].map(|b| b as i64);
+    let high = d.high.as_deref().map(|b| (sha256_hex(b), b.len() as i64));
     let files = &state.relic_files;
     files.put_new(&model_path(&hashes[0]), d.full).await?;
     files.put_new(&model_path(&hashes[1]), d.light).await?;
+    if let (Some((hash, _)), Some(bytes)) = (&high, d.high) {
+        files.put_new(&model_path(hash), bytes).await?;
+    }
     let poster = poster_path(&hashes[2]);
     let mut variant_bytes = 0;
     for v in d.poster_variants {
@@ -158,11 +161,16 @@ async fn make(
     }
     files.put_new(&poster, d.poster).await?;
 
+    let (high_hash, high_bytes) = high.unwrap_or_default();
+    let gpu = |f: derive::Footprint| f.gpu_bytes as i64;
+    let side = |f: derive::Footprint| i64::from(f.texture_side);
     let mut tx = state.db.pool.begin().await.map_err(DbError::from)?;
     sqlx::query(
         "UPDATE relic_models SET full_model = $1, full_bytes = $2, light_model = $3, \
          light_bytes = $4, poster = $5, poster_bytes = $6, status = 'ready', steps_done = $7, \
-         step = '', poster_variant_bytes = $10, full_gpu_bytes = $11, light_gpu_bytes = $12 \
+         step = '', poster_variant_bytes = $10, full_gpu_bytes = $11, light_gpu_bytes = $12, \
+         high_model = $13, high_bytes = $14, high_gpu_bytes = $15, full_texture_side = $16, \
+         light_texture_side = $17, high_texture_side = $18 \
          WHERE relic_id = $8 AND version = $9 AND status = 'processing'",
     )
     .bind(&hashes[0])
@@ -175,8 +183,14 @@ async fn make(
     .bind(relic)
     .bind(version)
     .bind(variant_bytes)
-    .bind(gpu[0])
-    .bind(gpu[1])
+    .bind(gpu(d.full_footprint))
+    .bind(gpu(d.light_footprint))
+    .bind(high_hash)
+    .bind(high_bytes)
+    .bind(gpu(d.high_footprint))
+    .bind(side(d.full_footprint))
+    .bind(side(d.light_footprint))
+    .bind(side(d.high_footprint))
     .execute(&mut *tx)
     .await
     .map_err(DbError::from)?;

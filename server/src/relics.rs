@@ -247,6 +247,8 @@ type ModelRow = (
     String,
     i64,
     String,
+    i64,
+    String,
     String,
     i64,
     String,
@@ -255,8 +257,8 @@ type ModelRow = (
 async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
     let rows: Vec<ModelRow> = sqlx::query_as(
         "SELECT m.version, m.master_name, m.master, m.full_model, m.full_bytes, m.report, u.name, \
-         m.created_at, m.light_model, m.light_bytes, m.poster, m.status, m.steps_done, m.step \
-         FROM relic_models m \
+         m.created_at, m.light_model, m.light_bytes, m.high_model, m.high_bytes, m.poster, \
+         m.status, m.steps_done, m.step FROM relic_models m \
          JOIN users u ON u.id = m.created_by \
          WHERE m.relic_id = $1 ORDER BY m.version DESC",
     )
@@ -277,6 +279,8 @@ async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
                 created_at,
                 light,
                 light_bytes,
+                high,
+                high_bytes,
                 poster,
                 status,
                 steps_done,
@@ -309,6 +313,8 @@ async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
                     full_bytes: full_bytes as u64,
                     light_url: url(&light, model_path),
                     light_bytes: light_bytes as u64,
+                    high_url: url(&high, model_path),
+                    high_bytes: high_bytes as u64,
                     poster_url: url(&poster, poster_path),
                     download_s: Download::of(full_bytes as u64),
                     created_by,
@@ -319,27 +325,36 @@ async fn versions(db: &Db, id: i64) -> Result<Vec<ModelVersion>, Error> {
         .collect()
 }
 
-type PublishedRow = (
-    i64,
-    i64,
-    String,
-    String,
-    i64,
-    String,
-    i64,
-    String,
-    i64,
-    i64,
-    i64,
-    i64,
-);
+/// A published relic's row: its metadata and its shown model version's files.
+#[derive(sqlx::FromRow)]
+struct PublishedRow {
+    id: i64,
+    model_version: i64,
+    body: String,
+    full_model: String,
+    full_bytes: i64,
+    full_gpu_bytes: i64,
+    full_texture_side: i64,
+    light_model: String,
+    light_bytes: i64,
+    light_gpu_bytes: i64,
+    light_texture_side: i64,
+    high_model: String,
+    high_bytes: i64,
+    high_gpu_bytes: i64,
+    high_texture_side: i64,
+    poster: String,
+    poster_bytes: i64,
+    poster_variant_bytes: i64,
+}
 
 /// Every published relic that is not deleted, as the public sees it.
 pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
     let rows: Vec<PublishedRow> = sqlx::query_as(
-        "SELECT r.id, r.model_version, d.body, m.full_model, m.full_bytes, m.light_model, \
-         m.light_bytes, m.poster, m.poster_bytes, m.poster_variant_bytes, m.full_gpu_bytes, \
-         m.light_gpu_bytes FROM relics r \
+        "SELECT r.id, r.model_version, d.body, m.full_model, m.full_bytes, m.full_gpu_bytes, \
+         m.full_texture_side, m.light_model, m.light_bytes, m.light_gpu_bytes, \
+         m.light_texture_side, m.high_model, m.high_bytes, m.high_gpu_bytes, \
+         m.high_texture_side, m.poster, m.poster_bytes, m.poster_variant_bytes FROM relics r \
          JOIN relic_metadata d ON d.relic_id = r.id AND d.version = r.meta_version \
          JOIN relic_models m ON m.relic_id = r.id AND m.version = r.model_version \
          WHERE r.state = 'published' AND r.deleted = 0 AND m.status = 'ready' ORDER BY r.id",
@@ -349,76 +364,88 @@ pub async fn published(db: &Db) -> Result<Vec<PublicRelic>, DbError> {
     let mut photos = crate::photos::published(db).await?;
     Ok(rows
         .into_iter()
-        .filter_map(
-            |(
+        .filter_map(|row| {
+            let id = row.id;
+            let meta: RelicMeta = serde_json::from_str(&row.body)
+                .inspect_err(|e| log::error!("relic {id}: unreadable metadata: {e}"))
+                .ok()?;
+            let model = |level, hash: &str, bytes: i64, gpu: i64, side: i64| {
+                let path = model_path(hash);
+                ModelRef {
+                    level,
+                    url: file_url(&path),
+                    path,
+                    bytes: bytes as u64,
+                    gpu_bytes: gpu as u64,
+                    texture_side: side as u32,
+                }
+            };
+            let mut models = Vec::new();
+            // A small model is its own light model: then there is one file.
+            if !row.light_model.is_empty() && row.light_model != row.full_model {
+                models.push(model(
+                    ModelLevel::Light,
+                    &row.light_model,
+                    row.light_bytes,
+                    row.light_gpu_bytes,
+                    row.light_texture_side,
+                ));
+            }
+            models.push(model(
+                ModelLevel::Full,
+                &row.full_model,
+                row.full_bytes,
+                row.full_gpu_bytes,
+                row.full_texture_side,
+            ));
+            if !row.high_model.is_empty() {
+                models.push(model(
+                    ModelLevel::High,
+                    &row.high_model,
+                    row.high_bytes,
+                    row.high_gpu_bytes,
+                    row.high_texture_side,
+                ));
+            }
+            let (poster, poster_bytes, variant_bytes) =
+                (row.poster, row.poster_bytes, row.poster_variant_bytes);
+            let version = row.model_version;
+            Some(PublicRelic {
                 id,
-                version,
-                body,
-                full,
-                full_bytes,
-                light,
-                light_bytes,
-                poster,
-                poster_bytes,
-                variant_bytes,
-                full_gpu,
-                light_gpu,
-            )| {
-                let meta: RelicMeta = serde_json::from_str(&body)
-                    .inspect_err(|e| log::error!("relic {id}: unreadable metadata: {e}"))
-                    .ok()?;
-                let model = |level, hash: &str, bytes: i64, gpu: i64| {
-                    let path = model_path(hash);
-                    ModelRef {
-                        level,
+                url: relic_url(id),
+                title: meta.title,
+                description: meta.description,
+                object_type: meta.object_type,
+                period: meta.period,
+                material: meta.material,
+                dimensions: meta.dimensions,
+                credits: meta.credits,
+                licence: meta.licence,
+                dublin_core: meta.dublin_core,
+                site: meta.place.site,
+                // Placed by the snapshot: the relic's own position or its site's.
+                position: disan_types::Position {
+                    lat: meta.place.lat.unwrap_or(f64::NAN),
+                    lon: meta.place.lon.unwrap_or(f64::NAN),
+                    accuracy_m: 50,
+                },
+                models,
+                poster: (!poster.is_empty()).then(|| {
+                    let path = poster_path(&poster);
+                    let (width, height) = disan_types::relic::POSTER_SIZE;
+                    Poster {
                         url: file_url(&path),
                         path,
-                        bytes: bytes as u64,
-                        gpu_bytes: gpu as u64,
+                        width,
+                        height,
+                        bytes: poster_bytes as u64,
+                        variant_bytes: variant_bytes as u64,
                     }
-                };
-                let mut models = vec![model(ModelLevel::Full, &full, full_bytes, full_gpu)];
-                // A small model is its own light model: then there is one file.
-                if !light.is_empty() && light != full {
-                    models.insert(0, model(ModelLevel::Light, &light, light_bytes, light_gpu));
-                }
-                Some(PublicRelic {
-                    id,
-                    url: relic_url(id),
-                    title: meta.title,
-                    description: meta.description,
-                    object_type: meta.object_type,
-                    period: meta.period,
-                    material: meta.material,
-                    dimensions: meta.dimensions,
-                    credits: meta.credits,
-                    licence: meta.licence,
-                    dublin_core: meta.dublin_core,
-                    site: meta.place.site,
-                    // Placed by the snapshot: the relic's own position or its site's.
-                    position: disan_types::Position {
-                        lat: meta.place.lat.unwrap_or(f64::NAN),
-                        lon: meta.place.lon.unwrap_or(f64::NAN),
-                        accuracy_m: 50,
-                    },
-                    models,
-                    poster: (!poster.is_empty()).then(|| {
-                        let path = poster_path(&poster);
-                        let (width, height) = disan_types::relic::POSTER_SIZE;
-                        Poster {
-                            url: file_url(&path),
-                            path,
-                            width,
-                            height,
-                            bytes: poster_bytes as u64,
-                            variant_bytes: variant_bytes as u64,
-                        }
-                    }),
-                    photos: photos.remove(&id).unwrap_or_default(),
-                    version,
-                })
-            },
-        )
+                }),
+                photos: photos.remove(&id).unwrap_or_default(),
+                version,
+            })
+        })
         .collect())
 }
 

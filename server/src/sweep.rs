@@ -33,15 +33,17 @@ fn older_than(path: &Path, grace: Duration) -> bool {
 pub async fn sweep(config: &Config, db: &Db, grace: Duration) -> Result<Swept, DbError> {
     let mut swept = Swept::default();
     // A job writes its files before the row that names them: the grace period covers it.
-    let rows: Vec<(String, String, String, String)> =
-        sqlx::query_as("SELECT master, full_model, light_model, poster FROM relic_models")
-            .fetch_all(&db.pool)
-            .await?;
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT master, full_model, light_model, high_model, poster FROM relic_models",
+    )
+    .fetch_all(&db.pool)
+    .await?;
     let mut referenced = HashSet::new();
-    for (master, full, light, poster) in rows {
+    for (master, full, light, high, poster) in rows {
         referenced.insert(format!("masters/{master}"));
         referenced.insert(format!("models/{full}.glb"));
         referenced.insert(format!("models/{light}.glb"));
+        referenced.insert(format!("models/{high}.glb"));
         referenced.insert(format!("posters/{poster}.jpg"));
     }
     // Photos, removed ones too (removing is soft).

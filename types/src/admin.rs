@@ -299,6 +299,12 @@ pub struct ModelVersion {
     /// Where staff get the light model (the first view: a few thousand triangles).
     pub light_url: String,
     pub light_bytes: u64,
+    /// Where staff get the high level (the scan's own detail, shown on a visitor's request);
+    /// empty when the master holds no more than the full model keeps.
+    #[serde(default)]
+    pub high_url: String,
+    #[serde(default)]
+    pub high_bytes: u64,
     /// Where staff get the poster (a JPEG still of the model); empty for versions made
     /// before posters were.
     #[serde(default)]

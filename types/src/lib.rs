@@ -153,12 +153,15 @@ pub struct SiteSummary {
     pub tour_2d_url: String,
 }
 
-/// How detailed a model is: the light one is shown first, the full one replaces it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// How detailed a model is, least first: the light one is shown first, the full one replaces
+/// it, and the high one (large textures, more triangles) replaces that when the visitor asks
+/// for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ModelLevel {
     Light,
     Full,
+    High,
 }
 
 /// A model file of a site, as served under `/assets/`.
@@ -174,6 +177,10 @@ pub struct ModelRef {
     /// choose a level before downloading it; 0 when not known.
     #[serde(default)]
     pub gpu_bytes: u64,
+    /// The longest side of its textures in pixels (`disan_pack::footprint`), so a page skips a
+    /// level the device's largest texture cannot hold; 0 when none or not known.
+    #[serde(default)]
+    pub texture_side: u32,
 }
 
 /// Where the camera looks from: a point on the model, angles in radians and a distance in
@@ -242,12 +249,9 @@ pub struct SiteDetail {
 }
 
 impl SiteDetail {
-    /// The model to show first: the light one when there is one, else the full one.
+    /// The model to show first: the least detailed.
     pub fn first_model(&self) -> Option<&ModelRef> {
-        self.models
-            .iter()
-            .find(|m| m.level == ModelLevel::Light)
-            .or_else(|| self.models.first())
+        self.models.iter().min_by_key(|m| m.level)
     }
 }
 
@@ -266,12 +270,17 @@ pub struct Scene {
 }
 
 impl Scene {
-    /// The model to show first: the light one when there is one, else the full one.
+    /// The model to show first: the least detailed.
     pub fn first_model(&self) -> Option<&ModelRef> {
+        self.models.iter().min_by_key(|m| m.level)
+    }
+
+    /// The model to show after one of `level`: the least detailed of those more detailed.
+    pub fn next_model(&self, level: ModelLevel) -> Option<&ModelRef> {
         self.models
             .iter()
-            .find(|m| m.level == ModelLevel::Light)
-            .or_else(|| self.models.first())
+            .filter(|m| m.level > level)
+            .min_by_key(|m| m.level)
     }
 }
 
@@ -453,6 +462,29 @@ mod tests {
         assert_eq!(scene.name.en, "Gun");
         assert!(scene.tour.is_empty() && scene.hotspots.is_empty());
         assert_eq!(scene.first_model().unwrap().bytes, 9);
+    }
+
+    #[test]
+    fn levels_are_shown_least_detailed_first() {
+        let model = |level: &str, bytes: u64| {
+            serde_json::json!({"level": level, "url": "/m.glb", "path": "m.glb", "bytes": bytes,
+                "gpu_bytes": bytes * 4, "texture_side": 4096})
+        };
+        let scene: Scene = serde_json::from_value(serde_json::json!({
+            "name": {"vi": "A", "en": "A"},
+            "models": [model("high", 300), model("full", 200), model("light", 100)],
+        }))
+        .unwrap();
+        let bytes = |m: Option<&ModelRef>| m.map(|m| m.bytes);
+        assert_eq!(bytes(scene.first_model()), Some(100));
+        assert_eq!(bytes(scene.next_model(ModelLevel::Light)), Some(200));
+        assert_eq!(bytes(scene.next_model(ModelLevel::Full)), Some(300));
+        assert_eq!(bytes(scene.next_model(ModelLevel::High)), None);
+        assert_eq!(scene.models[0].texture_side, 4096);
+        // Without the full level (too big for the device), the high one follows the light.
+        let mut skipped = scene.clone();
+        skipped.models.retain(|m| m.level != ModelLevel::Full);
+        assert_eq!(bytes(skipped.next_model(ModelLevel::Light)), Some(300));
     }
 
     #[test]

@@ -115,6 +115,7 @@ pub fn model_path(slug: &str, level: ModelLevel) -> String {
     match level {
         ModelLevel::Full => format!("models/{slug}.glb"),
         ModelLevel::Light => format!("models/{slug}.light.glb"),
+        ModelLevel::High => format!("models/{slug}.high.glb"),
     }
 }
 

@@ -3,6 +3,8 @@
 //! wasm file than bevy's own glTF plugin, which also builds scenes, animations and skins.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use bevy::asset::io::Reader;
 use bevy::asset::{AssetLoader, LoadContext, RenderAssetUsages};
@@ -10,11 +12,23 @@ use bevy::image::{ImageAddressMode, ImageFilterMode, ImageSampler, ImageSamplerD
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+use bevy::render::renderer::RenderDevice;
+use bevy::render::{RenderApp, RenderStartup};
 
 use crate::shading::{Alpha, Surface};
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_asset::<Model>().register_asset_loader(GlbLoader);
+    let max_side = Arc::new(AtomicU32::new(0));
+    app.init_asset::<Model>().register_asset_loader(GlbLoader {
+        max_side: max_side.clone(),
+    });
+    // The device's largest texture, once the renderer has it (and again after it is lost).
+    if let Some(render_app) = app.get_sub_app_mut(RenderApp) {
+        render_app.add_systems(RenderStartup, move |device: Res<RenderDevice>| {
+            let side = device.limits().max_texture_dimension_2d;
+            max_side.store(side, Ordering::Relaxed);
+        });
+    }
 }
 
 /// A loaded model: its nodes, parents before children.
@@ -83,7 +97,11 @@ fn unsupported(glb: &[u8]) -> Vec<String> {
 const MAX_UNPACKED: u64 = 512 << 20;
 
 #[derive(TypePath)]
-struct GlbLoader;
+struct GlbLoader {
+    /// The longest texture side the device takes (0 until the renderer is up): a larger image
+    /// is shown shrunk to fit.
+    max_side: Arc<AtomicU32>,
+}
 
 impl AssetLoader for GlbLoader {
     type Asset = Model;
@@ -115,7 +133,8 @@ impl AssetLoader for GlbLoader {
         if needs > GPU_BUDGET {
             return Err(ModelError::TooBig { needs });
         }
-        let pixels = decode_images(&gltf, &buffers).await?;
+        let max_side = self.max_side.load(Ordering::Relaxed);
+        let pixels = decode_images(&gltf, &buffers, max_side).await?;
         read(&gltf, &buffers, pixels, context)
     }
 
@@ -155,10 +174,11 @@ fn textures_of<'a>(material: &gltf::Material<'a>) -> Vec<(gltf::Texture<'a>, boo
 }
 
 /// The pixels of every image a material shows, by image index, decoded before the model is
-/// built (in the browser, decoding is asynchronous).
+/// built (in the browser, decoding is asynchronous), at most `max_side` on a side.
 async fn decode_images(
     gltf: &gltf::Gltf,
     buffers: &[&[u8]],
+    max_side: u32,
 ) -> Result<HashMap<usize, crate::decode::Rgba>, ModelError> {
     let mut pixels = HashMap::new();
     for (texture, _) in gltf.materials().flat_map(|m| textures_of(&m)) {
@@ -178,7 +198,7 @@ async fn decode_images(
                 reason: "its bytes are outside the buffer".into(),
             })?;
         let mime = disan_pack::image::kind(bytes).unwrap_or(mime_type);
-        let rgba = crate::decode::rgba(bytes, mime)
+        let rgba = crate::decode::rgba(bytes, mime, max_side)
             .await
             .map_err(|reason| ModelError::Image { index, reason })?;
         pixels.insert(index, rgba);

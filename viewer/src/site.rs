@@ -30,7 +30,7 @@ pub(super) fn plugin(app: &mut App) {
                 receive_site,
                 watch_model,
                 measure_model,
-                load_full_model,
+                load_next_level,
             )
                 .chain(),
         );
@@ -97,14 +97,18 @@ pub struct CurrentSite {
     pub slug: Option<String>,
     pub detail: Option<Scene>,
     pub phase: Phase,
-    /// Which model is on screen: the light one first, then the full one.
+    /// Which model is on screen: the light one first, then each more detailed one handed over.
     pub level: Option<ModelLevel>,
     /// The entity holding the model's meshes, once they are spawned.
     root: Option<Entity>,
     model: Option<Handle<Model>>,
     pending: Option<Slot>,
-    /// The full model while it loads; it replaces the light one as soon as it is loaded.
-    full: Option<Handle<Model>>,
+    /// The next more detailed model while it loads; it replaces the one shown as soon as it is
+    /// loaded.
+    next: Option<(ModelLevel, Handle<Model>)>,
+    /// The next level failed to load (too big for the device, a broken file, the network):
+    /// the one shown stays.
+    next_failed: bool,
 }
 
 /// The model of the current site is loaded and measured: where it is and how big.
@@ -344,33 +348,44 @@ fn measure_model(
     current.phase = Phase::Ready;
 }
 
-/// Once the first (light) model is on screen, loads the full one; when it is loaded it replaces
-/// the light one in the same frame, so the picture never goes empty and the camera does not move.
-fn load_full_model(mut commands: Commands, mut current: ResMut<CurrentSite>, models: Models) {
-    if current.phase != Phase::Ready || current.level != Some(ModelLevel::Light) {
+/// Once a model is on screen, loads the next more detailed level the page handed over (light,
+/// full, high); when it is loaded it replaces the one shown in the same frame, so the picture
+/// never goes empty and the camera does not move. A level that fails to load leaves the one
+/// shown, and no later level is tried.
+fn load_next_level(mut commands: Commands, mut current: ResMut<CurrentSite>, models: Models) {
+    if current.phase != Phase::Ready || current.next_failed {
         return;
     }
-    let Some(full) = &current.full else {
-        let Some(full) = current.detail.as_ref().and_then(|d| {
-            d.models
-                .iter()
-                .find(|m| m.level == ModelLevel::Full)
-                .map(|m| loading::asset_path(&m.url))
-        }) else {
+    let Some((level, next)) = current.next.clone() else {
+        let Some(level) = current.level else {
             return;
         };
-        current.full = Some(models.asset_server.load(full));
+        let Some(model) = current.detail.as_ref().and_then(|d| d.next_model(level)) else {
+            return;
+        };
+        let (level, path) = (model.level, loading::asset_path(&model.url));
+        current.next = Some((level, models.asset_server.load(path)));
         return;
     };
-    if !models.asset_server.is_loaded_with_dependencies(full) {
+    let server = &models.asset_server;
+    if let Some(RecursiveDependencyLoadState::Failed(err)) =
+        server.get_recursive_dependency_load_state(&next)
+    {
+        tracing::warn!("the {level:?} model stays unloaded: {err}");
+        current.next = None;
+        current.next_failed = true;
         return;
     }
-    let Some(root) = models.spawn(&mut commands, full) else {
+    if !server.is_loaded_with_dependencies(&next) {
+        return;
+    }
+    let Some(root) = models.spawn(&mut commands, &next) else {
         return;
     };
-    if let Some(light) = current.root.replace(root) {
-        commands.entity(light).despawn();
+    if let Some(shown) = current.root.replace(root) {
+        commands.entity(shown).despawn();
     }
-    current.model = current.full.take();
-    current.level = Some(ModelLevel::Full);
+    current.next = None;
+    current.model = Some(next);
+    current.level = Some(level);
 }

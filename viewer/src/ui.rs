@@ -102,6 +102,7 @@ fn show(
         level: match current.level {
             Some(disan_types::ModelLevel::Light) => "light",
             Some(disan_types::ModelLevel::Full) => "full",
+            Some(disan_types::ModelLevel::High) => "high",
             None => "",
         },
         memory: *memory,

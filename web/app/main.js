@@ -8,7 +8,7 @@ import { renderRelic } from "./relic.js";
 import { loadSites, sites } from "./sites.js";
 import { renderTour } from "./tour.js";
 import { loadRules, onNavigate, openInPlace, relicFromPath, slugFromPath } from "./url.js";
-import { lightOnly, resetView, startViewer, toggleLightOnly } from "./viewer.js";
+import { lightOnly, resetView, startViewer, toggleHighDetail, toggleLightOnly } from "./viewer.js";
 import { $, status } from "./ui.js";
 
 
@@ -42,6 +42,8 @@ function render() {
   $("share").hidden = !shown;
   $("detail").hidden = !shown;
   $("detail").setAttribute("aria-pressed", String(lightOnly()));
+  // Shown by the viewer's bridge once it knows the scene has a high level the device takes.
+  if (!shown) $("high").hidden = true;
   if (!shown) showMap();
   renderRelic(relic);
   const link2d = $("tour-2d");
@@ -65,8 +67,10 @@ $("reset-view").addEventListener("click", () => {
   render();
   resetView();
 });
-// The visitor's choice of detail: the light model only (less data, less memory) or the full one.
+// The visitor's choice of detail: the light model only (less data, less memory), the full one,
+// or the high one (large textures) where there is one.
 $("detail").addEventListener("click", toggleLightOnly);
+$("high").addEventListener("click", toggleHighDetail);
 // Share this view: the system's share sheet where there is one, else copy the link.
 $("share").addEventListener("click", async () => {
   const url = location.href;

@@ -15,46 +15,77 @@ let viewerModule = null;
 // With `?light` in the URL (a landing page's choice on a slow or metered connection, and the
 // offline copy), or when the browser says data is to be saved or the link is 2G, the viewer
 // gets the light model only. (The viewer itself skips a level over a phone's graphics memory.)
-// The visitor's own choice (the page's "light model" button, remembered) comes first.
+// The visitor's own choice (the page's "light model" and "high detail" buttons, remembered)
+// comes first: `disan-detail` is "light", "full" (not light) or "high".
+const detailChoice = () => localStorage.getItem("disan-detail");
 /** Whether the viewer is to show the light model only. */
 export function lightOnly() {
-  const choice = localStorage.getItem("disan-detail");
-  if (choice === "light" || choice === "full") return choice === "light";
+  const choice = detailChoice();
+  if (choice === "light" || choice === "full" || choice === "high") return choice === "light";
   const link = navigator.connection || {};
   return new URLSearchParams(location.search).has("light") || link.saveData === true
     || link.effectiveType === "slow-2g" || link.effectiveType === "2g";
 }
-/** Switches between the light model only and the full one, remembered; the page starts again. */
-export function toggleLightOnly() {
-  localStorage.setItem("disan-detail", lightOnly() ? "full" : "light");
+/** Whether the visitor asked for the high level (large textures) where there is one. */
+export const highDetail = () => detailChoice() === "high";
+/** Remembers the visitor's choice of detail; the page starts again with it. */
+function choose(detail) {
+  localStorage.setItem("disan-detail", detail);
   const url = new URL(location.href);
   url.searchParams.delete("light");
   history.replaceState(history.state, "", url);
   location.reload();
 }
+/** Switches between the light model only and the full one. */
+export const toggleLightOnly = () => choose(lightOnly() ? "full" : "light");
+/** Switches the high level on or off (back to the full one). */
+export const toggleHighDetail = () => choose(highDetail() ? "full" : "high");
 const MB = 1024 * 1024;
 /**
  * The graphics memory a model may take on this device: a phone's 256 MB (the viewer's own
  * limit), less where the browser says the device has little memory (`navigator.deviceMemory`,
- * in GB: 64 MB per GB), unless the visitor chose the full model.
+ * in GB: 64 MB per GB), unless the visitor chose the full model or the high one.
  */
-function gpuBudget() {
+function gpuBudget(chosen) {
   const gb = Number(navigator.deviceMemory);
-  if (localStorage.getItem("disan-detail") === "full" || !(gb > 0)) return 256 * MB;
+  if (chosen || !(gb > 0)) return 256 * MB;
   return Math.min(256, gb * 64) * MB;
 }
-/** The levels the viewer gets: the light one only by choice, or those that fit the budget. */
+let maxSide = 0;
+/** The longest texture side this browser's WebGL2 takes (2048 at least, by the standard). */
+function maxTextureSide() {
+  if (maxSide) return maxSide;
+  const gl = document.createElement("canvas").getContext("webgl2");
+  maxSide = gl ? gl.getParameter(gl.MAX_TEXTURE_SIZE) || 2048 : 2048;
+  const lose = gl && gl.getExtension("WEBGL_lose_context");
+  if (lose) lose.loseContext();
+  return maxSide;
+}
+/** Whether a level fits the device: its graphics memory (0: not known) and its textures. */
+function fits(m, chosen) {
+  return (!m.gpu_bytes || m.gpu_bytes <= gpuBudget(chosen))
+    && (!m.texture_side || m.texture_side <= maxTextureSide());
+}
+/** Whether the scene has a high level this device could show. */
+export const highOffered = (models) => models.some((m) => m.level === "high" && fits(m, true));
+/**
+ * The levels the viewer gets, least detailed first: the light one only by choice; else those
+ * that fit the device, the high one only when asked for. One that would not fit is never
+ * downloaded.
+ */
 function levels(models) {
   const light = models.filter((m) => m.level === "light");
   if (lightOnly() && light.length) return light;
-  // A level's graphics memory comes with it (0: not known), so one that would not fit is
-  // never downloaded.
-  const fits = models.filter((m) => !m.gpu_bytes || m.gpu_bytes <= gpuBudget());
-  return fits.length ? fits : light.length ? light : models;
+  const chosen = detailChoice() === "full" || highDetail();
+  const wanted = models.filter((m) => m.level !== "high" || highDetail());
+  const fitting = wanted.filter((m) => fits(m, chosen));
+  return fitting.length ? fitting : light.length ? light : wanted;
 }
 function handOver(key, scene) {
   if (key !== sceneKey() || !scene) return;
   const el = $("site-data");
+  $("high").hidden = !highOffered(scene.models);
+  $("high").setAttribute("aria-pressed", String(highDetail()));
   if (el.dataset.slug === key) return;
   scene = { ...scene, models: levels(scene.models) };
   el.textContent = JSON.stringify(scene);
