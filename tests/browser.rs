@@ -2411,10 +2411,16 @@ fn png_of(texel: impl Fn(usize, usize) -> [u8; 3]) -> Vec<u8> {
 
 /// 64 × 64 `texels` of `color` as a PNG.
 fn png_bytes(texels: &[u8], color: png::ColorType) -> Vec<u8> {
+    png_sized(texels, 64, color)
+}
+
+/// `side` × `side` `texels` of `color` as a PNG.
+fn png_sized(texels: &[u8], side: u32, color: png::ColorType) -> Vec<u8> {
     let mut png = Vec::new();
     {
-        let mut e = png::Encoder::new(&mut png, 64, 64);
+        let mut e = png::Encoder::new(&mut png, side, side);
         e.set_color(color);
+        e.set_compression(png::Compression::Fast);
         e.write_header().unwrap().write_image_data(texels).unwrap();
     }
     png
@@ -2640,5 +2646,190 @@ fn alpha_masks_cut_the_surface_away() {
     for q in [tr, br] {
         assert!(q.0 < 0.0005, "a cut quarter at {:.2} %; {all}", q.0 * 100.0);
     }
+    assert_no_page_errors(&browser);
+}
+
+/// The paths of the files the page has requested so far.
+fn requested(browser: &Browser) -> Vec<String> {
+    let asked = browser
+        .eval(
+            "return performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname);",
+            json!([]),
+        )
+        .unwrap();
+    serde_json::from_value(asked).unwrap()
+}
+
+/// A relic whose texture is 4096² has a high level (its full one shrinks it to 2048²). The
+/// visitor's "High detail" button asks for it where the device takes it: the page then steps
+/// light → full → high and holds the high level's texture alone. A device whose largest
+/// texture is 2048 (as its WebGL says, emulated here) is not offered it and never downloads
+/// it, even when the choice was made on another device.
+#[test]
+fn the_high_level_is_the_visitors_choice_where_the_device_takes_it() {
+    use disan_types::ModelLevel;
+    use disan_types::relic::PublicRelic;
+    const SIDE: usize = 4096;
+    let (_one, server, browser) = session();
+    let lan = editor(&server);
+    let texels: Vec<u8> = (0..SIDE * SIDE)
+        .flat_map(|i| {
+            let (x, y) = (i % SIDE, i / SIDE);
+            QUARTERS[(y / (SIDE / 2)) * 2 + x / (SIDE / 2)]
+        })
+        .collect();
+    let png = png_sized(&texels, SIDE as u32, png::ColorType::Rgb);
+    drop(texels);
+    let material = json!({"pbrMetallicRoughness": {"baseColorTexture": {"index": 0},
+        "metallicFactor": 0.0}, "doubleSided": true,
+        "extensions": {"KHR_materials_unlit": {}}});
+    let model = square_glb([0.0, 0.0, 1.0], material, &[(png, "image/png")]);
+    let meta = relic_meta(
+        ["Bảng màu lớn", "Large colour chart"],
+        [
+            "Bốn màu, ảnh 4096 điểm ảnh.",
+            "Four colours, a 4096-pixel texture.",
+        ],
+    );
+    let id = lan.publish(&model, meta);
+    let relic: PublicRelic = server.get_json(&format!("/api/relics/{id}"));
+    let sides: Vec<(ModelLevel, u32)> = relic
+        .models
+        .iter()
+        .map(|m| (m.level, m.texture_side))
+        .collect();
+    assert_eq!(
+        sides,
+        [
+            (ModelLevel::Light, 128),
+            (ModelLevel::Full, 2048),
+            (ModelLevel::High, 4096)
+        ]
+    );
+    let url = |level| {
+        let m = relic.models.iter().find(|m| m.level == level).unwrap();
+        m.url.clone()
+    };
+    let (full, high) = (url(ModelLevel::Full), url(ModelLevel::High));
+    let page = server.url(&format!("/relic/{id}"));
+    let scene = format!("relic-{id}");
+    let level = |b: &Browser| {
+        b.eval("return document.body.dataset.level;", json!([]))
+            .unwrap()
+    };
+    let high_button = |b: &Browser| {
+        b.eval(
+            "const h = document.getElementById('high'); \
+             return [!h.hidden, h.getAttribute('aria-pressed'), h.textContent];",
+            json!([]),
+        )
+        .unwrap()
+    };
+
+    // A device whose WebGL takes textures of 2048 at most, though high detail was chosen.
+    let emulated = browser
+        .cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({"source": "const get = WebGL2RenderingContext.prototype.getParameter; \
+                WebGL2RenderingContext.prototype.getParameter = function (p) { \
+                  return p === this.MAX_TEXTURE_SIZE ? 2048 : get.call(this, p); };"}),
+        )
+        .unwrap();
+    browser.goto(&page).unwrap();
+    browser
+        .eval(
+            "localStorage.setItem('disan-detail', 'high'); return true;",
+            json!([]),
+        )
+        .unwrap();
+    browser.goto(&page).unwrap();
+    wait_shown(&browser, &scene, 3);
+    assert_eq!(level(&browser), json!("full"));
+    assert_eq!(high_button(&browser)[0], json!(false), "not offered");
+    let asked = requested(&browser);
+    assert!(asked.contains(&full), "{asked:?}");
+    assert!(
+        !asked.contains(&high),
+        "the high level was downloaded: {asked:?}"
+    );
+    browser
+        .cdp(
+            "Page.removeScriptToEvaluateOnNewDocument",
+            json!({"identifier": emulated["identifier"]}),
+        )
+        .unwrap();
+
+    // This machine's WebGL takes 4096: offered, not chosen, not downloaded.
+    browser
+        .eval(
+            "localStorage.removeItem('disan-detail'); return true;",
+            json!([]),
+        )
+        .unwrap();
+    browser.goto(&page).unwrap();
+    wait_shown(&browser, &scene, 3);
+    let lang = browser
+        .eval("return document.documentElement.lang;", json!([]))
+        .unwrap();
+    let label = if lang == "en" {
+        "High detail"
+    } else {
+        "Chi tiết cao"
+    };
+    assert_eq!(high_button(&browser), json!([true, "false", label]));
+    assert_eq!(level(&browser), json!("full"));
+    assert!(!requested(&browser).contains(&high));
+
+    // Chosen: the page starts again and steps up to the high level, which replaces the full one.
+    browser.click("#high").unwrap();
+    browser
+        .wait_for(
+            &format!(
+                "const d = document.body.dataset; \
+                 return d.viewer === 'failed' || (d.site === '{scene}' && d.level === 'high');"
+            ),
+            LIMIT,
+        )
+        .unwrap();
+    assert_eq!(level(&browser), json!("high"));
+    assert_eq!(high_button(&browser)[1], json!("true"));
+    wait_frames(&browser, 3);
+    // The high level's texture with its mipmaps, the full one's freed.
+    let texture = (SIDE * SIDE * 4 * 4 / 3) as u64;
+    let held = browser.wait_for(
+        &format!(
+            "return Number(document.body.dataset.gpuBytes) < {};",
+            texture + (texture / 4)
+        ),
+        LIMIT,
+    );
+    let bytes: u64 = browser
+        .eval("return document.body.dataset.gpuBytes;", json!([]))
+        .unwrap()
+        .as_str()
+        .and_then(|b| b.parse().ok())
+        .unwrap();
+    assert!(
+        held.is_ok() && bytes >= texture,
+        "{bytes} bytes held for one {SIDE}² texture of {texture}"
+    );
+    browser
+        .eval(
+            "document.getElementById('relic-panel').hidden = true;",
+            json!([]),
+        )
+        .unwrap();
+    let shot = canvas_shot(&browser, "high-level");
+    assert_shows_a_model(&shot, "high-level");
+    // And back: remembered as the full model.
+    browser.click("#high").unwrap();
+    wait_shown(&browser, &scene, 1);
+    assert_eq!(high_button(&browser)[1], json!("false"));
+    browser
+        .eval(
+            "localStorage.removeItem('disan-detail'); return true;",
+            json!([]),
+        )
+        .unwrap();
     assert_no_page_errors(&browser);
 }

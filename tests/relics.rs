@@ -10,7 +10,7 @@ use disan_assetgen::scan::ScanSpec;
 use disan_tests::{Staff, TestServer, config_with_web};
 use disan_types::admin::{AdminRelic, ModelStatus, Refusal, RelicLine, RelicState, Role};
 use disan_types::relic::PublicRelic;
-use disan_types::{ApiError, ErrorCode, SearchResponse, SiteDetail};
+use disan_types::{ApiError, ErrorCode, ModelLevel, SearchResponse, SiteDetail};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -890,12 +890,46 @@ fn derivatives_are_made_in_the_background_and_publishing_waits_for_them() {
         started.elapsed()
     );
     assert!(!ready.model.full_url.is_empty() && !ready.model.poster_url.is_empty());
+    // More triangles than the full model keeps: a high level with all of them.
+    assert!(!ready.model.high_url.is_empty() && ready.model.high_bytes > ready.model.full_bytes);
     let (status, _) = lan.send(
         "POST",
         &format!("/api/admin/relics/{}/publish", relic.id),
         None,
     );
     assert_eq!(status, 200);
+    let public: PublicRelic = s.get_json(&format!("/api/relics/{}", relic.id));
+    let levels: Vec<ModelLevel> = public.models.iter().map(|m| m.level).collect();
+    assert_eq!(
+        levels,
+        [ModelLevel::Light, ModelLevel::Full, ModelLevel::High]
+    );
+    for m in &public.models {
+        let glb = s
+            .client()
+            .get(&s.url(&m.url))
+            .call()
+            .unwrap()
+            .body_mut()
+            .with_config()
+            .limit(64 << 20)
+            .read_to_vec()
+            .unwrap();
+        assert_eq!(glb.len() as u64, m.bytes, "{:?}", m.level);
+        // What the page chooses by is what the file holds.
+        let f = disan_pack::footprint(&glb).unwrap();
+        assert_eq!((m.gpu_bytes, m.texture_side), (f.gpu_bytes, f.texture_side));
+        let triangles = triangles_in(&glb);
+        match m.level {
+            ModelLevel::Light => assert!(triangles <= 4_000, "{triangles}"),
+            ModelLevel::Full => assert!(triangles <= 150_000, "{triangles}"),
+            ModelLevel::High => assert_eq!(triangles, 160 * 160 * 2 * 4),
+        }
+    }
+    assert_eq!(
+        public.models[1].texture_side, 256,
+        "the scan's own textures"
+    );
 
     // A new version of a published relic: the public keeps the old one until the new is ready.
     let upload = lan.upload(&dense);

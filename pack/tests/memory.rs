@@ -1,7 +1,7 @@
 //! The graphics memory a model will take, estimated from its JSON and its images' headers.
 
-use disan_pack::{Footprint, footprint, gpu_bytes};
 use disan_pack::image::size;
+use disan_pack::{Footprint, footprint, gpu_bytes};
 use serde_json::{Value, json};
 
 /// The PNG header of a `w` × `h` image (what the estimate reads of it).
