@@ -2099,15 +2099,15 @@ fn where_colour(canvas: &Image, colour: [u8; 3]) -> (f64, f64, f64) {
     (share, sx / n.max(1.0), sy / n.max(1.0))
 }
 
-/// Publishes a [`quartered_square`] as a relic, opens it in the viewer and returns where each
-/// of [`QUARTERS`] shows on the canvas (the relic's panel hidden).
-fn square_on_screen(
+/// Publishes `model` (a square) as a relic, opens it in the viewer and returns the canvas with
+/// the relic's panel hidden.
+fn square_canvas(
     server: &TestServer,
     browser: &Browser,
     lan: &disan_tests::Staff,
     model: &[u8],
     name: &str,
-) -> Vec<([u8; 3], (f64, f64, f64))> {
+) -> Image {
     let meta = relic_meta(
         ["Bảng màu", "Colour chart"],
         ["Bốn màu, mỗi góc một màu.", "Four colours, one per corner."],
@@ -2133,6 +2133,19 @@ fn square_on_screen(
         !browser.displayed("#relic-poster").unwrap(),
         "the poster is out of the picture"
     );
+    canvas
+}
+
+/// Publishes a [`quartered_square`] as a relic, opens it in the viewer and returns where each
+/// of [`QUARTERS`] shows on the canvas (the relic's panel hidden).
+fn square_on_screen(
+    server: &TestServer,
+    browser: &Browser,
+    lan: &disan_tests::Staff,
+    model: &[u8],
+    name: &str,
+) -> Vec<([u8; 3], (f64, f64, f64))> {
+    let canvas = square_canvas(server, browser, lan, model, name);
     assert_no_page_errors(browser);
     // Unlit, each quarter shows its texels' own colour (within lossy WebP's error): decoded and
     // kept in sRGB correctly, not darkened or washed out.
@@ -2831,5 +2844,107 @@ fn the_high_level_is_the_visitors_choice_where_the_device_takes_it() {
             json!([]),
         )
         .unwrap();
+    assert_no_page_errors(&browser);
+}
+
+/// A half-transparent surface (`alphaMode` `BLEND`, base colour alpha 0.5): each quarter shows
+/// its colour mixed half and half with the sky behind it, in linear light (as glTF and the
+/// GPU's blending do) — never the opaque colour, never the sky alone.
+#[test]
+fn alpha_blended_surfaces_show_what_is_behind_them() {
+    let (_one, server, browser) = session();
+    let lan = editor(&server);
+    let texture = png_of(|x, y| QUARTERS[(y / 32) * 2 + x / 32]);
+    let material = json!({"pbrMetallicRoughness": {"baseColorTexture": {"index": 0},
+        "baseColorFactor": [1.0, 1.0, 1.0, 0.5], "metallicFactor": 0.0},
+        "doubleSided": true, "alphaMode": "BLEND", "extensions": {"KHR_materials_unlit": {}}});
+    let model = square_glb([0.0, 0.0, 1.0], material, &[(texture, "image/png")]);
+    let canvas = square_canvas(&server, &browser, &lan, &model, "blended");
+    // The sky: the viewer's clear colour (sRGB 0.74, 0.83, 0.90), seen beside the square.
+    let sky = [189, 212, 230];
+    assert!(
+        where_colour(&canvas, sky).0 > 0.003,
+        "no sky in the picture"
+    );
+    let linear = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    let srgb = |l: f64| {
+        let c = if l <= 0.0031308 {
+            l * 12.92
+        } else {
+            1.055 * l.powf(1.0 / 2.4) - 0.055
+        };
+        (c * 255.0).round() as u8
+    };
+    let mut report = format!("sky {sky:?}; ");
+    for colour in QUARTERS {
+        let mixed: [u8; 3] =
+            std::array::from_fn(|i| srgb((linear(colour[i]) + linear(sky[i])) / 2.0));
+        let (opaque, half) = (
+            where_colour(&canvas, colour).0,
+            where_colour(&canvas, mixed).0,
+        );
+        report += &format!(
+            "{colour:?}: opaque {:.2} %, mixed {mixed:?} {:.2} %; ",
+            opaque * 100.0,
+            half * 100.0
+        );
+        assert!(opaque < 0.0005 && half > 0.003, "{report}");
+    }
+    eprintln!("{report}");
+    assert_no_page_errors(&browser);
+}
+
+/// `glb` without its normals (scans often come without): the viewer computes them, so a lit
+/// surface shades as it would with its own.
+fn without_normals(glb: &[u8]) -> Vec<u8> {
+    let (json, bin) = disan_pack::split(glb).unwrap();
+    let mut doc: Value = serde_json::from_slice(json).unwrap();
+    for mesh in doc["meshes"].as_array_mut().unwrap() {
+        for prim in mesh["primitives"].as_array_mut().unwrap() {
+            prim["attributes"].as_object_mut().unwrap().remove("NORMAL");
+        }
+    }
+    disan_pack::glb(&doc, bin.unwrap())
+}
+
+/// A lit object uploaded without normals shows as it does with them: the same bands, within
+/// a few levels (the normals computed from its triangles face the way its own did).
+#[test]
+fn a_lit_object_without_normals_shades_as_with_them() {
+    let (_one, server, browser) = session();
+    let lan = editor(&server);
+    let with = relic_canvas(&server, &browser, &lan, &pbr_square(false), "pbr-normals");
+    let bare = without_normals(&pbr_square(false));
+    let without = relic_canvas(&server, &browser, &lan, &bare, "pbr-no-normals");
+    assert_eq!((with.width, with.height), (without.width, without.height));
+    for band in 0..3 {
+        let at: Vec<usize> = (0..with.rgb.len())
+            .filter(|&i| band_of(with.rgb[i]) == Some(band))
+            .collect();
+        assert!(
+            at.len() as f64 > with.rgb.len() as f64 * 0.003,
+            "band {band} shows in {} pixels",
+            at.len()
+        );
+        let mean = |image: &Image| {
+            let sum: f64 = at
+                .iter()
+                .map(|&i| image.rgb[i].iter().map(|&c| f64::from(c)).sum::<f64>())
+                .sum();
+            sum / at.len() as f64 / 3.0
+        };
+        let (a, b) = (mean(&with), mean(&without));
+        assert!(
+            (a - b).abs() < 6.0,
+            "band {band}: {a:.1} with normals, {b:.1} without"
+        );
+    }
     assert_no_page_errors(&browser);
 }

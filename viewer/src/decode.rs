@@ -1,15 +1,33 @@
-//! Texture images to RGBA pixels: in the browser by the browser itself (`createImageBitmap` on
-//! the bytes, drawn to an `OffscreenCanvas` and read back), so JPEG, PNG and WebP cost nothing
-//! in the wasm file and decode with the browser's fast native code; on the desktop by bevy's
-//! PNG and JPEG decoders. An image longer than the device's largest texture comes out shrunk
-//! to fit it (by the browser while it decodes, so the large pixels never reach the wasm).
+//! Texture images for the GPU. In the browser the browser decodes them (`createImageBitmap` on
+//! the bytes) and makes their mipmaps (each level the one before resized to half by the
+//! browser), and the viewer copies those bitmaps straight into the GPU texture
+//! (`upload.rs`): JPEG, PNG and WebP cost nothing in the wasm file, decode off the main thread
+//! with the browser's native code, and their pixels never enter the wasm memory. On the desktop
+//! bevy's PNG, JPEG and WebP decoders give the pixels. An image longer than the device's
+//! largest texture comes out shrunk to fit it (in the browser while it decodes).
 
 /// An image's pixels: width, height, RGBA8 rows from the top (not premultiplied).
+#[cfg(not(target_arch = "wasm32"))]
 #[derive(Clone)]
 pub struct Rgba {
     pub width: u32,
     pub height: u32,
     pub data: Vec<u8>,
+}
+
+/// A decoded image as the desktop holds it: its pixels.
+#[cfg(not(target_arch = "wasm32"))]
+pub type Decoded = Rgba;
+
+/// A decoded image as the browser holds it: its bitmaps, full size first, then each mipmap
+/// down to one texel. Shared by the textures made of it (one image may be shown as colours
+/// and as data).
+#[cfg(target_arch = "wasm32")]
+#[derive(Clone)]
+pub struct Decoded {
+    pub width: u32,
+    pub height: u32,
+    pub levels: std::rc::Rc<Vec<web_sys::ImageBitmap>>,
 }
 
 /// The size an image of `w` × `h` is shown at on a device whose textures are at most
@@ -24,9 +42,9 @@ pub fn fitted(w: u32, h: u32, max_side: u32) -> (u32, u32) {
 }
 
 /// Decodes `bytes` of the MIME type `mime` (`image/jpeg`, `image/png`, `image/webp`), at most
-/// `max_side` pixels on a side.
+/// `max_side` pixels on a side, with its mipmaps.
 #[cfg(target_arch = "wasm32")]
-pub async fn rgba(bytes: &[u8], mime: &str, max_side: u32) -> Result<Rgba, String> {
+pub async fn decode(bytes: &[u8], mime: &str, max_side: u32) -> Result<Decoded, String> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
@@ -40,52 +58,63 @@ pub async fn rgba(bytes: &[u8], mime: &str, max_side: u32) -> Result<Rgba, Strin
     kind.set_type(mime);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &kind).map_err(why)?;
     // The texel values as stored: no colour-profile conversion, no premultiplied alpha.
-    let options = web_sys::ImageBitmapOptions::new();
-    options.set_color_space_conversion(web_sys::ColorSpaceConversion::None);
-    options.set_premultiply_alpha(web_sys::PremultiplyAlpha::None);
-    if let Some((w, h)) = disan_pack::image::size(bytes) {
-        let (fit_w, fit_h) = fitted(w, h, max_side);
-        if (fit_w, fit_h) != (w, h) {
-            options.set_resize_width(fit_w);
-            options.set_resize_height(fit_h);
+    let options = |size: Option<(u32, u32)>| {
+        let options = web_sys::ImageBitmapOptions::new();
+        options.set_color_space_conversion(web_sys::ColorSpaceConversion::None);
+        options.set_premultiply_alpha(web_sys::PremultiplyAlpha::None);
+        if let Some((w, h)) = size {
+            options.set_resize_width(w);
+            options.set_resize_height(h);
             options.set_resize_quality(web_sys::ResizeQuality::High);
         }
-    }
+        options
+    };
+    let fit = disan_pack::image::size(bytes).and_then(|(w, h)| {
+        let fit = fitted(w, h, max_side);
+        (fit != (w, h)).then_some(fit)
+    });
     let window = web_sys::window().ok_or("no window")?;
     let promise = window
-        .create_image_bitmap_with_blob_and_image_bitmap_options(&blob, &options)
+        .create_image_bitmap_with_blob_and_image_bitmap_options(&blob, &options(fit))
         .map_err(why)?;
     let bitmap: web_sys::ImageBitmap = JsFuture::from(promise)
         .await
         .map_err(|e| format!("the browser could not decode it ({mime}): {}", why(e)))?
         .unchecked_into();
     let (width, height) = (bitmap.width(), bitmap.height());
-    let canvas = web_sys::OffscreenCanvas::new(width, height).map_err(why)?;
-    let settings = js_sys::Object::new();
-    js_sys::Reflect::set(&settings, &"willReadFrequently".into(), &true.into()).map_err(why)?;
-    let context: web_sys::OffscreenCanvasRenderingContext2d = canvas
-        .get_context_with_context_options("2d", &settings)
-        .map_err(why)?
-        .ok_or("no 2D canvas")?
-        .unchecked_into();
-    context
-        .draw_image_with_image_bitmap(&bitmap, 0.0, 0.0)
-        .map_err(why)?;
-    bitmap.close();
-    let pixels = context
-        .get_image_data(0.0, 0.0, f64::from(width), f64::from(height))
-        .map_err(why)?;
-    Ok(Rgba {
+    if width == 0 || height == 0 {
+        return Err("it has no pixels".into());
+    }
+    // Each mipmap the one before at half the size, resized by the browser.
+    let mut levels = vec![bitmap];
+    let (mut w, mut h) = (width, height);
+    while w > 1 || h > 1 {
+        (w, h) = ((w / 2).max(1), (h / 2).max(1));
+        let Some(last) = levels.last() else {
+            break;
+        };
+        let promise = window
+            .create_image_bitmap_with_image_bitmap_and_image_bitmap_options(
+                last,
+                &options(Some((w, h))),
+            )
+            .map_err(why)?;
+        let level = JsFuture::from(promise)
+            .await
+            .map_err(|e| format!("the browser could not resize it: {}", why(e)))?;
+        levels.push(level.unchecked_into());
+    }
+    Ok(Decoded {
         width,
         height,
-        data: pixels.data().0,
+        levels: std::rc::Rc::new(levels),
     })
 }
 
 /// Decodes `bytes` of the MIME type `mime` (`image/jpeg`, `image/png`, `image/webp`), at most
 /// `max_side` pixels on a side.
 #[cfg(not(target_arch = "wasm32"))]
-pub async fn rgba(bytes: &[u8], mime: &str, max_side: u32) -> Result<Rgba, String> {
+pub async fn decode(bytes: &[u8], mime: &str, max_side: u32) -> Result<Decoded, String> {
     use bevy::asset::RenderAssetUsages;
     use bevy::image::{CompressedImageFormats, Image, ImageSampler, ImageType};
 

@@ -13,6 +13,7 @@ mod shading;
 mod site;
 mod tour;
 mod ui;
+mod upload;
 
 pub use site::retry;
 pub use tour::reset_view;
@@ -82,6 +83,8 @@ impl Plugin for AppPlugin {
         ));
         app.add_plugins((
             shading::plugin,
+            // Before the model loader, which hands it the browser's bitmaps.
+            upload::plugin,
             model::plugin,
             site::plugin,
             camera::plugin,

@@ -11,7 +11,9 @@ use bevy::asset::{AssetLoader, LoadContext, RenderAssetUsages};
 use bevy::image::{ImageAddressMode, ImageFilterMode, ImageSampler, ImageSamplerDescriptor};
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
-use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+use bevy::render::render_resource::TextureFormat;
+#[cfg(not(target_arch = "wasm32"))]
+use bevy::render::render_resource::{Extent3d, TextureDimension};
 use bevy::render::renderer::RenderDevice;
 use bevy::render::{RenderApp, RenderStartup};
 
@@ -19,9 +21,12 @@ use crate::shading::{Alpha, Surface};
 
 pub(super) fn plugin(app: &mut App) {
     let max_side = Arc::new(AtomicU32::new(0));
-    app.init_asset::<Model>().register_asset_loader(GlbLoader {
+    let loader = GlbLoader {
         max_side: max_side.clone(),
-    });
+        #[cfg(target_arch = "wasm32")]
+        uploads: app.world().resource::<crate::upload::Uploads>().clone(),
+    };
+    app.init_asset::<Model>().register_asset_loader(loader);
     // The device's largest texture, once the renderer has it (and again after it is lost).
     if let Some(render_app) = app.get_sub_app_mut(RenderApp) {
         render_app.add_systems(RenderStartup, move |device: Res<RenderDevice>| {
@@ -101,6 +106,9 @@ struct GlbLoader {
     /// The longest texture side the device takes (0 until the renderer is up): a larger image
     /// is shown shrunk to fit.
     max_side: Arc<AtomicU32>,
+    /// Where the browser's bitmaps wait for their GPU textures.
+    #[cfg(target_arch = "wasm32")]
+    uploads: crate::upload::Uploads,
 }
 
 impl AssetLoader for GlbLoader {
@@ -135,7 +143,13 @@ impl AssetLoader for GlbLoader {
         }
         let max_side = self.max_side.load(Ordering::Relaxed);
         let pixels = decode_images(&gltf, &buffers, max_side).await?;
-        read(&gltf, &buffers, pixels, context)
+        let images = Images {
+            made: HashMap::new(),
+            both: both_ways(&gltf),
+            #[cfg(target_arch = "wasm32")]
+            uploads: self.uploads.clone(),
+        };
+        read(&gltf, &buffers, pixels, images, context)
     }
 
     fn extensions(&self) -> &[&str] {
@@ -179,7 +193,7 @@ async fn decode_images(
     gltf: &gltf::Gltf,
     buffers: &[&[u8]],
     max_side: u32,
-) -> Result<HashMap<usize, crate::decode::Rgba>, ModelError> {
+) -> Result<HashMap<usize, crate::decode::Decoded>, ModelError> {
     let mut pixels = HashMap::new();
     for (texture, _) in gltf.materials().flat_map(|m| textures_of(&m)) {
         let source = texture.source();
@@ -198,7 +212,7 @@ async fn decode_images(
                 reason: "its bytes are outside the buffer".into(),
             })?;
         let mime = disan_pack::image::kind(bytes).unwrap_or(mime_type);
-        let rgba = crate::decode::rgba(bytes, mime, max_side)
+        let rgba = crate::decode::decode(bytes, mime, max_side)
             .await
             .map_err(|reason| ModelError::Image { index, reason })?;
         pixels.insert(index, rgba);
@@ -209,7 +223,8 @@ async fn decode_images(
 fn read(
     gltf: &gltf::Gltf,
     buffers: &[&[u8]],
-    mut pixels: HashMap<usize, crate::decode::Rgba>,
+    mut pixels: HashMap<usize, crate::decode::Decoded>,
+    mut images: Images,
     context: &mut LoadContext<'_>,
 ) -> Result<Model, ModelError> {
     let scene = gltf
@@ -217,10 +232,6 @@ fn read(
         .or_else(|| gltf.scenes().next())
         .ok_or(ModelError::NoScene)?;
 
-    let mut images = Images {
-        made: HashMap::new(),
-        both: both_ways(gltf),
-    };
     let mut surfaces: HashMap<Option<usize>, Handle<Surface>> = HashMap::new();
     let mut meshes: HashMap<(usize, usize), Handle<Mesh>> = HashMap::new();
     let mut nodes = Vec::new();
@@ -399,7 +410,7 @@ fn read_mesh(
 /// highlights.
 fn read_material(
     material: &gltf::Material,
-    pixels: &mut HashMap<usize, crate::decode::Rgba>,
+    pixels: &mut HashMap<usize, crate::decode::Decoded>,
     images: &mut Images,
     context: &mut LoadContext<'_>,
 ) -> Result<Surface, ModelError> {
@@ -448,6 +459,8 @@ fn read_material(
 struct Images {
     made: HashMap<(usize, bool), Handle<Image>>,
     both: std::collections::HashSet<usize>,
+    #[cfg(target_arch = "wasm32")]
+    uploads: crate::upload::Uploads,
 }
 
 /// The images shown both as colours (sRGB) and as data (linear).
@@ -469,7 +482,7 @@ fn both_ways(gltf: &gltf::Gltf) -> std::collections::HashSet<usize> {
 fn read_image(
     texture: &gltf::Texture,
     srgb: bool,
-    pixels: &mut HashMap<usize, crate::decode::Rgba>,
+    pixels: &mut HashMap<usize, crate::decode::Decoded>,
     images: &mut Images,
     context: &mut LoadContext<'_>,
 ) -> Result<Handle<Image>, ModelError> {
@@ -497,36 +510,41 @@ fn read_image(
         address_mode_v: wrap(sampler.wrap_t()),
         ..filters(sampler.mag_filter(), sampler.min_filter())
     };
-    if rgba.width == 0
-        || rgba.height == 0
-        || rgba.data.len() != (rgba.width * rgba.height * 4) as usize
-    {
-        return Err(ModelError::Image {
-            index,
-            reason: "it has no pixels".into(),
-        });
-    }
-    let mut image = Image::new(
-        Extent3d {
+    let format = match srgb {
+        true => TextureFormat::Rgba8UnormSrgb,
+        false => TextureFormat::Rgba8Unorm,
+    };
+    #[cfg(target_arch = "wasm32")]
+    let mut image = crate::upload::Uploads::image(&rgba, format);
+    #[cfg(not(target_arch = "wasm32"))]
+    let mut image = {
+        if rgba.width == 0
+            || rgba.height == 0
+            || rgba.data.len() != (rgba.width * rgba.height * 4) as usize
+        {
+            return Err(ModelError::Image {
+                index,
+                reason: "it has no pixels".into(),
+            });
+        }
+        let size = Extent3d {
             width: rgba.width,
             height: rgba.height,
             depth_or_array_layers: 1,
-        },
-        TextureDimension::D2,
-        rgba.data,
-        match srgb {
-            true => TextureFormat::Rgba8UnormSrgb,
-            false => TextureFormat::Rgba8Unorm,
-        },
-        RenderAssetUsages::default(),
-    );
+        };
+        let usage = RenderAssetUsages::default();
+        let mut image = Image::new(size, TextureDimension::D2, rgba.data, format, usage);
+        add_mipmaps(&mut image);
+        image
+    };
     image.sampler = ImageSampler::Descriptor(descriptor);
-    add_mipmaps(&mut image);
     let label = match srgb {
         true => format!("Image{index}"),
         false => format!("Image{index}/linear"),
     };
     let handle = context.add_labeled_asset(label, image);
+    #[cfg(target_arch = "wasm32")]
+    images.uploads.wait(handle.id(), rgba);
     images.made.insert((index, srgb), handle.clone());
     Ok(handle)
 }
@@ -562,6 +580,8 @@ fn filters(
 /// Adds the smaller versions (mipmaps) of an 8-bit RGBA texture, each half the size of the one
 /// before down to one texel, averaged in linear light: far-off surfaces then show the
 /// texture's average instead of a shimmer of single texels. Other formats are left as they are.
+/// (In the browser the browser makes them: `decode.rs`.)
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
 fn add_mipmaps(image: &mut Image) {
     let srgb = match image.texture_descriptor.format {
         TextureFormat::Rgba8UnormSrgb => true,
