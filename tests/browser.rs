@@ -2250,6 +2250,22 @@ fn a_far_scan_of_more_than_65_535_vertices_shows_whole() {
         gltf::accessor::DataType::U32
     );
     assert!(glb.len() * 2 < plain.len(), "{} bytes shipped", glb.len());
+    // Recentred: every vertex, placed by its node, within the scan's own 40 m of the origin,
+    // where 32-bit floats hold millimetres (at 1,000 km they step by 6 cm).
+    let position = prim.get(&gltf::Semantic::Positions).unwrap();
+    let (min, max) = (position.min().unwrap(), position.max().unwrap());
+    let node = gltf.nodes().find(|n| n.mesh().is_some()).unwrap();
+    let (t, _, scale) = node.transform().decomposed();
+    for axis in 0..3 {
+        for bound in [&min, &max] {
+            let local = bound[axis].as_f64().unwrap() as f32;
+            let world = t[axis] + scale[axis] * local;
+            assert!(
+                world.abs() <= 40.0,
+                "axis {axis}: {world} m from the origin"
+            );
+        }
+    }
 
     browser.goto(&server.url(&format!("/relic/{id}"))).unwrap();
     wait_shown(&browser, &format!("relic-{id}"), 3);
@@ -2262,6 +2278,20 @@ fn a_far_scan_of_more_than_65_535_vertices_shows_whole() {
     wait_frames(&browser, 2);
     let shot = canvas_shot(&browser, "far-scan");
     assert_shows_a_model(&shot, "far-scan");
+    // Nothing jitters: frames later, with the camera still, the same picture.
+    wait_frames(&browser, 3);
+    let again = canvas_shot(&browser, "far-scan-again");
+    let moved = shot
+        .rgb
+        .iter()
+        .zip(&again.rgb)
+        .filter(|(a, b)| a.iter().zip(b.iter()).any(|(x, y)| x.abs_diff(*y) > 8))
+        .count();
+    assert!(
+        moved * 1000 <= shot.rgb.len(),
+        "{moved} of {} pixels changed between still frames",
+        shot.rgb.len()
+    );
     assert_no_page_errors(&browser);
 }
 

@@ -56,12 +56,22 @@ fn load(server: &ServerProcess, path: &str) -> anyhow::Result<Load> {
     let v: Value = browser.eval(
         "return [window.__firstFrame || null, window.__error || document.body.dataset.viewer || null, \
          performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource')) \
-           .reduce((n, e) => n + (e.transferSize || 0), 0)];",
+           .reduce((n, e) => n + (e.transferSize || 0), 0), \
+         performance.getEntriesByType('resource').filter((e) => /\\.(wasm|glb|js)$/.test(e.name)) \
+           .map((e) => `${new URL(e.name).pathname.split('/').pop()} ${Math.round(e.startTime)}–${Math.round(e.responseEnd)}`)];",
         json!([]),
     )?;
     let Some(first_frame_ms) = v[0].as_f64() else {
         bail!("{path} did not show its model: {}", v[1]);
     };
+    // Where the time went: each script, wasm and model file, from request to last byte (ms).
+    let files: Vec<&str> = v[3]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    println!("  {path}: {}", files.join(", "));
     Ok(Load {
         first_frame_ms,
         transferred: v[2].as_u64().unwrap_or(0),

@@ -41,10 +41,21 @@ pub fn fitted(w: u32, h: u32, max_side: u32) -> (u32, u32) {
     (side(w), side(h))
 }
 
-/// Decodes `bytes` of the MIME type `mime` (`image/jpeg`, `image/png`, `image/webp`), at most
-/// `max_side` pixels on a side, with its mipmaps.
+/// One image to decode: its index in the model, its bytes and their MIME type (`image/jpeg`,
+/// `image/png`, `image/webp`).
+pub type Source<'a> = (usize, &'a [u8], &'a str);
+
+/// Decodes every image, each at most `max_side` pixels on a side, with its mipmaps; or the
+/// first that fails, by its index, with why.
+///
+/// The browser works on all of them at once, in two rounds (every image, then every mipmap
+/// from its image): each await can span a frame of the page, so a model's textures take two
+/// of them whatever their number.
 #[cfg(target_arch = "wasm32")]
-pub async fn decode(bytes: &[u8], mime: &str, max_side: u32) -> Result<Decoded, String> {
+pub async fn decode_all(
+    sources: &[Source<'_>],
+    max_side: u32,
+) -> Result<std::collections::HashMap<usize, Decoded>, (usize, String)> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
@@ -53,10 +64,6 @@ pub async fn decode(bytes: &[u8], mime: &str, max_side: u32) -> Result<Decoded, 
             .map(|e| String::from(e.message()))
             .unwrap_or_else(|| format!("{e:?}"))
     };
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let kind = web_sys::BlobPropertyBag::new();
-    kind.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &kind).map_err(why)?;
     // The texel values as stored: no colour-profile conversion, no premultiplied alpha.
     let options = |size: Option<(u32, u32)>| {
         let options = web_sys::ImageBitmapOptions::new();
@@ -69,46 +76,94 @@ pub async fn decode(bytes: &[u8], mime: &str, max_side: u32) -> Result<Decoded, 
         }
         options
     };
-    let fit = disan_pack::image::size(bytes).and_then(|(w, h)| {
-        let fit = fitted(w, h, max_side);
-        (fit != (w, h)).then_some(fit)
-    });
-    let window = web_sys::window().ok_or("no window")?;
-    let promise = window
-        .create_image_bitmap_with_blob_and_image_bitmap_options(&blob, &options(fit))
-        .map_err(why)?;
-    let bitmap: web_sys::ImageBitmap = JsFuture::from(promise)
-        .await
-        .map_err(|e| format!("the browser could not decode it ({mime}): {}", why(e)))?
-        .unchecked_into();
-    let (width, height) = (bitmap.width(), bitmap.height());
-    if width == 0 || height == 0 {
-        return Err("it has no pixels".into());
-    }
-    // Each mipmap the one before at half the size, resized by the browser.
-    let mut levels = vec![bitmap];
-    let (mut w, mut h) = (width, height);
-    while w > 1 || h > 1 {
-        (w, h) = ((w / 2).max(1), (h / 2).max(1));
-        let Some(last) = levels.last() else {
-            break;
-        };
+    let window = web_sys::window().ok_or((0, "no window".to_owned()))?;
+    let mut decoding = Vec::with_capacity(sources.len());
+    for &(index, bytes, mime) in sources {
+        let fail = |e| (index, why(e));
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let kind = web_sys::BlobPropertyBag::new();
+        kind.set_type(mime);
+        let blob =
+            web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &kind).map_err(fail)?;
+        let fit = disan_pack::image::size(bytes).and_then(|(w, h)| {
+            let fit = fitted(w, h, max_side);
+            (fit != (w, h)).then_some(fit)
+        });
         let promise = window
-            .create_image_bitmap_with_image_bitmap_and_image_bitmap_options(
-                last,
-                &options(Some((w, h))),
-            )
-            .map_err(why)?;
-        let level = JsFuture::from(promise)
-            .await
-            .map_err(|e| format!("the browser could not resize it: {}", why(e)))?;
-        levels.push(level.unchecked_into());
+            .create_image_bitmap_with_blob_and_image_bitmap_options(&blob, &options(fit))
+            .map_err(fail)?;
+        decoding.push((index, mime, promise));
     }
-    Ok(Decoded {
-        width,
-        height,
-        levels: std::rc::Rc::new(levels),
-    })
+    let mut resizing = Vec::with_capacity(decoding.len());
+    for (index, mime, promise) in decoding {
+        let bitmap: web_sys::ImageBitmap = JsFuture::from(promise)
+            .await
+            .map_err(|e| {
+                let reason = format!("the browser could not decode it ({mime}): {}", why(e));
+                (index, reason)
+            })?
+            .unchecked_into();
+        let (width, height) = (bitmap.width(), bitmap.height());
+        if width == 0 || height == 0 {
+            return Err((index, "it has no pixels".into()));
+        }
+        // Each mipmap, half the one before down to one texel, resized by the browser from
+        // the image itself.
+        let levels = js_sys::Array::new();
+        let (mut w, mut h) = (width, height);
+        while w > 1 || h > 1 {
+            (w, h) = ((w / 2).max(1), (h / 2).max(1));
+            let promise = window
+                .create_image_bitmap_with_image_bitmap_and_image_bitmap_options(
+                    &bitmap,
+                    &options(Some((w, h))),
+                )
+                .map_err(|e| (index, why(e)))?;
+            levels.push(&promise);
+        }
+        resizing.push((index, bitmap, js_sys::Promise::all(&levels)));
+    }
+    let mut decoded = std::collections::HashMap::with_capacity(resizing.len());
+    for (index, bitmap, promise) in resizing {
+        let mips = JsFuture::from(promise).await.map_err(|e| {
+            let reason = format!("the browser could not resize it: {}", why(e));
+            (index, reason)
+        })?;
+        let (width, height) = (bitmap.width(), bitmap.height());
+        let mut levels = vec![bitmap];
+        levels.extend(
+            js_sys::Array::from(&mips)
+                .iter()
+                .map(|m| m.unchecked_into::<web_sys::ImageBitmap>()),
+        );
+        let levels = std::rc::Rc::new(levels);
+        decoded.insert(
+            index,
+            Decoded {
+                width,
+                height,
+                levels,
+            },
+        );
+    }
+    Ok(decoded)
+}
+
+/// Decodes every image, each at most `max_side` pixels on a side; or the first that fails, by
+/// its index, with why.
+#[cfg(not(target_arch = "wasm32"))]
+pub async fn decode_all(
+    sources: &[Source<'_>],
+    max_side: u32,
+) -> Result<std::collections::HashMap<usize, Decoded>, (usize, String)> {
+    let mut decoded = std::collections::HashMap::with_capacity(sources.len());
+    for &(index, bytes, mime) in sources {
+        let image = decode(bytes, mime, max_side)
+            .await
+            .map_err(|e| (index, e))?;
+        decoded.insert(index, image);
+    }
+    Ok(decoded)
 }
 
 /// Decodes `bytes` of the MIME type `mime` (`image/jpeg`, `image/png`, `image/webp`), at most

@@ -187,18 +187,18 @@ fn textures_of<'a>(material: &gltf::Material<'a>) -> Vec<(gltf::Texture<'a>, boo
     textures
 }
 
-/// The pixels of every image a material shows, by image index, decoded before the model is
-/// built (in the browser, decoding is asynchronous), at most `max_side` on a side.
+/// Every image a material shows, by image index, decoded before the model is built (in the
+/// browser, decoding is asynchronous), at most `max_side` on a side.
 async fn decode_images(
     gltf: &gltf::Gltf,
     buffers: &[&[u8]],
     max_side: u32,
 ) -> Result<HashMap<usize, crate::decode::Decoded>, ModelError> {
-    let mut pixels = HashMap::new();
+    let mut sources: Vec<crate::decode::Source> = Vec::new();
     for (texture, _) in gltf.materials().flat_map(|m| textures_of(&m)) {
         let source = texture.source();
         let index = source.index();
-        if pixels.contains_key(&index) {
+        if sources.iter().any(|(i, _, _)| *i == index) {
             continue;
         }
         let gltf::image::Source::View { view, mime_type } = source.source() else {
@@ -212,12 +212,11 @@ async fn decode_images(
                 reason: "its bytes are outside the buffer".into(),
             })?;
         let mime = disan_pack::image::kind(bytes).unwrap_or(mime_type);
-        let rgba = crate::decode::decode(bytes, mime, max_side)
-            .await
-            .map_err(|reason| ModelError::Image { index, reason })?;
-        pixels.insert(index, rgba);
+        sources.push((index, bytes, mime));
     }
-    Ok(pixels)
+    crate::decode::decode_all(&sources, max_side)
+        .await
+        .map_err(|(index, reason)| ModelError::Image { index, reason })
 }
 
 fn read(

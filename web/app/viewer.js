@@ -52,14 +52,20 @@ function gpuBudget(chosen) {
   return Math.min(256, gb * 64) * MB;
 }
 let maxSide = 0;
+/** Whether the browser can show WebGL2; notes its largest texture side on the way (one
+ * context, let go at once). */
+function probeWebgl() {
+  const gl = document.createElement("canvas").getContext("webgl2");
+  if (!gl) return false;
+  maxSide = gl.getParameter(gl.MAX_TEXTURE_SIZE) || 2048;
+  const lose = gl.getExtension("WEBGL_lose_context");
+  if (lose) lose.loseContext();
+  return true;
+}
 /** The longest texture side this browser's WebGL2 takes (2048 at least, by the standard). */
 function maxTextureSide() {
-  if (maxSide) return maxSide;
-  const gl = document.createElement("canvas").getContext("webgl2");
-  maxSide = gl ? gl.getParameter(gl.MAX_TEXTURE_SIZE) || 2048 : 2048;
-  const lose = gl && gl.getExtension("WEBGL_lose_context");
-  if (lose) lose.loseContext();
-  return maxSide;
+  if (!maxSide) probeWebgl();
+  return maxSide || 2048;
 }
 /** Whether a level fits the device: its graphics memory (0: not known) and its textures. */
 function fits(m, chosen) {
@@ -73,6 +79,7 @@ export const highOffered = (models) => models.some((m) => m.level === "high" && 
  * that fit the device, the high one only when asked for. One that would not fit is never
  * downloaded.
  */
+const order = (m) => ["light", "full", "high"].indexOf(m.level);
 function levels(models) {
   const light = models.filter((m) => m.level === "light");
   if (lightOnly() && light.length) return light;
@@ -81,6 +88,19 @@ function levels(models) {
   const fitting = wanted.filter((m) => fits(m, chosen));
   return fitting.length ? fitting : light.length ? light : wanted;
 }
+/**
+ * Starts the download of the model the viewer will show first, so it overlaps the viewer's own
+ * download and start: the viewer's `fetch` of the same URL takes it over.
+ */
+function preload(url) {
+  if ([...document.querySelectorAll("link[rel=preload]")].some((l) => l.href === new URL(url, location.href).href)) return;
+  const link = document.createElement("link");
+  link.rel = "preload";
+  link.as = "fetch";
+  link.crossOrigin = "anonymous";
+  link.href = url;
+  document.head.append(link);
+}
 function handOver(key, scene) {
   if (key !== sceneKey() || !scene) return;
   const el = $("site-data");
@@ -88,6 +108,8 @@ function handOver(key, scene) {
   $("high").setAttribute("aria-pressed", String(highDetail()));
   if (el.dataset.slug === key) return;
   scene = { ...scene, models: levels(scene.models) };
+  const first = scene.models.reduce((a, m) => (!a || order(m) < order(a) ? m : a), null);
+  if (first && document.body.dataset.viewer !== "no-webgl") preload(first.url);
   el.textContent = JSON.stringify(scene);
   el.dataset.slug = key;
 }
@@ -133,7 +155,7 @@ function fetchWithProgress(url) {
 /** Starts the viewer where the browser can show WebGL2, says so where it cannot. The
  * download starts at once; the site goes to the viewer once the page has its rules (`ready`). */
 export async function startViewer(ready) {
-  if (!document.createElement("canvas").getContext("webgl2")) {
+  if (!probeWebgl()) {
     document.body.dataset.viewer = "no-webgl";
     status("noWebgl");
     return;
