@@ -2978,3 +2978,128 @@ fn a_lit_object_without_normals_shades_as_with_them() {
     }
     assert_no_page_errors(&browser);
 }
+
+/// Each file the page requested: its path, when the request started and when its last byte
+/// came (ms since navigation).
+fn timeline(browser: &Browser) -> Vec<(String, f64, f64)> {
+    let entries = browser
+        .eval(
+            "return performance.getEntriesByType('resource') \
+               .map((e) => [new URL(e.name).pathname, e.startTime, e.responseEnd]);",
+            json!([]),
+        )
+        .unwrap();
+    serde_json::from_value(entries).unwrap()
+}
+
+const WASM: &str = "/viewer/disan_viewer_bg.wasm";
+
+/// The home page (map, list, search) downloads no viewer: on a slow link nothing of it comes
+/// until a site is chosen, then it does, and the site shows. On a fast link the browser fetches
+/// the wasm when idle, so a chosen site opens sooner.
+#[test]
+fn the_home_page_downloads_the_viewer_only_when_wanted() {
+    let (_one, server, browser) = session();
+    browser.cdp("Network.enable", json!({})).unwrap();
+    // A slow 3G link (as the browser reports it to the page).
+    let slow = json!({"offline": false, "latency": 400.0, "downloadThroughput": 50_000.0,
+        "uploadThroughput": 50_000.0, "connectionType": "cellular3g"});
+    browser
+        .cdp("Network.emulateNetworkConditions", slow)
+        .unwrap();
+    browser.goto(&server.url("/")).unwrap();
+    browser
+        .wait_for(
+            "return document.querySelectorAll('#site-list a').length === 14;",
+            LIMIT,
+        )
+        .unwrap();
+    let link = browser
+        .eval(
+            "return (navigator.connection || {}).effectiveType || null;",
+            json!([]),
+        )
+        .unwrap();
+    assert_ne!(link, json!("4g"), "the emulated link reads as slow");
+    // Idle for a while: still no viewer.
+    std::thread::sleep(Duration::from_secs(3));
+    let asked = requested(&browser);
+    assert!(
+        !asked.iter().any(|p| p.starts_with("/viewer/")),
+        "the home page fetched the viewer: {asked:?}"
+    );
+    assert_eq!(
+        browser
+            .eval("return document.body.dataset.viewer;", json!([]))
+            .unwrap(),
+        json!("starting"),
+        "the viewer was not started"
+    );
+    // A site chosen in the list: the viewer comes, and the site shows.
+    browser
+        .cdp(
+            "Network.emulateNetworkConditions",
+            json!({"offline": false, "latency": 0.0, "downloadThroughput": -1.0,
+                "uploadThroughput": -1.0}),
+        )
+        .unwrap();
+    browser.click("a[data-slug='doi-a1']").unwrap();
+    wait_shown(&browser, "doi-a1", 1);
+    assert!(requested(&browser).iter().any(|p| p == WASM));
+    assert_no_page_errors(&browser);
+
+    // On a fast link the home page has the browser fetch the wasm once idle.
+    let fast = Browser::start(720, 540).unwrap();
+    fast.goto(&server.url("/")).unwrap();
+    let prefetched = fast.wait_for(
+        &format!(
+            "return performance.getEntriesByType('resource') \
+               .some((e) => new URL(e.name).pathname === '{WASM}' && e.responseEnd > 0);"
+        ),
+        LIMIT,
+    );
+    assert!(prefetched.is_ok(), "not prefetched: {:?}", requested(&fast));
+    assert_eq!(
+        fast.eval("return document.body.dataset.viewer;", json!([]))
+            .unwrap(),
+        json!("starting"),
+        "prefetched, not started"
+    );
+}
+
+/// A tour page's downloads overlap: the wasm starts with the page (its response preloads it)
+/// rather than after the page's scripts, and the model the viewer shows first starts while the
+/// wasm is still coming, each fetched once.
+#[test]
+fn a_tours_model_downloads_while_the_viewer_does() {
+    let (_one, server, browser) = session();
+    browser.cdp("Network.enable", json!({})).unwrap();
+    browser
+        .cdp("Network.setCacheDisabled", json!({"cacheDisabled": true}))
+        .unwrap();
+    // A 4G link: the wasm takes about two seconds.
+    browser
+        .cdp(
+            "Network.emulateNetworkConditions",
+            json!({"offline": false, "latency": 40.0, "downloadThroughput": 1_000_000.0,
+                "uploadThroughput": 200_000.0}),
+        )
+        .unwrap();
+    browser.goto(&server.url("/tour/doi-a1")).unwrap();
+    wait_shown(&browser, "doi-a1", 1);
+    let files = timeline(&browser);
+    let find = |path: &str| {
+        let all: Vec<_> = files.iter().filter(|f| f.0 == path).collect();
+        assert_eq!(all.len(), 1, "{path} fetched once: {files:?}");
+        all[0].clone()
+    };
+    let wasm = find(WASM);
+    let main = find("/app/main.js");
+    let light = find("/assets/models/doi-a1.light.glb");
+    assert!(
+        wasm.1 < main.2,
+        "the wasm waited for the scripts: {files:?}"
+    );
+    assert!(light.1 < wasm.2, "the model waited for the wasm: {files:?}");
+    assert_no_page_errors(&browser);
+}

@@ -57,7 +57,7 @@ pub fn config(cfg: &mut web::ServiceConfig) {
 }
 
 async fn index(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, Error> {
-    page(&state, &req).await
+    page(&state, &req, Shows::Map).await
 }
 
 async fn tour(
@@ -69,7 +69,7 @@ async fn tour(
     if state.snapshot().catalog.get(&slug).is_none() {
         return Err(Error::UnknownSite(slug));
     }
-    page(&state, &req).await
+    page(&state, &req, Shows::Model).await
 }
 
 /// A published relic's page: the same page, which shows the relic.
@@ -84,11 +84,24 @@ async fn relic(
     if !published {
         return Err(Error::NotFound(req.path().to_owned()));
     }
-    page(&state, &req).await
+    page(&state, &req, Shows::Model).await
 }
 
+/// What a page opens on: the map and list (no 3D viewer until a site is chosen) or a model.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shows {
+    Map,
+    Model,
+}
+
+/// The viewer's wasm, preloaded by a page that opens on a model (a `Link` header, so the
+/// download starts with the HTML, beside the page's modules; the script's `fetch` takes it
+/// over). The home page leaves it: it needs no viewer until a site is chosen.
+pub const VIEWER_PRELOAD: &str =
+    "</viewer/disan_viewer_bg.wasm>; rel=preload; as=fetch; crossorigin; type=\"application/wasm\"";
+
 /// The page's HTML shell, from the web build.
-async fn page(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, Error> {
+async fn page(state: &AppState, req: &HttpRequest, shows: Shows) -> Result<HttpResponse, Error> {
     let not_built = || {
         Error::NotBuilt(
             state
@@ -102,6 +115,11 @@ async fn page(state: &AppState, req: &HttpRequest) -> Result<HttpResponse, Error
     let web = state.web.as_ref().ok_or_else(not_built)?;
     match web.serve(req, "index.html").await {
         Err(Error::File(FileError::NotFound(_))) => Err(not_built()),
+        Ok(mut response) if shows == Shows::Model => {
+            let link = header::HeaderValue::from_static(VIEWER_PRELOAD);
+            response.headers_mut().insert(header::LINK, link);
+            Ok(response)
+        }
         other => other,
     }
 }

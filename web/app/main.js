@@ -8,7 +8,9 @@ import { renderRelic } from "./relic.js";
 import { loadSites, sites } from "./sites.js";
 import { renderTour } from "./tour.js";
 import { loadRules, onNavigate, openInPlace, relicFromPath, slugFromPath } from "./url.js";
-import { lightOnly, resetView, startViewer, toggleHighDetail, toggleLightOnly } from "./viewer.js";
+import {
+  lightOnly, prefetchViewerWhenIdle, resetView, startViewer, toggleHighDetail, toggleLightOnly,
+} from "./viewer.js";
 import { $, status } from "./ui.js";
 
 
@@ -85,8 +87,21 @@ $("share").addEventListener("click", async () => {
 openInPlace($("to-map"));
 openInPlace($("site-list"));
 
-// The viewer's download starts at once, beside the rules and the site list.
+// The viewer (its wasm is the page's largest file) is fetched only once a site or relic is
+// shown: at once on a tour or relic page (whose response preloads it), when one is chosen on
+// the home page. The home page (map, list, search) needs none; on a fast link without
+// Save-Data the browser fetches it when idle, so a chosen site opens sooner.
 const ready = Promise.all([loadRules(), loadSites()]);
-startViewer(ready);
+let viewerStarted = false;
+// By the path alone: the rules that check a slug may not be here yet (the viewer checks).
+const showsScene = () => /^\/(tour|relic)\/[^/]+/.test(location.pathname);
+function startViewerWhenShown() {
+  if (viewerStarted || !showsScene()) return;
+  viewerStarted = true;
+  startViewer(ready);
+}
+startViewerWhenShown();
+onNavigate(startViewerWhenShown);
+if (!viewerStarted) prefetchViewerWhenIdle();
 await ready;
 render();
