@@ -98,10 +98,14 @@ const showsScene = () => /^\/(tour|relic)\/[^/]+/.test(location.pathname);
 function startViewerWhenShown() {
   if (viewerStarted || !showsScene()) return;
   viewerStarted = true;
+  document.body.dataset.viewer = "starting";
   startViewer(ready);
 }
 startViewerWhenShown();
 onNavigate(startViewerWhenShown);
-if (!viewerStarted) prefetchViewerWhenIdle();
+if (!viewerStarted) {
+  document.body.dataset.viewer = "off";
+  prefetchViewerWhenIdle();
+}
 await ready;
 render();
