@@ -405,12 +405,23 @@ fn orbit_controls_turn_and_zoom_with_mouse_and_touch() {
             json!([]),
         )
         .unwrap();
-    let idle_meshes: usize = browser
-        .eval("return document.body.dataset.meshes;", json!([]))
-        .unwrap()
-        .as_str()
-        .and_then(|m| m.parse().ok())
-        .expect("the viewer reports its meshes");
+    // What the viewer holds with no site, once the tour's model is freed: the same count
+    // for a second (an idle viewer draws no frames to wait for).
+    let meshes = |b: &Browser| -> Option<usize> {
+        b.eval("return document.body.dataset.meshes;", json!([]))
+            .unwrap()
+            .as_str()
+            .and_then(|m| m.parse().ok())
+    };
+    let (mut idle, mut same) = (meshes(&browser), 0);
+    let since = std::time::Instant::now();
+    while same < 4 && since.elapsed() < LIMIT {
+        std::thread::sleep(Duration::from_millis(250));
+        let now = meshes(&browser);
+        same = if now == idle { same + 1 } else { 0 };
+        idle = now;
+    }
+    let idle_meshes: usize = idle.expect("the viewer reports its meshes");
     browser.click("a[data-slug='ham-do-cat']").unwrap();
     wait_shown(&browser, "ham-do-cat", 3);
     assert_eq!(
