@@ -185,9 +185,25 @@ fn home_and_tour_pages_are_the_web_app() {
                 .unwrap()
                 .starts_with("text/html")
         );
+        // A page that opens on a model preloads the viewer's wasm from its first byte; the
+        // home page (map, list, search) leaves it until a site is chosen.
+        let link = r
+            .headers()
+            .get("link")
+            .map(|l| l.to_str().unwrap().to_owned());
         let html = r.body_mut().read_to_string().unwrap();
         assert!(html.contains("id=\"viewer-canvas\""), "{path}");
-        assert!(html.contains("/viewer/disan_viewer.js"), "{path}");
+        assert!(html.contains("/app/main.js"), "{path}");
+        match path {
+            "/" => assert_eq!(link, None),
+            _ => {
+                let link = link.unwrap_or_default();
+                assert!(
+                    link.starts_with("</viewer/disan_viewer_bg.wasm>; rel=preload; as=fetch"),
+                    "{path}: {link}"
+                );
+            }
+        }
     }
 }
 
