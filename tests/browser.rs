@@ -2658,21 +2658,10 @@ fn a_level_too_big_for_the_device_is_never_downloaded() {
         .eval("return document.body.dataset.level;", json!([]))
         .unwrap();
     assert_eq!(level, json!("light"));
-    let asked = browser
-        .eval(
-            "return performance.getEntriesByType('resource').map((e) => e.name);",
-            json!([]),
-        )
-        .unwrap();
-    let asked: Vec<&str> = asked
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    assert!(asked.iter().any(|u| u.ends_with(&light.url)), "{asked:?}");
+    let asked = requested(&browser);
+    assert!(asked.contains(&light.url), "{asked:?}");
     assert!(
-        !asked.iter().any(|u| u.ends_with(&full.url)),
+        !asked.contains(&full.url),
         "the full model was downloaded: {asked:?}"
     );
     assert_no_page_errors(&browser);

@@ -93,9 +93,14 @@ function levels(models) {
  * download and start: the viewer's `fetch` of the same URL takes it over.
  */
 function preload(url) {
-  if ([...document.querySelectorAll("link[rel=preload]")].some((l) => l.href === new URL(url, location.href).href)) return;
+  const href = new URL(url, location.href).href;
+  if ([...document.querySelectorAll("link[rel=preload]")].some((l) => l.href === href)) return;
+  fetchLink("preload", url);
+}
+/** A `<link rel>` (preload or prefetch) of a file a later `fetch` of the script takes over. */
+function fetchLink(rel, url) {
   const link = document.createElement("link");
-  link.rel = "preload";
+  link.rel = rel;
   link.as = "fetch";
   link.crossOrigin = "anonymous";
   link.href = url;
@@ -146,14 +151,7 @@ export function prefetchViewerWhenIdle() {
   const link = navigator.connection || {};
   if (link.saveData || (link.effectiveType && link.effectiveType !== "4g")) return;
   const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 2000));
-  idle(() => {
-    const prefetch = document.createElement("link");
-    prefetch.rel = "prefetch";
-    prefetch.as = "fetch";
-    prefetch.crossOrigin = "anonymous";
-    prefetch.href = WASM;
-    document.head.append(prefetch);
-  });
+  idle(() => fetchLink("prefetch", WASM));
 }
 
 // The wasm file, with a progress bar while it downloads.
